@@ -1,0 +1,116 @@
+"""zorgtafel: the multi-agency case conference on youth trafficking, run on its convenant."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_wtf import CSRFProtect
+
+from zorgtafel.config import Settings, instance_dir, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Flask:
+    """The app factory. ``config`` overrides the instance's TOML (tests pass a dict)."""
+    settings = config if isinstance(config, Settings) else load_settings(config)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_dir()),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.extensions["zorgtafel.settings"] = settings
+    _flask_config(app, settings)
+
+    from zorgtafel.core import errors, i18n, limiter, navigation, pipeline
+    from zorgtafel.core.db import db
+
+    db.init_app(app, settings.database_url)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    limiter.init_app(app)
+    pipeline.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    _register_blueprints(app)
+    _load_user_per_request(app)
+    _proxy(app, settings)
+    return app
+
+
+def _flask_config(app: Flask, settings: Settings) -> None:
+    https = settings["app.https"]
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        SESSION_COOKIE_NAME="__Host-zorgtafel" if https else "zorgtafel",
+        SESSION_COOKIE_SECURE=https,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PATH="/",
+        PERMANENT_SESSION_LIFETIME=settings["session.absolute_hours"] * 3600,
+        WTF_CSRF_TIME_LIMIT=None,  # bound to the session, which has its own lifetime
+        WTF_CSRF_SSL_STRICT=https,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE=settings["app.default_locale"],
+        PREFERRED_URL_SCHEME="https" if https else "http",
+    )
+
+
+def _secret_key(settings: Settings) -> bytes:
+    from zorgtafel.config import ConfigError
+
+    if env := os.environ.get("ZORGTAFEL_SECRET_KEY"):
+        if len(env) < 32:
+            raise ConfigError("ZORGTAFEL_SECRET_KEY", "te kort (minstens 32 tekens)")
+        return env.encode()
+    path = settings.path("app.secret_key_file")
+    try:
+        key = path.read_bytes().strip()
+    except OSError:
+        raise ConfigError(
+            "app.secret_key_file", f"{path} niet leesbaar; draai 'zorgtafel init'"
+        ) from None
+    if len(key) < 32:
+        raise ConfigError("app.secret_key_file", "sleutel te kort (minstens 32 tekens)")
+    return key
+
+
+def _register_blueprints(app: Flask) -> None:
+    from zorgtafel.auth.blueprint import bp as auth_bp
+    from zorgtafel.home.blueprint import bp as home_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _load_user_per_request(app: Flask) -> None:
+    from zorgtafel.auth.sessions import load_user
+
+    @app.before_request
+    def _user() -> None:
+        g.user = None if _is_static() else load_user()
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {
+            "current_user": g.get("user"),
+            "demo_mode": app.extensions["zorgtafel.settings"]["app.demo"],
+        }
+
+
+def _is_static() -> bool:
+    from flask import request
+
+    return request.endpoint == "static"
+
+
+def _proxy(app: Flask, settings: Settings) -> None:
+    if settings["app.proxy_fix"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

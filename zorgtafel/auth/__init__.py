@@ -1,0 +1,1 @@
+"""Accounts: organisations, users with a role, argon2id passwords, TOTP, server-side sessions."""

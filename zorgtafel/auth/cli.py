@@ -1,0 +1,126 @@
+"""Account commands: ``zorgtafel user ...``, ``zorgtafel demo`` and ``zorgtafel demo-code``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from zorgtafel.auth import operations, totp
+from zorgtafel.auth.models import Role, User
+from zorgtafel.core.db import db
+
+user_group = AppGroup("user", help="Gebruikers beheren.")
+
+
+@user_group.command("add")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--org", "org_code", required=True, help="Organisatiecode (partnercode).")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.password_option(help="Wachtwoord (wordt gevraagd als het ontbreekt).")
+def user_add(email: str, name: str, org_code: str, role: str, password: str) -> None:
+    """Voeg een gebruiker toe; bij de eerste login stelt die tweestapsverificatie in."""
+    try:
+        user = operations.create_user(email, name, org_code, Role(role), password)
+    except operations.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"gebruiker {user.id} aangemaakt ({user.role.value}, {user.organisation.code})")
+
+
+@user_group.command("disable")
+@click.argument("email")
+def user_disable(email: str) -> None:
+    """Blokkeer een gebruiker; alle sessies eindigen direct."""
+    user = operations.find_user(email)
+    if user is None:
+        raise click.ClickException("onbekende gebruiker")
+    operations.disable_user(user)
+    db.session.commit()
+    click.echo(f"gebruiker {user.id} geblokkeerd")
+
+
+@user_group.command("org-add")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+def org_add(code: str, name: str) -> None:
+    """Voeg een organisatie toe (code = partnercode uit het convenant)."""
+    try:
+        organisation = operations.create_organisation(code, name)
+    except operations.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"organisatie {organisation.code}")
+
+
+#: the demo set: one account per role, plus partners enough for a meeting
+DEMO_ACCOUNTS = (
+    ("voorzitter@demo.zorgtafel.test", "Demo Voorzitter", "gemeente", Role.chair),
+    ("politie@demo.zorgtafel.test", "Demo Politie", "politie", Role.partner),
+    ("veiligthuis@demo.zorgtafel.test", "Demo Veilig Thuis", "veilig-thuis", Role.partner),
+    ("fg@demo.zorgtafel.test", "Demo FG", "gemeente", Role.privacy),
+    ("beheer@demo.zorgtafel.test", "Demo Beheerder", "gemeente", Role.admin),
+)
+DEMO_ORGANISATIONS = {
+    "gemeente": "Gemeente Voorbeeldstad (demo)",
+    "politie": "Politie Eenheid Voorbeeldland (demo)",
+    "veilig-thuis": "Veilig Thuis Voorbeeldregio (demo)",
+}
+
+
+def _require_demo() -> None:
+    if not current_app.extensions["zorgtafel.settings"]["app.demo"]:
+        raise click.ClickException("alleen in demomodus (zet app.demo = true in de configuratie)")
+
+
+def _demo_passwords() -> dict[str, str]:
+    """Random demo passwords, kept in the instance folder (0600) so reruns print the same."""
+    path = current_app.extensions["zorgtafel.settings"].base_dir / "demo-passwords.txt"
+    known: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            email, _, password = line.partition(" ")
+            known[email] = password
+    missing = [email for email, *_ in DEMO_ACCOUNTS if email not in known]
+    if missing:
+        for email in missing:
+            known[email] = "demo-" + secrets.token_urlsafe(12)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.writelines(f"{email} {password}\n" for email, password in known.items())
+    return known
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Maak demo-organisaties en één demogebruiker per rol (idempotent) en toon de logins."""
+    _require_demo()
+    for code, name in DEMO_ORGANISATIONS.items():
+        operations.create_organisation(code, name, is_demo=True)
+    passwords = _demo_passwords()
+    for email, name, org, role in DEMO_ACCOUNTS:
+        if operations.find_user(email) is None:
+            operations.create_user(email, name, org, role, passwords[email], is_demo=True)
+    db.session.commit()
+    click.echo("Demo-accounts (fictief; alleen voor deze lokale demo):")
+    for email, _name, org, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:8} {org:14} {email:34} {passwords[email]}")
+    click.echo("Code voor tweestapsverificatie: zorgtafel demo-code E-MAILADRES")
+
+
+@click.command("demo-code")
+@click.argument("email")
+@with_appcontext
+def demo_code_command(email: str) -> None:
+    """Toon de huidige TOTP-code van een demo-account (alleen in demomodus)."""
+    _require_demo()
+    user = db.session.scalar(select(User).where(User.email == operations.normalise_email(email)))
+    if user is None or not user.is_demo or user.totp_secret is None:
+        raise click.ClickException("geen demo-account")
+    click.echo(totp.current_code(user.totp_secret))

@@ -1,0 +1,90 @@
+"""Organisations, users and their server-side sessions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zorgtafel.auth.secrets import PasswordHash, SecretText, TotpSecret
+from zorgtafel.core.db import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    chair = "chair"
+    partner = "partner"
+    privacy = "privacy"
+    admin = "admin"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: matches a partner code in the convenant, e.g. ``politie``
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: created by ``zorgtafel demo``; never mixed up with real organisations
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.code}>"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: lower-cased on entry; the login name
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    #: argon2id PHC string; ``str()`` of it never shows the hash
+    password_hash: Mapped[PasswordHash] = mapped_column(SecretText(PasswordHash))
+    #: base32 TOTP seed, set at enrolment; confirmed once a first code matched
+    totp_secret: Mapped[TotpSecret | None] = mapped_column(SecretText(TotpSecret), default=None)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: the last accepted 30-second step: a code works once
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
+    @property
+    def totp_enrolled(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class UserSession(Base):
+    """A logged-in session. The cookie carries a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="sessions", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"

@@ -1,0 +1,159 @@
+"""Every change to accounts goes through here, and every one is logged (ids, never names)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app, session
+from sqlalchemy import func, select
+
+from zorgtafel.auth import sessions, totp
+from zorgtafel.auth.models import Organisation, Role, User
+from zorgtafel.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from zorgtafel.core.db import db, utcnow
+
+log = logging.getLogger("zorgtafel.auth")
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is safe to show and to print."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_password(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None; same work for every failure."""
+    user = find_user(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        log.info("login failed at password step%s", f" user={user.id}" if user else "")
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        log.info("password rehashed user=%s", user.id)
+    return user
+
+
+def begin_second_factor(user: User) -> None:
+    """Password accepted: remember only who is halfway, for a few minutes."""
+    session.clear()
+    session["pending"] = {"user_id": user.id, "at": int(time.time())}
+
+
+def pending_user() -> User | None:
+    pending = session.get("pending")
+    if not isinstance(pending, dict):
+        return None
+    minutes = current_app.extensions["zorgtafel.settings"]["session.login_pending_minutes"]
+    if time.time() - int(pending.get("at", 0)) > minutes * 60:
+        session.pop("pending", None)
+        return None
+    user = db.session.get(User, int(pending.get("user_id", 0)))
+    return user if user is not None and user.is_active else None
+
+
+def complete_login(user: User, code: str) -> bool:
+    """Second factor: a code from the enrolled authenticator, each code once."""
+    if user.totp_secret is None or not user.totp_enrolled:
+        return False
+    if not totp.accept_code(user, user.totp_secret, code):
+        log.info("login failed at code step user=%s", user.id)
+        return False
+    sessions.start_session(user)
+    log.info("login user=%s role=%s", user.id, user.role.value)
+    return True
+
+
+def confirm_enrolment(user: User, code: str) -> bool:
+    """First login: the first code from the new authenticator confirms the key and logs in."""
+    if user.totp_secret is None or user.totp_enrolled:
+        return False
+    if not totp.accept_code(user, user.totp_secret, code):
+        return False
+    user.totp_confirmed_at = utcnow()
+    sessions.start_session(user)
+    log.info("totp enrolled and login user=%s", user.id)
+    return True
+
+
+def logout() -> None:
+    sessions.end_session()
+
+
+def create_user(
+    email: str, name: str, org_code: str, role: Role, password: str, *, is_demo: bool = False
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError("ongeldig e-mailadres")
+    if find_user(email) is not None:
+        raise AccountError("dit e-mailadres heeft al een account")
+    organisation = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+    if organisation is None:
+        raise AccountError(f"onbekende organisatie {org_code!r}")
+    if problem := password_problem(password):
+        raise AccountError(f"wachtwoord {problem}")
+    user = User(
+        email=email,
+        name=name.strip(),
+        organisation=organisation,
+        role=role,
+        password_hash=hash_password(password),
+        totp_secret=totp.new_secret(),
+        is_demo=is_demo,
+    )
+    db.session.add(user)
+    db.session.flush()
+    log.info("user created user=%s org=%s role=%s", user.id, organisation.code, role.value)
+    return user
+
+
+def create_organisation(code: str, name: str, *, is_demo: bool = False) -> Organisation:
+    code = code.strip().lower()
+    if not code or len(code) > 40 or not code.replace("-", "").replace("_", "").isalnum():
+        raise AccountError("organisatiecode: letters, cijfers, - en _")
+    existing = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    if existing is not None:
+        return existing
+    organisation = Organisation(code=code, name=name.strip(), is_demo=is_demo)
+    db.session.add(organisation)
+    db.session.flush()
+    log.info("organisation created org=%s", code)
+    return organisation
+
+
+def disable_user(user: User) -> None:
+    """Block a user and end every session of theirs at once."""
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+    sessions.end_all_sessions(user)
+    log.info("user disabled user=%s", user.id)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password; every session of the user ends and this one starts afresh."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("het huidige wachtwoord klopt niet")
+    if problem := password_problem(new):
+        raise AccountError(f"nieuw wachtwoord {problem}")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    sessions.end_all_sessions(user)
+    sessions.start_session(user)
+    log.info("password changed user=%s", user.id)
+
+
+def active_user_count() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.disabled_at.is_(None))) or 0

@@ -1,0 +1,128 @@
+"""The ``zorgtafel`` command (also reachable as ``flask --app zorgtafel``)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from zorgtafel import ROOT, create_app
+from zorgtafel.config import ConfigError, config_path, instance_dir, load_settings
+
+
+def _app_for_cli():  # type: ignore[no-untyped-def]
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"zorgtafel: {exc}", err=True)
+        sys.exit(2)
+
+
+cli = FlaskGroup(
+    name="zorgtafel",
+    create_app=_app_for_cli,
+    help="zorgtafel: beheer, demo en hulpmiddelen.",
+    set_debug_flag=False,
+    load_dotenv=False,
+)
+
+
+def _write_secret(path: Path, content: bytes) -> bool:
+    """Create ``path`` with mode 0600 unless it exists; True when written."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    return True
+
+
+@cli.command("init", with_appcontext=False)
+@click.option("--demo", is_flag=True, help="Zet demomodus aan in een nieuwe configuratie.")
+def init_command(demo: bool) -> None:
+    """Maak de instance-map: configuratie, sleutels (0600) en een gemigreerde database."""
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    config = config_path()
+    if not config.exists():
+        text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+        if demo:
+            text = text.replace("demo = false", "demo = true", 1)
+        config.write_text(text, encoding="utf-8")
+        click.echo(f"configuratie geschreven: {config}")
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if _write_secret(settings.path("app.secret_key_file"), secrets.token_urlsafe(48).encode()):
+        click.echo("sessiesleutel aangemaakt")
+    master = base64.urlsafe_b64encode(secrets.token_bytes(32)) + b"\n"
+    if not os.environ.get("ZORGTAFEL_MASTER_KEY") and _write_secret(
+        settings.path("app.master_key_file"), master
+    ):
+        click.echo(f"hoofdsleutel aangemaakt: {settings.path('app.master_key_file')} (0600)")
+    app = create_app(settings)
+    with app.app_context():
+        from zorgtafel.core.db import db
+        from zorgtafel.migrate import upgrade
+
+        upgrade(db.engine)
+        click.echo(f"database bijgewerkt: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Databaseschema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Migreer de database naar de nieuwste versie."""
+    from zorgtafel.core.db import db
+    from zorgtafel.migrate import current_revision, upgrade
+
+    upgrade(db.engine)
+    click.echo(f"schema op {current_revision(db.engine)}")
+
+
+@cli.command("serve", with_appcontext=False)
+@click.option("--bind", default="127.0.0.1:5000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve_command(bind: str, workers: int) -> None:
+    """Serveer met gunicorn (zonder debug)."""
+    _app_for_cli()  # fail fast with one line on a bad config
+    executable = Path(sys.executable).with_name("gunicorn")
+    os.execv(  # noqa: S606 - replaces this process with gunicorn from the same venv
+        str(executable),
+        [
+            str(executable),
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            '%(h)s "%(m)s %(U)s" %(s)s %(L)ss',
+            "zorgtafel.wsgi:app",
+        ],
+    )
+
+
+def register_app_commands() -> None:
+    """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
+    from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
+
+    for command in (user_group, demo_command, demo_code_command):
+        cli.add_command(command)
+
+
+register_app_commands()

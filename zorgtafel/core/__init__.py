@@ -1,0 +1,1 @@
+"""Small building blocks every domain uses: database, security headers, errors, i18n."""

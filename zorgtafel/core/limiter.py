@@ -1,0 +1,40 @@
+"""Login throttling (Flask-Limiter): per account and per client address, in sliding windows.
+
+Windows of minutes and hours slow a guesser down; none of them locks an account for good.
+With several app processes, point ``ratelimit.storage_uri`` at a shared store (e.g. redis).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+
+
+def init_app(app: Flask) -> None:
+    settings = app.extensions["zorgtafel.settings"]
+    app.config.setdefault("RATELIMIT_STORAGE_URI", settings["ratelimit.storage_uri"])
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "zorgtafel")
+    limiter.init_app(app)
+
+
+def account_key() -> str:
+    """The account a login attempt is for: a hash of the e-mail address (none in the store)."""
+    email = (request.form.get("email") or "").strip().lower()
+    if not email:
+        from flask import session
+
+        email = str(session.get("pending", {}).get("user_id", ""))
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+def per_account() -> str:
+    return current_app.extensions["zorgtafel.settings"]["ratelimit.login_per_account"]
+
+
+def per_ip() -> str:
+    return current_app.extensions["zorgtafel.settings"]["ratelimit.login_per_ip"]

@@ -1,0 +1,63 @@
+"""The request pipeline: one commit per request, security headers on every response."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, request
+from sqlalchemy.exc import SQLAlchemyError
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_nonce)
+    app.after_request(_commit)
+    app.after_request(_security_headers)
+    app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+
+
+def _nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def keep_on_error() -> None:
+    """Commit this request's writes even though it answers with an error (e.g. a refusal event)."""
+    g.keep_on_error = True
+
+
+def _commit(response: Response) -> Response:
+    if "db_session" not in g:
+        return response
+    session = g.db_session
+    if response.status_code >= 400 and not g.get("keep_on_error"):
+        session.rollback()
+        return response
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        raise
+    return response
+
+
+def _security_headers(response: Response) -> Response:
+    nonce = g.get("csp_nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; "
+        "img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if g.get("user") is not None or request.endpoint not in ("static",):
+        # every page of this application may show personal data to someone: never cache it
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response

@@ -1,0 +1,14 @@
+"""WSGI entry point: ``gunicorn zorgtafel.wsgi:app``. A bad config stops it in one line."""
+
+from __future__ import annotations
+
+import sys
+
+from zorgtafel import create_app
+from zorgtafel.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    print(f"zorgtafel: {exc}", file=sys.stderr)
+    raise SystemExit(2) from None
