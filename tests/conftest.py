@@ -1,0 +1,216 @@
+"""Shared fixtures: one app per database backend, a rolled-back transaction per test, factories.
+
+The suite runs on SQLite always and on PostgreSQL too when ``ZORGTAFEL_TEST_DATABASE_URL`` is set.
+Requests and factories share one connection whose outer transaction is rolled back after each
+test; every commit inside becomes a SAVEPOINT release.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from zorgtafel import create_app
+from zorgtafel.auth import operations
+from zorgtafel.auth.models import Role
+from zorgtafel.config import load_settings
+from zorgtafel.core.db import db, make_engine
+from zorgtafel.core.limiter import limiter
+from zorgtafel.migrate import upgrade
+
+PG_URL = os.environ.get("ZORGTAFEL_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+PASSWORD = "correct horse battery staple"
+
+
+def reset_postgres(url: str) -> None:
+    """Start from an empty schema (the audit log's triggers forbid deleting rows one by one)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_instance(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "secret_key").write_text(secrets.token_urlsafe(48))
+    (folder / "master.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
+    return folder
+
+
+def build_app(database_url: str, instance: Path, **sections: dict[str, object]) -> Flask:
+    """An app on ``database_url`` with keys in ``instance``; ``sections`` override settings."""
+    overrides: dict[str, dict[str, object]] = {
+        "app": {
+            "database_url": database_url,
+            "secret_key_file": str(instance / "secret_key"),
+            "master_key_file": str(instance / "master.key"),
+            "demo": True,
+        },
+    }
+    for section, values in sections.items():
+        overrides.setdefault(section, {}).update(values)
+    settings = load_settings(overrides, path=instance / "config.toml")
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if backend == "postgresql":
+        assert PG_URL
+        reset_postgres(PG_URL)
+        return PG_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = build_app(database_url, make_instance(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade(db.engine)
+    yield app
+    app.extensions["zorgtafel.db"].engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Roll back everything a test wrote (only for tests that use the app)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    state = app.extensions["zorgtafel.db"]
+    connection = state.engine.connect()
+    transaction = connection.begin()
+    original = state.sessionmaker
+    state.sessionmaker = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    with app.app_context():
+        limiter.reset()
+    try:
+        yield
+    finally:
+        state.sessionmaker = original
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@contextmanager
+def in_app(app: Flask) -> Iterator[Session]:
+    """An app context for factories and assertions; never hold one across a request."""
+    with app.app_context():
+        yield db.session
+        db.session.commit()
+
+
+@dataclass
+class UserRecord:
+    id: int
+    email: str
+    password: str
+    role: Role
+    org: str
+    totp_secret: str
+
+    def code(self, offset_steps: int = 0) -> str:
+        import time
+
+        return pyotp.TOTP(self.totp_secret).at(time.time() + 30 * offset_steps)
+
+
+class Factories:
+    """``create_...`` helpers that go through the real operations, committed to the test db."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._counter = 0
+
+    def organisation(self, code: str, name: str | None = None) -> int:
+        with in_app(self.app):
+            return operations.create_organisation(code, name or f"Organisatie {code}").id
+
+    def user(
+        self,
+        role: Role = Role.partner,
+        org: str = "politie",
+        *,
+        email: str | None = None,
+        password: str = PASSWORD,
+        enrolled: bool = True,
+    ) -> UserRecord:
+        from zorgtafel.core.db import utcnow
+
+        self._counter += 1
+        email = email or f"{role.value}{self._counter}@{org}.test"
+        self.organisation(org)
+        with in_app(self.app):
+            user = operations.create_user(email, f"Test {role.value}", org, role, password)
+            if enrolled:
+                user.totp_confirmed_at = utcnow()
+            assert user.totp_secret is not None
+            return UserRecord(user.id, email, password, role, org, user.totp_secret.reveal())
+
+
+@pytest.fixture
+def factories(app: Flask) -> Factories:
+    return Factories(app)
+
+
+def csrf_token(client: FlaskClient, path: str = "/inloggen") -> str:
+    """The CSRF token of the client's session, as a page renders it."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, f"no csrf token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, user: UserRecord) -> None:
+    """The real two-step login: password, then a TOTP code."""
+    response = client.post(
+        "/inloggen",
+        data={"email": user.email, "password": user.password, "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"].startswith("/inloggen/code")
+    token = csrf_token(client, "/inloggen/code")
+    response = client.post("/inloggen/code", data={"code": user.code(), "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, factories: Factories):  # type: ignore[no-untyped-def]
+    """``login_as(role, org)`` creates a user of that role and organisation and logs in."""
+
+    def _login_as(role: Role | str, org: str = "gemeente") -> UserRecord:
+        user = factories.user(Role(role), org)
+        login(client, user)
+        return user
+
+    return _login_as
