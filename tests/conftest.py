@@ -158,7 +158,7 @@ class Factories:
 
     def user(
         self,
-        role: Role = Role.partner,
+        role: Role | str = Role.partner,
         org: str = "politie",
         *,
         email: str | None = None,
@@ -167,6 +167,7 @@ class Factories:
     ) -> UserRecord:
         from zorgtafel.core.db import utcnow
 
+        role = Role(role)
         self._counter += 1
         email = email or f"{role.value}{self._counter}@{org}.test"
         self.organisation(org)
