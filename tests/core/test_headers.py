@@ -82,3 +82,18 @@ def test_unexpected_error_shows_no_stack_trace(
     assert "Jansen" not in caplog.text
     assert "123456782" not in caplog.text
     app.extensions["zorgtafel.db"].engine.dispose()
+
+
+def test_forbidden_answers_exactly_like_missing(client: FlaskClient, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("partner")
+    forbidden = client.get("/beheer/gebruikers")
+    missing = client.get("/beheer/bestaat-niet")
+
+    def normalised(response) -> str:  # type: ignore[no-untyped-def]
+        return re.sub(r'(nonce|value)="[^"]*"', "", response.get_data(as_text=True)).replace(
+            "/beheer/bestaat-niet", "/beheer/gebruikers"
+        )
+
+    assert forbidden.status_code == missing.status_code == 404
+    assert normalised(forbidden) == normalised(missing)
+    assert sorted(forbidden.headers.keys()) == sorted(missing.headers.keys())
