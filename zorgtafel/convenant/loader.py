@@ -161,7 +161,9 @@ def parse_convenant(text: str | bytes, path: str) -> Convenant:
     reader = _Reader(path, LineIndex(source))
     convenant = reader.convenant(document, source=path, digest=content_hash(raw))
     if reader.problems or convenant is None:
-        raise ConvenantError(reader.problems)
+        # In file order; problems without a line (missing tables) first.
+        raise ConvenantError(sorted(reader.problems, key=lambda p: (p.line is not None,
+                                                                    p.line or 0)))
     return convenant
 
 
@@ -233,6 +235,10 @@ class _Reader:
         self.path = path
         self.lines = lines
         self.problems: list[Problem] = []
+        #: keys whose value failed its check, so later checks can tell "bad" from "absent"
+        self.bad_keys: set[KeyPath] = set()
+        #: False once a rule is unusable; consent checks against rights are then skipped
+        self.rules_complete = True
 
     def problem(self, key: KeyPath, reason: str, *, at: KeyPath | None = None,
                 needle: str | None = None) -> None:
@@ -362,24 +368,20 @@ class _Reader:
         origin: dict[tuple[str, str, str], int] = {}
         for index, rule in enumerate(rules):
             if rule is BAD:
+                self.rules_complete = False
                 continue
             key: KeyPath = ("rules", index)
             partner, direction = rule.get("partner"), rule.get("direction")
             if partner is not None and partner not in partners:
                 self.problem((*key, "partner"), f"unknown partner {partner!r}")
-            known = self.known_categories(rule.get("categories"), key, categories)
-            specials = [c for c in known if categories[c].get("special", "none") != "none"]
-            special_ground = rule.get("special_ground")
-            if special_ground is None and "special_ground" not in rule:
-                for code in specials:
-                    art = categories[code]["special"].removeprefix("art")
-                    verb = "receives" if direction == Direction.RECEIVE.value else "provides"
-                    self.problem((*key, "special_ground"),
-                                 f"rule {verb} {code!r} (AVG art. {art}) but has no "
-                                 "special_ground", at=key)
-            elif special_ground is not None and known and not specials:
-                self.problem((*key, "special_ground"),
-                             "given, but none of the rule's categories is AVG art. 9 or art. 10")
+                partner = None
+            codes = rule.get("categories")
+            known = self.known_categories(codes, key, categories)
+            self.check_special_ground(rule, key, [categories[c] for c in known],
+                                      complete=codes is not None and len(known) == len(codes))
+            if None in (partner, direction, codes) or len(known) != len(codes):
+                # The rights are incomplete, so whether consent fits a right is unknowable.
+                self.rules_complete = False
             if None in (partner, direction):
                 continue
             for code in known:
@@ -393,9 +395,29 @@ class _Reader:
                 rights[ident] = Right(
                     partner=partner, category=code, direction=Direction(direction),
                     article=rule.get("article", ""), legal_ground=rule.get("legal_ground", ""),
-                    special_ground=special_ground if code in specials else None,
+                    special_ground=(rule.get("special_ground")
+                                    if categories[code].get("special") != "none" else None),
                 )
         return tuple(rights.values())
+
+    def check_special_ground(self, rule: dict[str, Any], key: KeyPath,
+                             named: list[dict[str, Any]], *, complete: bool) -> None:
+        """Special categories need a special_ground; other rules must not have one."""
+        if any("special" not in c for c in named):
+            return  # a category's own problem is reported; don't guess what it meant
+        specials = [c for c in named if c["special"] != Special.NONE.value]
+        if (*key, "special_ground") in self.bad_keys:
+            return
+        if "special_ground" not in rule:
+            verb = "receives" if rule.get("direction") == Direction.RECEIVE.value else "provides"
+            for category in specials:
+                art = category["special"].removeprefix("art")
+                self.problem((*key, "special_ground"),
+                             f"rule {verb} {category.get('code')!r} (AVG art. {art}) but has no "
+                             "special_ground", at=key)
+        elif rule.get("special_ground") is not None and complete and not specials:
+            self.problem((*key, "special_ground"),
+                         "given, but none of the rule's categories is AVG art. 9 or art. 10")
 
     def known_categories(self, codes: Any, key: KeyPath, categories: dict[str, Any]) -> list[str]:
         """The codes that name a category; each unknown one is a problem."""
@@ -429,12 +451,14 @@ class _Reader:
             known = self.known_categories(rule.get("categories"), key, categories)
             for recipient in recipients:
                 for code in known:
-                    if (recipient, code) not in receivable:
+                    if (recipient, code) not in receivable and self.rules_complete:
                         self.problem(key, f"no rule lets {recipient!r} receive {code!r}; "
-                                     "consent cannot make it disclosable")
+                                     "consent cannot make it disclosable",
+                                     at=(*key, "recipients"), needle=recipient)
                     elif (recipient, code) in found:
                         self.problem(key, f"consent for {code!r} to {recipient!r} is already "
-                                     "required by an earlier consent rule")
+                                     "required by an earlier consent rule",
+                                     at=(*key, "recipients"), needle=recipient)
                     else:
                         found[recipient, code] = ConsentRequirement(
                             recipient, code, rule.get("article", ""), rule.get("description", ""))
@@ -459,7 +483,9 @@ class _Reader:
                 self.problem((*key, name), f"unknown key{suffix}")
                 continue
             checked = fields[name][1](item, (*key, name))
-            if checked is not BAD:
+            if checked is BAD:
+                self.bad_keys.add((*key, name))
+            else:
                 result[name] = checked
         for name, (required, _) in fields.items():
             if required and name not in value:
