@@ -158,7 +158,7 @@ def parse_convenant(text: str | bytes, path: str) -> Convenant:
         # tomllib lets some of these through (huge integers, deep nesting).
         reason = "nested too deeply" if isinstance(exc, RecursionError) else _clip(str(exc))
         raise ConvenantError([Problem(path, None, "", f"invalid TOML: {reason}")]) from None
-    reader = _Reader(path, LineIndex(source))
+    reader = _Reader(path, source)
     convenant = reader.convenant(document, source=path, digest=content_hash(raw))
     if reader.problems or convenant is None:
         # In file order; problems without a line (missing tables) first.
@@ -199,13 +199,19 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def _dotted(path: KeyPath) -> str:
+    """``("rules", 3, "partner")`` -> ``rules[3].partner``; odd keys quoted, never raw."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
+            continue
+        # A key may hold anything, even line breaks; quote it so a problem stays one line.
+        name = part if _BARE_KEY.fullmatch(part) else _clip(repr(part), 40)
+        out += f".{name}" if out else name
     return out
 
 
@@ -231,9 +237,10 @@ Check = Callable[[Any, KeyPath], Any]
 class _Reader:
     """Walks the parsed document, checks it and records every problem with its line."""
 
-    def __init__(self, path: str, lines: LineIndex) -> None:
+    def __init__(self, path: str, source: str) -> None:
         self.path = path
-        self.lines = lines
+        self.source = source
+        self._lines: LineIndex | None = None
         self.problems: list[Problem] = []
         #: keys whose value failed its check, so later checks can tell "bad" from "absent"
         self.bad_keys: set[KeyPath] = set()
@@ -242,7 +249,9 @@ class _Reader:
 
     def problem(self, key: KeyPath, reason: str, *, at: KeyPath | None = None,
                 needle: str | None = None) -> None:
-        line = self.lines.line_of(key if at is None else at, needle)
+        if self._lines is None:  # built only when there is something to place
+            self._lines = LineIndex(self.source)
+        line = self._lines.line_of(key if at is None else at, needle)
         self.problems.append(Problem(self.path, line, _dotted(key), reason))
 
     # -- the document ------------------------------------------------------------------------
@@ -518,7 +527,7 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(key, f"expected a string, got {_type_name(value)}")
             return BAD
-        if len(value) > 40 or not _CODE.match(value):
+        if len(value) > 40 or not _CODE.fullmatch(value):
             self.problem(key, f"{_clip(value)!r} is not a code (lowercase letters, digits and "
                               "single hyphens, at most 40)")
             return BAD
@@ -547,7 +556,7 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(key, f"expected a string such as \"1.0\", got {_type_name(value)}")
             return BAD
-        if not _VERSION.match(value):
+        if not _VERSION.fullmatch(value):
             self.problem(key, f"{_clip(value)!r} is not a version such as \"1.0\" or \"2.1.3\"")
             return BAD
         return value
