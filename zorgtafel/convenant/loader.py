@@ -149,7 +149,7 @@ def parse_convenant(text: str | bytes, path: str) -> Convenant:
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if len(raw) > MAX_FILE_BYTES:
         raise ConvenantError([_too_large(path, len(raw))])
-    source = _decode(raw, path) if isinstance(text, bytes) else text
+    source = _decode(raw, path) if isinstance(text, bytes) else text.removeprefix("\ufeff")
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -229,7 +229,7 @@ class _Bad:
     """Marker for a value that failed its check (the problem is already recorded)."""
 
 
-BAD: Any = _Bad()
+_BAD: Any = _Bad()
 
 Check = Callable[[Any, KeyPath], Any]
 
@@ -265,14 +265,14 @@ class _Reader:
             "rules": (True, self.array_of_tables(self.rule_table)),
             "consent": (False, self.array_of_tables(self.consent_table)),
         })
-        if top is BAD:
+        if top is _BAD:
             return None
         partners = self.unique(top.get("partners"), "partners", "partner")
         categories = self.unique(top.get("categories"), "categories", "category")
         rights = self.rights(top.get("rules"), partners, categories)
         consent = self.consent(top.get("consent", []), partners, categories, rights)
         meta, retention = top.get("convenant"), top.get("retention")
-        if self.problems or BAD in (meta, retention, partners, categories, rights, consent):
+        if self.problems or _BAD in (meta, retention, partners, categories, rights, consent):
             return None
         return Convenant(
             id=meta["id"], title=meta["title"], version=meta["version"],
@@ -299,8 +299,8 @@ class _Reader:
             "example": (False, self.boolean),
             "access_days_after_meeting": (True, self.integer(0, 365)),
         })
-        if meta is BAD:
-            return BAD
+        if meta is _BAD:
+            return _BAD
         start, end = meta.get("effective_from"), meta.get("effective_until")
         if isinstance(start, date) and isinstance(end, date) and end < start:
             self.problem((*key, "effective_until"),
@@ -354,8 +354,8 @@ class _Reader:
 
     def unique(self, items: Any, name: str, noun: str) -> Any:
         """Index the items by code; a repeated code is a problem."""
-        if items is None or items is BAD:
-            return BAD
+        if items is None or items is _BAD:
+            return _BAD
         by_code: dict[str, dict[str, Any]] = {}
         first: dict[str, int] = {}
         for index, item in enumerate(items):
@@ -371,12 +371,12 @@ class _Reader:
         return by_code
 
     def rights(self, rules: Any, partners: Any, categories: Any) -> Any:
-        if rules is None or BAD in (rules, partners, categories):
-            return BAD
+        if rules is None or _BAD in (rules, partners, categories):
+            return _BAD
         rights: dict[tuple[str, str, str], Right] = {}
         origin: dict[tuple[str, str, str], int] = {}
         for index, rule in enumerate(rules):
-            if rule is BAD:
+            if rule is _BAD:
                 self.rules_complete = False
                 continue
             key: KeyPath = ("rules", index)
@@ -442,12 +442,12 @@ class _Reader:
         return known
 
     def consent(self, rules: Any, partners: Any, categories: Any, rights: Any) -> Any:
-        if BAD in (rules, partners, categories, rights):
-            return BAD
+        if _BAD in (rules, partners, categories, rights):
+            return _BAD
         receivable = {(r.partner, r.category) for r in rights if r.direction is Direction.RECEIVE}
         found: dict[tuple[str, str], ConsentRequirement] = {}
         for index, rule in enumerate(rules):
-            if rule is BAD:
+            if rule is _BAD:
                 continue
             key: KeyPath = ("consent", index)
             recipients = []
@@ -479,11 +479,11 @@ class _Reader:
         """Check a table's keys against ``fields`` (name -> (required, check)).
 
         Returns the keys that passed, so cross-checks can still run on a partly bad table
-        without reporting knock-on problems; BAD only if ``value`` is no table at all.
+        without reporting knock-on problems; _BAD only if ``value`` is no table at all.
         """
         if not isinstance(value, dict):
             self.problem(key, f"expected a table, got {_type_name(value)}")
-            return BAD
+            return _BAD
         result: dict[str, Any] = {}
         for name, item in value.items():
             if name not in fields:
@@ -492,7 +492,7 @@ class _Reader:
                 self.problem((*key, name), f"unknown key{suffix}")
                 continue
             checked = fields[name][1](item, (*key, name))
-            if checked is BAD:
+            if checked is _BAD:
                 self.bad_keys.add((*key, name))
             else:
                 result[name] = checked
@@ -506,81 +506,81 @@ class _Reader:
             if not isinstance(value, list):
                 self.problem(key, f"expected an array of tables ([[{_dotted(key)}]]), "
                                   f"got {_type_name(value)}")
-                return BAD
-            # Items that fail stay in place as BAD so that indexes match the file.
+                return _BAD
+            # Items that fail stay in place as _BAD so that indexes match the file.
             return [check(item, (*key, index)) for index, item in enumerate(value)]
         return run
 
     def text(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
             self.problem(key, f"expected a string, got {_type_name(value)}")
-            return BAD
+            return _BAD
         if not value.strip():
             self.problem(key, "must not be empty")
-            return BAD
+            return _BAD
         if len(value) > _MAX_TEXT:
             self.problem(key, f"longer than {_MAX_TEXT} characters")
-            return BAD
+            return _BAD
         return value.strip()
 
     def code(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
             self.problem(key, f"expected a string, got {_type_name(value)}")
-            return BAD
+            return _BAD
         if len(value) > 40 or not _CODE.fullmatch(value):
             self.problem(key, f"{_clip(value)!r} is not a code (lowercase letters, digits and "
                               "single hyphens, at most 40)")
-            return BAD
+            return _BAD
         return value
 
     def code_list(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, list):
             self.problem(key, f"expected an array of codes, got {_type_name(value)}")
-            return BAD
+            return _BAD
         if not value:
             self.problem(key, "must not be empty")
-            return BAD
+            return _BAD
         codes: list[str] = []
         for position, item in enumerate(value):
             code = self.code(item, (*key, position))
-            if code is BAD:
-                return BAD
+            if code is _BAD:
+                return _BAD
             if code in codes:
                 self.problem((*key, position), f"{code!r} is listed twice",
                              at=key, needle=code)
-                return BAD
+                return _BAD
             codes.append(code)
         return codes
 
     def version(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
             self.problem(key, f"expected a string such as \"1.0\", got {_type_name(value)}")
-            return BAD
+            return _BAD
         if not _VERSION.fullmatch(value):
             self.problem(key, f"{_clip(value)!r} is not a version such as \"1.0\" or \"2.1.3\"")
-            return BAD
+            return _BAD
         return value
 
     def date(self, value: Any, key: KeyPath) -> Any:
         if isinstance(value, datetime) or not isinstance(value, date):
             self.problem(key, f"expected a date such as 2026-01-01, got {_type_name(value)}")
-            return BAD
+            return _BAD
         return value
 
     def boolean(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, bool):
             self.problem(key, f"expected true or false, got {_type_name(value)}")
-            return BAD
+            return _BAD
         return value
 
     def integer(self, low: int, high: int) -> Check:
         def run(value: Any, key: KeyPath) -> Any:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(key, f"expected an integer, got {_type_name(value)}")
-                return BAD
+                return _BAD
             if not low <= value <= high:
                 self.problem(key, f"must be between {low} and {high}")
-                return BAD
+                return _BAD
             return value
         return run
 
@@ -588,9 +588,9 @@ class _Reader:
         def run(value: Any, key: KeyPath) -> Any:
             if not isinstance(value, str):
                 self.problem(key, f"expected a string, got {_type_name(value)}")
-                return BAD
+                return _BAD
             if value not in options:
                 self.problem(key, f"{_clip(value)!r} is not one of: {', '.join(options)}")
-                return BAD
+                return _BAD
             return value
         return run
