@@ -178,6 +178,16 @@ class Factories:
             assert user.totp_secret is not None
             return UserRecord(user.id, email, password, role, org, user.totp_secret.reveal())
 
+    def example_convenant(self) -> list[int]:
+        """Load the example convenant's versions (idempotent); their ids, oldest first."""
+        from zorgtafel import ROOT
+        from zorgtafel.convenant.operations import load_version
+
+        with in_app(self.app):
+            return [
+                load_version(path)[0].id for path in sorted((ROOT / "convenants").glob("*.toml"))
+            ]
+
 
 @pytest.fixture
 def factories(app: Flask) -> Factories:

@@ -120,8 +120,9 @@ def serve_command(bind: str, workers: int) -> None:
 def register_app_commands() -> None:
     """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
     from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
+    from zorgtafel.convenant.cli import convenant_group
 
-    for command in (user_group, demo_command, demo_code_command):
+    for command in (user_group, demo_command, demo_code_command, convenant_group):
         cli.add_command(command)
 
 

@@ -23,7 +23,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "demo": False,
         "default_locale": "nl",
         "proxy_fix": False,
-        "convenants_dir": "",
     },
     "session": {
         "idle_minutes": 30,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from zorgtafel.auth.models import Organisation, Role, User, UserSession
+from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
 
 metadata = Base.metadata
 
-__all__ = ["Organisation", "Role", "User", "UserSession", "metadata"]
+__all__ = ["ConvenantVersion", "Organisation", "Role", "User", "UserSession", "metadata"]

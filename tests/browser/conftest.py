@@ -88,3 +88,15 @@ def page(browser):  # type: ignore[no-untyped-def]
     )
     yield page
     context.close()
+
+
+def login_in_browser(page, base_url: str, user) -> None:  # type: ignore[no-untyped-def]
+    """Password, then the TOTP code of the next step (the current one may be used already)."""
+    page.goto(f"{base_url}/inloggen")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(user.password)
+    page.get_by_role("button", name="Volgende").click()
+    page.wait_for_url("**/inloggen/code")
+    page.get_by_label("Code uit uw authenticator-app").fill(user.code())
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{base_url}/")

@@ -17,7 +17,8 @@ def test_matrix_marks_match_the_file(example_path: Path) -> None:
         mark = "L" if rule["direction"] == "provide" else "O"
         for code in rule["categories"]:
             expected[rule["partner"], code] = "".join(
-                sorted(expected.get((rule["partner"], code), "") + mark))
+                sorted(expected.get((rule["partner"], code), "") + mark)
+            )
     rows = matrix(load_convenant(example_path))
     assert [row.partner.code for row in rows] == [p["code"] for p in raw["partners"]]
     codes = [c["code"] for c in raw["categories"]]
@@ -56,7 +57,8 @@ def test_diff_of_the_example_versions(example: Convenant, example_next: Convenan
             [(r.direction.value, r.category) for r in p.added],
             [(r.direction.value, r.category) for r in p.removed],
             [(c.new.direction.value, c.new.category) for c in p.changed],
-            list(p.consent_added), list(p.consent_removed),
+            list(p.consent_added),
+            list(p.consent_removed),
         )
         for p in change.partners
     }
@@ -105,8 +107,9 @@ def test_diff_with_partner_and_category_removed(example: Convenant) -> None:
         version="1.0.1",
         partners=tuple(p for p in example.partners if p.code != "comensha"),
         categories=tuple(c for c in example.categories if c.code != "school"),
-        rights=tuple(r for r in example.rights
-                     if r.partner != "comensha" and r.category != "school"),
+        rights=tuple(
+            r for r in example.rights if r.partner != "comensha" and r.category != "school"
+        ),
         consent=tuple(c for c in example.consent if c.recipient != "comensha"),
     )
     change = diff(example, smaller)
@@ -114,11 +117,16 @@ def test_diff_with_partner_and_category_removed(example: Convenant) -> None:
     assert change.categories_removed == ("school",)
     comensha = next(p for p in change.partners if p.partner == "comensha")
     assert [r.category for r in comensha.removed] == [
-        "identiteit", "signalen", "seksuele-uitbuiting"]
+        "identiteit",
+        "signalen",
+        "seksuele-uitbuiting",
+    ]
     assert comensha.consent_removed == ("identiteit", "seksuele-uitbuiting")
     gemeente = next(p for p in change.partners if p.partner == "gemeente")
     assert {(r.category, r.direction) for r in gemeente.removed} == {
-        ("school", Direction.PROVIDE), ("school", Direction.RECEIVE)}
+        ("school", Direction.PROVIDE),
+        ("school", Direction.RECEIVE),
+    }
     text = render_diff_text(change)
     assert "- partner comensha" in text
     assert "- category school" in text

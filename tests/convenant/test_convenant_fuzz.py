@@ -17,18 +17,59 @@ from zorgtafel.convenant.model import Convenant
 EXAMPLE_BYTES = EXAMPLE_1_0.read_bytes()
 EXAMPLE_DOC = tomllib.loads(EXAMPLE_BYTES.decode("utf-8"))
 # ZORGTAFEL_FUZZ_EXAMPLES=5000 for a longer hunt; the default keeps each test well under 20 s.
-FUZZ = settings(max_examples=int(os.environ.get("ZORGTAFEL_FUZZ_EXAMPLES", "300")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=int(os.environ.get("ZORGTAFEL_FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 SCHEMA_WORDS = [
-    "convenant", "retention", "partners", "categories", "rules", "consent", "id", "title",
-    "version", "effective_from", "effective_until", "purpose", "example",
-    "access_days_after_meeting", "case_data_years_after_closure", "minutes_years_after_meeting",
-    "audit_log_years", "code", "name", "kind", "label", "description", "special", "partner",
-    "direction", "article", "legal_ground", "special_ground", "recipients",
+    "convenant",
+    "retention",
+    "partners",
+    "categories",
+    "rules",
+    "consent",
+    "id",
+    "title",
+    "version",
+    "effective_from",
+    "effective_until",
+    "purpose",
+    "example",
+    "access_days_after_meeting",
+    "case_data_years_after_closure",
+    "minutes_years_after_meeting",
+    "audit_log_years",
+    "code",
+    "name",
+    "kind",
+    "label",
+    "description",
+    "special",
+    "partner",
+    "direction",
+    "article",
+    "legal_ground",
+    "special_ground",
+    "recipients",
 ]
-SCHEMA_VALUES = ["politie", "gemeente", "gezondheid", "identiteit", "art9", "art10", "none",
-                 "provide", "receive", "1.0", "", " ", "art. 6.1", "x" * 41]
+SCHEMA_VALUES = [
+    "politie",
+    "gemeente",
+    "gezondheid",
+    "identiteit",
+    "art9",
+    "art10",
+    "none",
+    "provide",
+    "receive",
+    "1.0",
+    "",
+    " ",
+    "art. 6.1",
+    "x" * 41,
+]
 
 
 def toml_string(text: str) -> str:
@@ -62,8 +103,9 @@ def toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_string(k)} = {toml_value(v)}"
-                               for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"{toml_string(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+        )
     raise TypeError(type(value))
 
 
@@ -73,9 +115,15 @@ def toml_document(doc: dict[str, Any]) -> str:
 
 keys = st.sampled_from(SCHEMA_WORDS) | st.text(max_size=8)
 scalars = (
-    st.sampled_from(SCHEMA_VALUES) | st.text(max_size=12) | st.integers()
-    | st.integers(min_value=-2, max_value=400) | st.booleans() | st.floats()
-    | st.dates() | st.datetimes() | st.times()
+    st.sampled_from(SCHEMA_VALUES)
+    | st.text(max_size=12)
+    | st.integers()
+    | st.integers(min_value=-2, max_value=400)
+    | st.booleans()
+    | st.floats()
+    | st.dates()
+    | st.datetimes()
+    | st.times()
 )
 values = st.recursive(
     scalars,

@@ -56,4 +56,8 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         expect=only(("admin",), status=302),
     ),
+    Route("convenant.in_force", "/convenant", expect=everyone(200)),
+    Route("convenant.versions", "/convenant/versies", expect=everyone(200)),
+    Route("convenant.version", "/convenant/versies/{convenant_version_id}", expect=everyone(200)),
+    Route("convenant.compare", "/convenant/verschil", expect=only(("privacy",))),
 )

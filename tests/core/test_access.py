@@ -28,7 +28,8 @@ def request_as(client: FlaskClient, factories: Factories, login_as, role: str, r
     if role != "anonymous":
         login_as(Role(role))
     other = factories.user(Role.partner, "politie")
-    path = route.path.format(other_user_id=other.id)
+    versions = factories.example_convenant()
+    path = route.path.format(other_user_id=other.id, convenant_version_id=versions[-1])
     if route.method == "GET":
         return client.get(path, buffered=True)
     data = {"csrf_token": csrf_token(client, "/" if role != "anonymous" else "/inloggen")}
