@@ -26,7 +26,7 @@ def expectations(path: Path) -> list[str]:
     """The ``# expect: `` lines at the end of a malformed file, with the path put in front."""
     marker = b"# expect: "
     lines = path.read_bytes().splitlines()
-    return [f"{path}{line[len(marker):].decode()}" for line in lines if line.startswith(marker)]
+    return [f"{path}{line[len(marker) :].decode()}" for line in lines if line.startswith(marker)]
 
 
 def test_corpus_is_large_enough() -> None:
@@ -160,10 +160,14 @@ def test_odd_documents(text: str, expected: str) -> None:
 
 
 def test_line_of_a_key_after_a_multiline_string_that_looks_like_keys() -> None:
-    text = VALID_MINIMAL.read_text().replace(
-        'purpose = "Testen van de lader."',
-        'purpose = """\ncode = "dit is tekst, geen sleutel"\n[[partners]]\n"""',
-    ).replace('kind = "politie"', 'kind = "politiek"')
+    text = (
+        VALID_MINIMAL.read_text()
+        .replace(
+            'purpose = "Testen van de lader."',
+            'purpose = """\ncode = "dit is tekst, geen sleutel"\n[[partners]]\n"""',
+        )
+        .replace('kind = "politie"', 'kind = "politiek"')
+    )
     with pytest.raises(ConvenantError) as caught:
         parse_convenant(text, "x.toml")
     line = text.splitlines().index('kind = "politiek"') + 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.chain import Verification
@@ -20,7 +20,12 @@ audit_group = AppGroup("audit", help="Auditlog (NEN 7513): controleren en ondert
 
 
 def _snapshot() -> Connection:
-    """A read-only snapshot of the log: appends during the run are not seen and not blocked."""
+    """A read-only snapshot of the log: appends during the run are not seen and not blocked.
+
+    (A session bound to a connection is already inside its owner's transaction, as in tests.)
+    """
+    if not isinstance(db.session.bind, Engine):
+        return db.session.connection()
     options: dict[str, object] = dict(READ_ONLY)
     if db.engine.dialect.name == "postgresql":
         options["isolation_level"] = "REPEATABLE READ"

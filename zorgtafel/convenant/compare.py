@@ -23,8 +23,9 @@ class MatrixRow:
 def matrix(convenant: Convenant) -> tuple[MatrixRow, ...]:
     """Partner x category: for each partner, what it may provide (L) and receive (O)."""
     return tuple(
-        MatrixRow(partner, tuple(_mark(convenant, partner.code, c.code)
-                                 for c in convenant.categories))
+        MatrixRow(
+            partner, tuple(_mark(convenant, partner.code, c.code) for c in convenant.categories)
+        )
         for partner in convenant.partners
     )
 
@@ -51,15 +52,15 @@ def render_matrix_text(convenant: Convenant) -> str:
             cells.append(f"{mark + star:>3}")
         lines.append(f"{row.partner.code:<{width}} {' '.join(cells)}".rstrip())
     lines += ["", "L = levert (provides), O = ontvangt (receives), * = only with recorded consent"]
-    lines += [f"{i:>3} {c.code}: {c.label}{_special_note(c)}"
-              for i, c in enumerate(categories, start=1)]
+    lines += [
+        f"{i:>3} {c.code}: {c.label}{_special_note(c)}" for i, c in enumerate(categories, start=1)
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _title(convenant: Convenant) -> str:
     until = convenant.effective_until.isoformat() if convenant.effective_until else "..."
-    return (f"{convenant.id} {convenant.version} "
-            f"({convenant.effective_from.isoformat()} - {until})")
+    return f"{convenant.id} {convenant.version} ({convenant.effective_from.isoformat()} - {until})"
 
 
 def _special_note(category: Category) -> str:
@@ -104,12 +105,25 @@ class ConvenantDiff:
     @property
     def is_empty(self) -> bool:
         """True when the two versions grant the same rights under the same terms."""
-        return not (self.partners_added or self.partners_removed or self.categories_added
-                    or self.categories_removed or self.fields_changed or self.partners)
+        return not (
+            self.partners_added
+            or self.partners_removed
+            or self.categories_added
+            or self.categories_removed
+            or self.fields_changed
+            or self.partners
+        )
 
 
-_COMPARED_FIELDS = ("id", "title", "effective_from", "effective_until", "purpose",
-                    "access_days_after_meeting", "retention")
+_COMPARED_FIELDS = (
+    "id",
+    "title",
+    "effective_from",
+    "effective_until",
+    "purpose",
+    "access_days_after_meeting",
+    "retention",
+)
 
 
 def diff(old: Convenant, new: Convenant) -> ConvenantDiff:
@@ -118,20 +132,25 @@ def diff(old: Convenant, new: Convenant) -> ConvenantDiff:
     new_partners = [p.code for p in new.partners]
     old_categories = [c.code for c in old.categories]
     new_categories = [c.code for c in new.categories]
-    fields = tuple((name, _show(getattr(old, name)), _show(getattr(new, name)))
-                   for name in _COMPARED_FIELDS if getattr(old, name) != getattr(new, name))
+    fields = tuple(
+        (name, _show(getattr(old, name)), _show(getattr(new, name)))
+        for name in _COMPARED_FIELDS
+        if getattr(old, name) != getattr(new, name)
+    )
     old_categories_by_code = {c.code: c for c in old.categories}
-    fields += tuple((f"categories.{c.code}", _describe(old_categories_by_code[c.code]),
-                     _describe(c))
-                    for c in new.categories
-                    if c.code in old_categories_by_code and old_categories_by_code[c.code] != c)
+    fields += tuple(
+        (f"categories.{c.code}", _describe(old_categories_by_code[c.code]), _describe(c))
+        for c in new.categories
+        if c.code in old_categories_by_code and old_categories_by_code[c.code] != c
+    )
     partner_diffs = []
     for code in dict.fromkeys(old_partners + new_partners):
         partner_diff = _partner_diff(old, new, code)
         if partner_diff is not None:
             partner_diffs.append(partner_diff)
     return ConvenantDiff(
-        old=old, new=new,
+        old=old,
+        new=new,
         partners_added=tuple(c for c in new_partners if c not in old_partners),
         partners_removed=tuple(c for c in old_partners if c not in new_partners),
         categories_added=tuple(c for c in new_categories if c not in old_categories),
@@ -169,13 +188,21 @@ def _partner_diff(old: Convenant, new: Convenant, partner: str) -> PartnerDiff |
         partner=partner,
         added=tuple(after[k] for k in ordered(after.keys() - before.keys())),
         removed=tuple(before[k] for k in ordered(before.keys() - after.keys())),
-        changed=tuple(RightChange(before[k], after[k])
-                      for k in ordered(before.keys() & after.keys()) if before[k] != after[k]),
+        changed=tuple(
+            RightChange(before[k], after[k])
+            for k in ordered(before.keys() & after.keys())
+            if before[k] != after[k]
+        ),
         consent_added=tuple(sorted(consent_after - consent_before, key=order.__getitem__)),
         consent_removed=tuple(sorted(consent_before - consent_after, key=order.__getitem__)),
     )
-    if result.added or result.removed or result.changed or result.consent_added \
-            or result.consent_removed:
+    if (
+        result.added
+        or result.removed
+        or result.changed
+        or result.consent_added
+        or result.consent_removed
+    ):
         return result
     return None
 
@@ -190,14 +217,16 @@ def render_diff_text(change: ConvenantDiff) -> str:
     lines += [f"- category {code}" for code in change.categories_removed]
     for partner in change.partners:
         lines.append(f"{partner.partner}:")
-        lines += [f"  + {_verb(r)} {r.category} ({r.article}; {r.legal_ground})"
-                  for r in partner.added]
+        lines += [
+            f"  + {_verb(r)} {r.category} ({r.article}; {r.legal_ground})" for r in partner.added
+        ]
         lines += [f"  - {_verb(r)} {r.category} ({r.article})" for r in partner.removed]
         for c in partner.changed:
             lines.append(f"  ~ {_verb(c.new)} {c.new.category}: {_what_changed(c)}")
         lines += [f"  + consent needed to receive {code}" for code in partner.consent_added]
-        lines += [f"  - consent no longer needed to receive {code}"
-                  for code in partner.consent_removed]
+        lines += [
+            f"  - consent no longer needed to receive {code}" for code in partner.consent_removed
+        ]
     if change.is_empty:
         lines.append("(no differences)")
     return "\n".join(lines) + "\n"

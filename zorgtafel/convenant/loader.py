@@ -122,21 +122,32 @@ def load_directory(directory: str | os.PathLike[str]) -> tuple[Convenant, ...]:
         if before.id != after.id:
             continue
         if before.version == after.version:
-            problems.append(Problem(after.source, None, "convenant.version",
-                                    f"version {after.version} also in {before.source}"))
+            problems.append(
+                Problem(
+                    after.source,
+                    None,
+                    "convenant.version",
+                    f"version {after.version} also in {before.source}",
+                )
+            )
         if before.effective_until is None or before.effective_until >= after.effective_from:
-            problems.append(Problem(
-                after.source, None, "convenant.effective_from",
-                f"overlaps {before.source} (version {before.version}); that version must end "
-                f"before {after.effective_from.isoformat()}",
-            ))
+            problems.append(
+                Problem(
+                    after.source,
+                    None,
+                    "convenant.effective_from",
+                    f"overlaps {before.source} (version {before.version}); that version must end "
+                    f"before {after.effective_from.isoformat()}",
+                )
+            )
     if problems:
         raise ConvenantError(problems)
     return tuple(loaded)
 
 
-def convenant_in_force(convenants: Iterable[Convenant], convenant_id: str,
-                       day: date) -> Convenant | None:
+def convenant_in_force(
+    convenants: Iterable[Convenant], convenant_id: str, day: date
+) -> Convenant | None:
     """The version of ``convenant_id`` in force on ``day``, or None."""
     for convenant in convenants:
         if convenant.id == convenant_id and convenant.in_force_on(day):
@@ -162,8 +173,9 @@ def parse_convenant(text: str | bytes, path: str) -> Convenant:
     convenant = reader.convenant(document, source=path, digest=content_hash(raw))
     if reader.problems or convenant is None:
         # In file order; problems without a line (missing tables) first.
-        raise ConvenantError(sorted(reader.problems, key=lambda p: (p.line is not None,
-                                                                    p.line or 0)))
+        raise ConvenantError(
+            sorted(reader.problems, key=lambda p: (p.line is not None, p.line or 0))
+        )
     return convenant
 
 
@@ -189,10 +201,12 @@ def _syntax_problem(path: str, source: str, message: str) -> Problem:
     if match is None:
         return Problem(path, None, "", f"invalid TOML: {reason}")
     if match.group(1) is None:  # "at end of document"
-        return Problem(path, max(1, len(source.splitlines())), "",
-                       f"invalid TOML: {reason} (at end of file)")
-    return Problem(path, int(match.group(1)), "",
-                   f"invalid TOML: {reason} (column {match.group(2)})")
+        return Problem(
+            path, max(1, len(source.splitlines())), "", f"invalid TOML: {reason} (at end of file)"
+        )
+    return Problem(
+        path, int(match.group(1)), "", f"invalid TOML: {reason} (column {match.group(2)})"
+    )
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -211,9 +225,17 @@ def _dotted(path: KeyPath) -> str:
 
 def _type_name(value: object) -> str:
     # Order matters: bool is an int, datetime is a date.
-    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
-                       (datetime, "datetime"), (date, "date"), (time, "time"),
-                       (list, "array"), (dict, "table")):
+    for kind, name in (
+        (bool, "boolean"),
+        (int, "integer"),
+        (float, "float"),
+        (str, "string"),
+        (datetime, "datetime"),
+        (date, "date"),
+        (time, "time"),
+        (list, "array"),
+        (dict, "table"),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__
@@ -240,22 +262,27 @@ class _Reader:
         #: False once a rule is unusable; consent checks against rights are then skipped
         self.rules_complete = True
 
-    def problem(self, key: KeyPath, reason: str, *, at: KeyPath | None = None,
-                needle: str | None = None) -> None:
+    def problem(
+        self, key: KeyPath, reason: str, *, at: KeyPath | None = None, needle: str | None = None
+    ) -> None:
         line = self.lines.line_of(key if at is None else at, needle)
         self.problems.append(Problem(self.path, line, _dotted(key), reason))
 
     # -- the document ------------------------------------------------------------------------
 
     def convenant(self, document: dict[str, Any], *, source: str, digest: str) -> Convenant | None:
-        top = self.table(document, (), {
-            "convenant": (True, self.meta_table),
-            "retention": (True, self.retention_table),
-            "partners": (True, self.array_of_tables(self.partner_table)),
-            "categories": (True, self.array_of_tables(self.category_table)),
-            "rules": (True, self.array_of_tables(self.rule_table)),
-            "consent": (False, self.array_of_tables(self.consent_table)),
-        })
+        top = self.table(
+            document,
+            (),
+            {
+                "convenant": (True, self.meta_table),
+                "retention": (True, self.retention_table),
+                "partners": (True, self.array_of_tables(self.partner_table)),
+                "categories": (True, self.array_of_tables(self.category_table)),
+                "rules": (True, self.array_of_tables(self.rule_table)),
+                "consent": (False, self.array_of_tables(self.consent_table)),
+            },
+        )
         if top is BAD:
             return None
         partners = self.unique(top.get("partners"), "partners", "partner")
@@ -266,9 +293,13 @@ class _Reader:
         if self.problems or BAD in (meta, retention, partners, categories, rights, consent):
             return None
         return Convenant(
-            id=meta["id"], title=meta["title"], version=meta["version"],
-            effective_from=meta["effective_from"], effective_until=meta.get("effective_until"),
-            purpose=meta["purpose"], example=meta.get("example", False),
+            id=meta["id"],
+            title=meta["title"],
+            version=meta["version"],
+            effective_from=meta["effective_from"],
+            effective_until=meta.get("effective_until"),
+            purpose=meta["purpose"],
+            example=meta.get("example", False),
             access_days_after_meeting=meta["access_days_after_meeting"],
             retention=Retention(**retention),
             partners=tuple(Partner(**p) for p in partners.values()),
@@ -276,68 +307,97 @@ class _Reader:
                 Category(c["code"], c["label"], c["description"], Special(c["special"]))
                 for c in categories.values()
             ),
-            rights=rights, consent=consent, source=source, content_hash=digest,
+            rights=rights,
+            consent=consent,
+            source=source,
+            content_hash=digest,
         )
 
     def meta_table(self, value: Any, key: KeyPath) -> Any:
-        meta = self.table(value, key, {
-            "id": (True, self.code),
-            "title": (True, self.text),
-            "version": (True, self.version),
-            "effective_from": (True, self.date),
-            "effective_until": (False, self.date),
-            "purpose": (True, self.text),
-            "example": (False, self.boolean),
-            "access_days_after_meeting": (True, self.integer(0, 365)),
-        })
+        meta = self.table(
+            value,
+            key,
+            {
+                "id": (True, self.code),
+                "title": (True, self.text),
+                "version": (True, self.version),
+                "effective_from": (True, self.date),
+                "effective_until": (False, self.date),
+                "purpose": (True, self.text),
+                "example": (False, self.boolean),
+                "access_days_after_meeting": (True, self.integer(0, 365)),
+            },
+        )
         if meta is BAD:
             return BAD
         start, end = meta.get("effective_from"), meta.get("effective_until")
         if isinstance(start, date) and isinstance(end, date) and end < start:
-            self.problem((*key, "effective_until"),
-                         f"{end.isoformat()} is before effective_from {start.isoformat()}")
+            self.problem(
+                (*key, "effective_until"),
+                f"{end.isoformat()} is before effective_from {start.isoformat()}",
+            )
         return meta
 
     def retention_table(self, value: Any, key: KeyPath) -> Any:
         years = self.integer(1, 100)
-        return self.table(value, key, {
-            "case_data_years_after_closure": (True, years),
-            "minutes_years_after_meeting": (True, years),
-            "audit_log_years": (True, years),
-        })
+        return self.table(
+            value,
+            key,
+            {
+                "case_data_years_after_closure": (True, years),
+                "minutes_years_after_meeting": (True, years),
+                "audit_log_years": (True, years),
+            },
+        )
 
     def partner_table(self, value: Any, key: KeyPath) -> Any:
-        return self.table(value, key, {
-            "code": (True, self.code),
-            "name": (True, self.text),
-            "kind": (True, self.choice(PARTNER_KINDS)),
-        })
+        return self.table(
+            value,
+            key,
+            {
+                "code": (True, self.code),
+                "name": (True, self.text),
+                "kind": (True, self.choice(PARTNER_KINDS)),
+            },
+        )
 
     def category_table(self, value: Any, key: KeyPath) -> Any:
-        return self.table(value, key, {
-            "code": (True, self.code),
-            "label": (True, self.text),
-            "description": (True, self.text),
-            "special": (True, self.choice(tuple(s.value for s in Special))),
-        })
+        return self.table(
+            value,
+            key,
+            {
+                "code": (True, self.code),
+                "label": (True, self.text),
+                "description": (True, self.text),
+                "special": (True, self.choice(tuple(s.value for s in Special))),
+            },
+        )
 
     def rule_table(self, value: Any, key: KeyPath) -> Any:
-        return self.table(value, key, {
-            "partner": (True, self.code),
-            "direction": (True, self.choice(tuple(d.value for d in Direction))),
-            "categories": (True, self.code_list),
-            "article": (True, self.text),
-            "legal_ground": (True, self.text),
-            "special_ground": (False, self.text),
-        })
+        return self.table(
+            value,
+            key,
+            {
+                "partner": (True, self.code),
+                "direction": (True, self.choice(tuple(d.value for d in Direction))),
+                "categories": (True, self.code_list),
+                "article": (True, self.text),
+                "legal_ground": (True, self.text),
+                "special_ground": (False, self.text),
+            },
+        )
 
     def consent_table(self, value: Any, key: KeyPath) -> Any:
-        return self.table(value, key, {
-            "recipients": (True, self.code_list),
-            "categories": (True, self.code_list),
-            "article": (True, self.text),
-            "description": (False, self.text),
-        })
+        return self.table(
+            value,
+            key,
+            {
+                "recipients": (True, self.code_list),
+                "categories": (True, self.code_list),
+                "article": (True, self.text),
+                "description": (False, self.text),
+            },
+        )
 
     # -- cross-references --------------------------------------------------------------------
     # These see only the values that passed their own checks; a missing value skips the
@@ -354,8 +414,10 @@ class _Reader:
             if code is None:
                 continue
             if code in first:
-                self.problem((name, index, "code"),
-                             f"duplicate {noun} code {code!r} (first at {name}[{first[code]}])")
+                self.problem(
+                    (name, index, "code"),
+                    f"duplicate {noun} code {code!r} (first at {name}[{first[code]}])",
+                )
                 continue
             first[code] = index
             by_code[code] = item
@@ -377,8 +439,12 @@ class _Reader:
                 partner = None
             codes = rule.get("categories")
             known = self.known_categories(codes, key, categories)
-            self.check_special_ground(rule, key, [categories[c] for c in known],
-                                      complete=codes is not None and len(known) == len(codes))
+            self.check_special_ground(
+                rule,
+                key,
+                [categories[c] for c in known],
+                complete=codes is not None and len(known) == len(codes),
+            )
             if None in (partner, direction, codes) or len(known) != len(codes):
                 # The rights are incomplete, so whether consent fits a right is unknowable.
                 self.rules_complete = False
@@ -387,21 +453,31 @@ class _Reader:
             for code in known:
                 ident = (partner, code, direction)
                 if ident in origin:
-                    self.problem((*key, "categories"),
-                                 f"partner {partner!r} may already {direction} {code!r} "
-                                 f"under rules[{origin[ident]}]", needle=code)
+                    self.problem(
+                        (*key, "categories"),
+                        f"partner {partner!r} may already {direction} {code!r} "
+                        f"under rules[{origin[ident]}]",
+                        needle=code,
+                    )
                     continue
                 origin[ident] = index
                 rights[ident] = Right(
-                    partner=partner, category=code, direction=Direction(direction),
-                    article=rule.get("article", ""), legal_ground=rule.get("legal_ground", ""),
-                    special_ground=(rule.get("special_ground")
-                                    if categories[code].get("special") != "none" else None),
+                    partner=partner,
+                    category=code,
+                    direction=Direction(direction),
+                    article=rule.get("article", ""),
+                    legal_ground=rule.get("legal_ground", ""),
+                    special_ground=(
+                        rule.get("special_ground")
+                        if categories[code].get("special") != "none"
+                        else None
+                    ),
                 )
         return tuple(rights.values())
 
-    def check_special_ground(self, rule: dict[str, Any], key: KeyPath,
-                             named: list[dict[str, Any]], *, complete: bool) -> None:
+    def check_special_ground(
+        self, rule: dict[str, Any], key: KeyPath, named: list[dict[str, Any]], *, complete: bool
+    ) -> None:
         """Special categories need a special_ground; other rules must not have one."""
         if any("special" not in c for c in named):
             return  # a category's own problem is reported; don't guess what it meant
@@ -412,12 +488,17 @@ class _Reader:
             verb = "receives" if rule.get("direction") == Direction.RECEIVE.value else "provides"
             for category in specials:
                 art = category["special"].removeprefix("art")
-                self.problem((*key, "special_ground"),
-                             f"rule {verb} {category.get('code')!r} (AVG art. {art}) but has no "
-                             "special_ground", at=key)
+                self.problem(
+                    (*key, "special_ground"),
+                    f"rule {verb} {category.get('code')!r} (AVG art. {art}) but has no "
+                    "special_ground",
+                    at=key,
+                )
         elif rule.get("special_ground") is not None and complete and not specials:
-            self.problem((*key, "special_ground"),
-                         "given, but none of the rule's categories is AVG art. 9 or art. 10")
+            self.problem(
+                (*key, "special_ground"),
+                "given, but none of the rule's categories is AVG art. 9 or art. 10",
+            )
 
     def known_categories(self, codes: Any, key: KeyPath, categories: dict[str, Any]) -> list[str]:
         """The codes that name a category; each unknown one is a problem."""
@@ -428,8 +509,12 @@ class _Reader:
             if code in categories:
                 known.append(code)
             else:
-                self.problem((*key, "categories", position), f"unknown category {code!r}",
-                             at=(*key, "categories"), needle=code)
+                self.problem(
+                    (*key, "categories", position),
+                    f"unknown category {code!r}",
+                    at=(*key, "categories"),
+                    needle=code,
+                )
         return known
 
     def consent(self, rules: Any, partners: Any, categories: Any, rights: Any) -> Any:
@@ -446,22 +531,35 @@ class _Reader:
                 if code in partners:
                     recipients.append(code)
                 else:
-                    self.problem((*key, "recipients", position), f"unknown partner {code!r}",
-                                 at=(*key, "recipients"), needle=code)
+                    self.problem(
+                        (*key, "recipients", position),
+                        f"unknown partner {code!r}",
+                        at=(*key, "recipients"),
+                        needle=code,
+                    )
             known = self.known_categories(rule.get("categories"), key, categories)
             for recipient in recipients:
                 for code in known:
                     if (recipient, code) not in receivable and self.rules_complete:
-                        self.problem(key, f"no rule lets {recipient!r} receive {code!r}; "
-                                     "consent cannot make it disclosable",
-                                     at=(*key, "recipients"), needle=recipient)
+                        self.problem(
+                            key,
+                            f"no rule lets {recipient!r} receive {code!r}; "
+                            "consent cannot make it disclosable",
+                            at=(*key, "recipients"),
+                            needle=recipient,
+                        )
                     elif (recipient, code) in found:
-                        self.problem(key, f"consent for {code!r} to {recipient!r} is already "
-                                     "required by an earlier consent rule",
-                                     at=(*key, "recipients"), needle=recipient)
+                        self.problem(
+                            key,
+                            f"consent for {code!r} to {recipient!r} is already "
+                            "required by an earlier consent rule",
+                            at=(*key, "recipients"),
+                            needle=recipient,
+                        )
                     else:
                         found[recipient, code] = ConsentRequirement(
-                            recipient, code, rule.get("article", ""), rule.get("description", ""))
+                            recipient, code, rule.get("article", ""), rule.get("description", "")
+                        )
         return tuple(found.values())
 
     # -- shapes ------------------------------------------------------------------------------
@@ -495,11 +593,14 @@ class _Reader:
     def array_of_tables(self, check: Check) -> Check:
         def run(value: Any, key: KeyPath) -> Any:
             if not isinstance(value, list):
-                self.problem(key, f"expected an array of tables ([[{_dotted(key)}]]), "
-                                  f"got {_type_name(value)}")
+                self.problem(
+                    key,
+                    f"expected an array of tables ([[{_dotted(key)}]]), got {_type_name(value)}",
+                )
                 return BAD
             # Items that fail stay in place as BAD so that indexes match the file.
             return [check(item, (*key, index)) for index, item in enumerate(value)]
+
         return run
 
     def text(self, value: Any, key: KeyPath) -> Any:
@@ -519,8 +620,11 @@ class _Reader:
             self.problem(key, f"expected a string, got {_type_name(value)}")
             return BAD
         if len(value) > 40 or not _CODE.match(value):
-            self.problem(key, f"{_clip(value)!r} is not a code (lowercase letters, digits and "
-                              "single hyphens, at most 40)")
+            self.problem(
+                key,
+                f"{_clip(value)!r} is not a code (lowercase letters, digits and "
+                "single hyphens, at most 40)",
+            )
             return BAD
         return value
 
@@ -537,18 +641,17 @@ class _Reader:
             if code is BAD:
                 return BAD
             if code in codes:
-                self.problem((*key, position), f"{code!r} is listed twice",
-                             at=key, needle=code)
+                self.problem((*key, position), f"{code!r} is listed twice", at=key, needle=code)
                 return BAD
             codes.append(code)
         return codes
 
     def version(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
-            self.problem(key, f"expected a string such as \"1.0\", got {_type_name(value)}")
+            self.problem(key, f'expected a string such as "1.0", got {_type_name(value)}')
             return BAD
         if not _VERSION.match(value):
-            self.problem(key, f"{_clip(value)!r} is not a version such as \"1.0\" or \"2.1.3\"")
+            self.problem(key, f'{_clip(value)!r} is not a version such as "1.0" or "2.1.3"')
             return BAD
         return value
 
@@ -573,6 +676,7 @@ class _Reader:
                 self.problem(key, f"must be between {low} and {high}")
                 return BAD
             return value
+
         return run
 
     def choice(self, options: tuple[str, ...]) -> Check:
@@ -584,4 +688,5 @@ class _Reader:
                 self.problem(key, f"{_clip(value)!r} is not one of: {', '.join(options)}")
                 return BAD
             return value
+
         return run

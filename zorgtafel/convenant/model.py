@@ -136,9 +136,7 @@ class Convenant:
         try:
             return self._categories[code]
         except KeyError:
-            raise KeyError(
-                f"convenant {self.id} {self.version} has no category {code!r}"
-            ) from None
+            raise KeyError(f"convenant {self.id} {self.version} has no category {code!r}") from None
 
     def has_partner(self, code: str) -> bool:
         """True if a partner with this code is party to this version."""

@@ -48,8 +48,14 @@ class ConsentDecision:
         return self.required
 
 
-def decide(convenant: Convenant, direction: Direction | str, partner_code: str,
-           category_code: str, *, consent_recorded: bool = False) -> Decision:
+def decide(
+    convenant: Convenant,
+    direction: Direction | str,
+    partner_code: str,
+    category_code: str,
+    *,
+    consent_recorded: bool = False,
+) -> Decision:
     """May ``partner_code`` provide or receive ``category_code`` under ``convenant``?
 
     An unknown partner or category is refused, never an error. Receiving a category that
@@ -59,8 +65,10 @@ def decide(convenant: Convenant, direction: Direction | str, partner_code: str,
     try:
         way = Direction(direction)
     except ValueError:
-        raise ValueError(f"unknown direction {direction!r}; expected one of "
-                         f"{', '.join(d.value for d in Direction)}") from None
+        raise ValueError(
+            f"unknown direction {direction!r}; expected one of "
+            f"{', '.join(d.value for d in Direction)}"
+        ) from None
     refuse = _refusal(convenant, partner_code, category_code)
     if refuse is not None:
         return refuse
@@ -70,11 +78,22 @@ def decide(convenant: Convenant, direction: Direction | str, partner_code: str,
     if way is Direction.RECEIVE and not consent_recorded:
         consent = convenant.consent_requirement(partner_code, category_code)
         if consent is not None:
-            return _decision(convenant, allowed=False, reason="consent-required",
-                             rule=consent.article, legal_ground=right.legal_ground,
-                             special_ground=right.special_ground)
-    return _decision(convenant, allowed=True, reason="allowed", rule=right.article,
-                     legal_ground=right.legal_ground, special_ground=right.special_ground)
+            return _decision(
+                convenant,
+                allowed=False,
+                reason="consent-required",
+                rule=consent.article,
+                legal_ground=right.legal_ground,
+                special_ground=right.special_ground,
+            )
+    return _decision(
+        convenant,
+        allowed=True,
+        reason="allowed",
+        rule=right.article,
+        legal_ground=right.legal_ground,
+        special_ground=right.special_ground,
+    )
 
 
 def may_provide(convenant: Convenant, partner_code: str, category_code: str) -> Decision:
@@ -82,11 +101,13 @@ def may_provide(convenant: Convenant, partner_code: str, category_code: str) -> 
     return decide(convenant, Direction.PROVIDE, partner_code, category_code)
 
 
-def may_receive(convenant: Convenant, partner_code: str, category_code: str, *,
-                consent_recorded: bool = False) -> Decision:
+def may_receive(
+    convenant: Convenant, partner_code: str, category_code: str, *, consent_recorded: bool = False
+) -> Decision:
     """May the partner see this category, given whether the subject's consent is recorded?"""
-    return decide(convenant, Direction.RECEIVE, partner_code, category_code,
-                  consent_recorded=consent_recorded)
+    return decide(
+        convenant, Direction.RECEIVE, partner_code, category_code, consent_recorded=consent_recorded
+    )
 
 
 def needs_consent(convenant: Convenant, partner_code: str, category_code: str) -> ConsentDecision:
@@ -99,8 +120,9 @@ def needs_consent(convenant: Convenant, partner_code: str, category_code: str) -
     consent = convenant.consent_requirement(partner_code, category_code)
     if consent is None:
         return ConsentDecision(False, "no-consent-rule", *ident)
-    return ConsentDecision(True, "consent-rule", *ident, rule=consent.article,
-                           description=consent.description)
+    return ConsentDecision(
+        True, "consent-rule", *ident, rule=consent.article, description=consent.description
+    )
 
 
 def providable_categories(convenant: Convenant, partner_code: str) -> tuple[str, ...]:
@@ -113,10 +135,14 @@ def receivable_categories(convenant: Convenant, partner_code: str) -> tuple[str,
     return _categories_for(convenant, partner_code, Direction.RECEIVE)
 
 
-def _categories_for(convenant: Convenant, partner_code: str,
-                    direction: Direction) -> tuple[str, ...]:
-    return tuple(c.code for c in convenant.categories
-                 if convenant.right(partner_code, c.code, direction) is not None)
+def _categories_for(
+    convenant: Convenant, partner_code: str, direction: Direction
+) -> tuple[str, ...]:
+    return tuple(
+        c.code
+        for c in convenant.categories
+        if convenant.right(partner_code, c.code, direction) is not None
+    )
 
 
 def _refusal(convenant: Convenant, partner_code: str, category_code: str) -> Decision | None:
@@ -127,8 +153,21 @@ def _refusal(convenant: Convenant, partner_code: str, category_code: str) -> Dec
     return None
 
 
-def _decision(convenant: Convenant, *, allowed: bool, reason: str, rule: str | None = None,
-              legal_ground: str | None = None, special_ground: str | None = None) -> Decision:
-    return Decision(allowed=allowed, reason=reason, convenant_id=convenant.id,
-                    convenant_version=convenant.version, rule=rule,
-                    legal_ground=legal_ground, special_ground=special_ground)
+def _decision(
+    convenant: Convenant,
+    *,
+    allowed: bool,
+    reason: str,
+    rule: str | None = None,
+    legal_ground: str | None = None,
+    special_ground: str | None = None,
+) -> Decision:
+    return Decision(
+        allowed=allowed,
+        reason=reason,
+        convenant_id=convenant.id,
+        convenant_version=convenant.version,
+        rule=rule,
+        legal_ground=legal_ground,
+        special_ground=special_ground,
+    )

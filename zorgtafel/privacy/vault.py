@@ -69,7 +69,7 @@ class OutsideGate(VaultError):
 class MasterKey:
     """A 256-bit key-encryption key. ``repr`` shows its id only."""
 
-    __slots__ = ("_aead", "check_value", "key_id", "source")
+    __slots__ = ("_aead", "_encoded", "check_value", "key_id", "source")
 
     def __init__(self, key: bytes, source: str) -> None:
         if len(key) != KEY_BYTES:
