@@ -118,11 +118,11 @@ class CaseFactory:
             )
 
     def contribute(
-        self, case: CaseRecord, user: Any, category: str, text_: str = FICTIONAL_TEXT
+        self, case: CaseRecord, user_id: int, category: str, text_: str = FICTIONAL_TEXT
     ) -> int:
         with in_app(self.app) as session:
             contribution = case_operations.add_contribution(
-                session.get(User, user.id),
+                session.get(User, user_id),
                 session.get(Case, case.id),
                 category,
                 text_,
@@ -161,3 +161,35 @@ def own_app(url: str, instance: Path, *, migrate: bool = True) -> Flask:
 
 def dispose(app: Flask) -> None:
     app.extensions["zorgtafel.db"].engine.dispose()
+
+
+def make_user(app: Flask, role: Any, org: str, email: str | None = None) -> int:
+    """A user through the real operations (on an own app); returns its id."""
+    from zorgtafel.auth import operations
+
+    with in_app(app):
+        operations.create_organisation(org, f"Organisatie {org} (fictief)")
+        email = email or f"{role.value}-{secrets.token_hex(3)}@{org}.test"
+        return operations.create_user(
+            email, "Fictieve Tester", org, role, "lang genoeg wachtwoord"
+        ).id
+
+
+def read_contents(app: Flask, user_id: int, case_ids: list[int]) -> list[str | None]:
+    """Every contribution text of ``case_ids`` as ``user_id`` sees it through the gate."""
+    from zorgtafel.privacy.gate import disclose_case
+    from zorgtafel.privacy.policy import Level, Purpose
+
+    texts: list[str | None] = []
+    with in_app(app) as session:
+        user = session.get(User, user_id)
+        for case_id in case_ids:
+            view = disclose_case(
+                user,
+                session.get(Case, case_id),
+                Level.content,
+                Purpose.case_conference,
+                convenant=example_convenant(),
+            )
+            texts += [c.text.reveal() if c.text else None for c in view.contributions]
+    return texts

@@ -29,7 +29,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
-from sqlalchemy import Connection, distinct, inspect, select
+from sqlalchemy import Connection, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -194,7 +194,7 @@ def check_key_ring(connection: Connection, ring: KeyRing) -> KeyRing:
         pending = pending if _check_known(pending, records, primary=False) else None
     ring = KeyRing(ring.primary, pending)
     wrapping = connection.scalars(
-        select(distinct(CaseKey.master_key_id)).where(CaseKey.wrapped_key.is_not(None))
+        select(CaseKey.master_key_id).where(CaseKey.wrapped_key.is_not(None)).distinct()
     ).all()
     missing = sorted(key_id for key_id in wrapping if key_id and ring.get(key_id) is None)
     if missing:
@@ -231,15 +231,21 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Load and check the master key before the app serves or a command runs."""
     from zorgtafel.core.db import db
 
-    ring = load_key_ring(settings)
+    with app.app_context():
+        engine = db.engine
     try:
-        with app.app_context(), db.engine.connect().execution_options(**READ_ONLY) as connection:
+        ring = load_key_ring(settings)
+        with engine.connect().execution_options(**READ_ONLY) as connection:
             ring = check_key_ring(connection, ring)
             connection.rollback()
     except SQLAlchemyError as exc:
+        engine.dispose()
         raise ConfigError(
             "app.database_url", f"database niet bereikbaar ({type(exc).__name__})"
         ) from None
+    except ConfigError:
+        engine.dispose()  # the app will not run: close its connections now
+        raise
     app.extensions["zorgtafel.vault"] = ring
 
 
