@@ -33,7 +33,7 @@ def verify_log(connection: Connection, *, checkpoint: Anchor | None = None) -> V
     Run it in one read transaction (a snapshot) so appends during the run do not matter.
     """
     anchor = head(connection)
-    rows = connection.execution_options(yield_per=BATCH).execute(
-        select(*_COLUMNS).order_by(_TABLE.c.seq)
+    rows = connection.execute(
+        select(*_COLUMNS).order_by(_TABLE.c.seq).execution_options(yield_per=BATCH)
     )
     return verify_rows(rows, head=anchor, checkpoint=checkpoint)
