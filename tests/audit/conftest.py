@@ -20,3 +20,14 @@ def own_database(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database of the test's own, on the current backend (real commits)."""
     with fresh_database(backend, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def signing_key(app: Flask) -> Path:
+    """The app's audit signing key file (created once for the shared test instance)."""
+    from zorgtafel.audit.checkpoint import new_signing_seed
+
+    path = app.extensions["zorgtafel.settings"].path("audit.signing_key_file")
+    if not path.exists():
+        path.write_bytes(new_signing_seed())
+    return path

@@ -36,4 +36,7 @@ def verify_log(connection: Connection, *, checkpoint: Anchor | None = None) -> V
     rows = connection.execute(
         select(*_COLUMNS).order_by(_TABLE.c.seq).execution_options(yield_per=BATCH)
     )
-    return verify_rows(rows, head=anchor, checkpoint=checkpoint)
+    try:
+        return verify_rows(rows, head=anchor, checkpoint=checkpoint)
+    finally:
+        rows.close()  # a server-side cursor, when verification stopped early
