@@ -29,8 +29,10 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
 
     from zorgtafel.core import errors, i18n, limiter, navigation, pipeline
     from zorgtafel.core.db import db
+    from zorgtafel.privacy import vault
 
     db.init_app(app, settings.database_url)
+    vault.init_app(app, settings)  # a wrong or missing master key stops here, before any write
     csrf.init_app(app)
     i18n.init_app(app)
     limiter.init_app(app)

@@ -12,6 +12,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from zorgtafel import ROOT, create_app
+from zorgtafel.audit.checkpoint import new_signing_seed
 from zorgtafel.config import ConfigError, config_path, instance_dir, load_settings
 
 
@@ -68,12 +69,19 @@ def init_command(demo: bool) -> None:
         settings.path("app.master_key_file"), master
     ):
         click.echo(f"hoofdsleutel aangemaakt: {settings.path('app.master_key_file')} (0600)")
+    if _write_secret(settings.path("audit.signing_key_file"), new_signing_seed()):
+        click.echo(
+            f"ondertekensleutel auditlog aangemaakt: {settings.path('audit.signing_key_file')}"
+        )
     app = create_app(settings)
     with app.app_context():
         from zorgtafel.core.db import db
         from zorgtafel.migrate import upgrade
+        from zorgtafel.privacy.vault import key_ring, register_master_key
 
         upgrade(db.engine)
+        register_master_key(db.session, key_ring().primary)
+        db.session.commit()
         click.echo(f"database bijgewerkt: {db.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -119,10 +127,19 @@ def serve_command(bind: str, workers: int) -> None:
 
 def register_app_commands() -> None:
     """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
+    from zorgtafel.audit.cli import audit_group
     from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
     from zorgtafel.convenant.cli import convenant_group
+    from zorgtafel.privacy.keys_cli import keys_group
 
-    for command in (user_group, demo_command, demo_code_command, convenant_group):
+    for command in (
+        user_group,
+        demo_command,
+        demo_code_command,
+        convenant_group,
+        keys_group,
+        audit_group,
+    ):
         cli.add_command(command)
 
 

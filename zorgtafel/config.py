@@ -24,6 +24,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "default_locale": "nl",
         "proxy_fix": False,
     },
+    "audit": {
+        # Ed25519 key that signs checkpoints; separate from the master key
+        "signing_key_file": "audit-signing.key",
+        # names this log in its checkpoints (a schema-less URL, no spaces or '+')
+        "origin": "zorgtafel.local/audit",
+    },
     "session": {
         "idle_minutes": 30,
         "absolute_hours": 12,
@@ -166,6 +172,9 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             "password", "argon2id onder het minimum van ASVS 5.0 (m ≥ 19456 KiB, t ≥ 2)"
         )
+    origin = settings["audit.origin"]
+    if not origin or any(char.isspace() or char == "+" for char in origin):
+        raise ConfigError("audit.origin", "mag niet leeg zijn en geen spaties of '+' bevatten")
     if settings["password.parallelism"] < 1:
         raise ConfigError("password.parallelism", "moet minstens 1 zijn")
 

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from zorgtafel.audit.models import AuditEvent, AuditHead
 from zorgtafel.auth.models import Organisation, Role, User, UserSession
+from zorgtafel.cases.models import Case, Contribution, Involvement
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
+from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
-__all__ = ["ConvenantVersion", "Organisation", "Role", "User", "UserSession", "metadata"]
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Case",
+    "CaseKey",
+    "Contribution",
+    "ConvenantVersion",
+    "Involvement",
+    "MasterKeyRecord",
+    "Organisation",
+    "Role",
+    "User",
+    "UserSession",
+    "metadata",
+]

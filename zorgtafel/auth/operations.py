@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import current_app, session
+from flask import current_app, g, session
 from sqlalchemy import func, select
 
+from zorgtafel.audit.models import AuditAction, Outcome
+from zorgtafel.audit.operations import ANONYMOUS, Actor, record
 from zorgtafel.auth import sessions, totp
 from zorgtafel.auth.models import Organisation, Role, User
 from zorgtafel.auth.passwords import (
@@ -17,6 +19,7 @@ from zorgtafel.auth.passwords import (
     verify_password,
 )
 from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.pipeline import keep_on_error
 
 log = logging.getLogger("zorgtafel.auth")
 
@@ -39,6 +42,7 @@ def check_password(email: str, password: str) -> User | None:
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         log.info("login failed at password step%s", f" user={user.id}" if user else "")
+        _record_failed_login(user, "password")
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -70,9 +74,11 @@ def complete_login(user: User, code: str) -> bool:
         return False
     if not totp.accept_code(user, user.totp_secret, code):
         log.info("login failed at code step user=%s", user.id)
+        _record_failed_login(user, "code")
         return False
     sessions.start_session(user)
     log.info("login user=%s role=%s", user.id, user.role.value)
+    _record_login(user, AuditAction.login)
     return True
 
 
@@ -81,15 +87,45 @@ def confirm_enrolment(user: User, code: str) -> bool:
     if user.totp_secret is None or user.totp_enrolled:
         return False
     if not totp.accept_code(user, user.totp_secret, code):
+        _record_failed_login(user, "enrolment_code")
         return False
     user.totp_confirmed_at = utcnow()
     sessions.start_session(user)
     log.info("totp enrolled and login user=%s", user.id)
+    _record_login(user, AuditAction.login, reason="enrolment")
     return True
 
 
 def logout() -> None:
+    user = g.get("user")
+    if user is not None:
+        _record_login(user, AuditAction.logout)
     sessions.end_session()
+
+
+def _record_login(user: User, action: AuditAction, reason: str | None = None) -> None:
+    record(
+        action,
+        actor=Actor.of(user),
+        object_type="user",
+        object_id=str(user.id),
+        purpose="authentication",
+        reason=reason,
+    )
+
+
+def _record_failed_login(user: User | None, step: str) -> None:
+    """A failed attempt is logged (never the e-mail typed) and kept despite the 401 answer."""
+    record(
+        AuditAction.login_failed,
+        outcome=Outcome.refused,
+        actor=Actor.of(user) if user else ANONYMOUS,
+        object_type="user",
+        object_id=str(user.id) if user else None,
+        purpose="authentication",
+        reason=step,
+    )
+    keep_on_error()
 
 
 def create_user(

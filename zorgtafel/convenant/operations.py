@@ -6,15 +6,24 @@ import logging
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from zorgtafel.convenant.loader import ConvenantError, Problem, load_convenant, parse_convenant
 from zorgtafel.convenant.model import Convenant
 from zorgtafel.convenant.models import ConvenantVersion
-from zorgtafel.core.db import db
+from zorgtafel.core.db import db, utcnow
+
+#: the zorgtafel's days are Dutch days: a version in force "on 1 January" starts at midnight here
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 log = logging.getLogger("zorgtafel.convenant")
+
+
+def today() -> date:
+    """Today's date in the Netherlands."""
+    return utcnow().astimezone(AMSTERDAM).date()
 
 
 class ConvenantConflict(Exception):
@@ -86,7 +95,7 @@ def versions(convenant_id: str | None = None) -> list[ConvenantVersion]:
 
 def version_in_force(day: date | None = None) -> ConvenantVersion | None:
     """The stored version in force on ``day`` (today by default); the latest start wins."""
-    day = day or date.today()
+    day = day or today()
     candidates = [version for version in versions() if version.in_force_on(day)]
     return max(candidates, key=lambda version: version.effective_from, default=None)
 

@@ -14,6 +14,10 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+#: execution option for work that only reads (e.g. ``audit verify``): on SQLite its transaction
+#: begins DEFERRED instead of IMMEDIATE, so it never waits for or blocks the writers
+READ_ONLY = {"zorgtafel_read_only": True}
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -70,13 +74,20 @@ def _sqlite_pragmas(engine: Engine) -> None:
             "synchronous=FULL",
             "foreign_keys=ON",
             "busy_timeout=30000",
+            # overwrite freed pages, so a destroyed data key does not linger in the file
+            "secure_delete=ON",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Nearly every transaction here writes (audit events, sessions). Taking the write lock
+        # at BEGIN means a transaction never has to upgrade a stale read snapshot to a write
+        # lock, which SQLite refuses with SQLITE_BUSY instead of waiting; it also serialises
+        # audit appends so the hash chain cannot fork.
+        read_only = connection.get_execution_options().get("zorgtafel_read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:

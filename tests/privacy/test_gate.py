@@ -1,0 +1,344 @@
+"""The disclosure gate: role + need-to-know + convenant, three levels, every decision logged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask, g
+from privacy_support import FICTIONAL_TEXT, CaseFactory, CaseRecord, example_convenant, in_app
+from sqlalchemy import func, select, text
+
+from zorgtafel.audit.models import AuditEvent
+from zorgtafel.auth.models import Role, User
+from zorgtafel.cases.models import Case, InvolvementReason
+from zorgtafel.cases.operations import ContributionRefused, add_contribution
+from zorgtafel.cli import cli
+from zorgtafel.core.db import db, utcnow
+from zorgtafel.privacy import vault
+from zorgtafel.privacy.convenants import NoConvenant, current_convenant
+from zorgtafel.privacy.gate import CaseView, DisclosureRefused, disclose_case, visible_cases
+from zorgtafel.privacy.policy import Level, Purpose
+
+CONVENANT = example_convenant()
+ALL_LEVELS = list(Level)
+
+
+@pytest.fixture
+def case(cases: CaseFactory, factories: Any) -> CaseRecord:
+    """A case coordinated by Veilig Thuis, with contributions in signalen and gezondheid."""
+    record = cases.create(coordinator="veilig-thuis")
+    author = factories.user(Role.partner, "veilig-thuis")
+    cases.contribute(record, author.id, "signalen", FICTIONAL_TEXT)
+    cases.contribute(record, author.id, "gezondheid", "Fictief: [BETROKKENE] is onder behandeling.")
+    return record
+
+
+def disclose(app: Flask, user_id: int, case: CaseRecord, level: Level, **kwargs: Any) -> CaseView:
+    """Through the gate in its own transaction; a refusal's event is committed, as the request
+    pipeline does after ``keep_on_error()``."""
+    with in_app(app) as session:
+        try:
+            return disclose_case(
+                session.get(User, user_id),
+                session.get(Case, case.id),
+                level,
+                kwargs.pop("purpose", Purpose.case_conference),
+                convenant=CONVENANT,
+                **kwargs,
+            )
+        except DisclosureRefused:
+            assert g.keep_on_error is True
+            session.commit()
+            raise
+
+
+def events(app: Flask, case: CaseRecord) -> list[AuditEvent]:
+    with in_app(app) as session:
+        return list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.object_type == "case", AuditEvent.object_id == case.code)
+                .where(AuditEvent.action.in_(["read", "search"]))
+                .order_by(AuditEvent.seq)
+            )
+        )
+
+
+def texts(view: CaseView) -> dict[str, str | None]:
+    return {c.category_code or "?": c.text.reveal() if c.text else None for c in view.contributions}
+
+
+#: (role, organisation, involvement of that organisation, levels allowed)
+MATRIX = [
+    (Role.partner, "politie", None, set()),
+    (Role.partner, "politie", InvolvementReason.invited, set(ALL_LEVELS)),
+    (Role.partner, "politie", InvolvementReason.at_table, set(ALL_LEVELS)),
+    (Role.partner, "politie", InvolvementReason.action_owner, set(ALL_LEVELS)),
+    (Role.partner, "veilig-thuis", "coordinator", set(ALL_LEVELS)),
+    (Role.chair, "gemeente", None, {Level.exists, Level.process}),
+    (Role.chair, "gemeente", InvolvementReason.at_table, set(ALL_LEVELS)),
+    (Role.privacy, "gemeente", None, {Level.exists, Level.process}),
+    (Role.privacy, "gemeente", InvolvementReason.at_table, {Level.exists, Level.process}),
+    (Role.admin, "gemeente", None, set()),
+    (Role.admin, "gemeente", InvolvementReason.invited, set()),
+]
+
+
+@pytest.mark.parametrize(("role", "org", "involvement", "allowed"), MATRIX)
+@pytest.mark.parametrize("level", ALL_LEVELS)
+def test_level_decisions_by_role_and_need_to_know(
+    app: Flask,
+    factories: Any,
+    cases: CaseFactory,
+    case: CaseRecord,
+    role: Role,
+    org: str,
+    involvement: InvolvementReason | str | None,
+    allowed: set[Level],
+    level: Level,
+) -> None:
+    user = factories.user(role, org)
+    if isinstance(involvement, InvolvementReason):
+        cases.involve(case, org, involvement, source="agenda-item:17")
+    before = len(events(app, case))
+    if level in allowed:
+        view = disclose(app, user.id, case, level)
+        assert view.code == case.code
+        assert view.level is level
+    else:
+        with pytest.raises(DisclosureRefused) as info:
+            disclose(app, user.id, case, level)
+        assert info.value.code == 404
+    logged = events(app, case)[before:]
+    assert logged, "every decision is logged"
+    assert {e.outcome for e in logged} >= ({"allowed"} if level in allowed else {"refused"})
+    for event in logged:
+        assert (event.actor_user_id, event.actor_org, event.actor_role) == (
+            user.id,
+            org,
+            role.value,
+        )
+        assert event.level == level.value
+        assert event.purpose == "case_conference"
+        assert (event.convenant_id, event.convenant_version) == (CONVENANT.id, CONVENANT.version)
+        assert event.convenant_hash == CONVENANT.content_hash
+
+
+def test_content_holds_only_the_categories_the_organisation_may_receive(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    police = factories.user(Role.partner, "politie")
+    cases.involve(case, "politie", InvolvementReason.invited)
+    view = disclose(app, police.id, case, Level.content)
+    assert texts(view) == {"signalen": FICTIONAL_TEXT}  # politie may not receive gezondheid
+    by_category = {e.categories: e for e in events(app, case)[-2:]}
+    assert by_category["signalen"].outcome == "allowed"
+    assert by_category["signalen"].convenant_article
+    assert by_category["signalen"].reason == "invited"
+    assert by_category["gezondheid"].outcome == "refused"
+    assert by_category["gezondheid"].reason == "no_rule"
+
+    care = factories.user(Role.partner, "veilig-thuis")
+    view = disclose(app, care.id, case, Level.content)
+    assert set(texts(view)) == {"signalen", "gezondheid"}
+
+
+def test_a_category_that_needs_consent_is_refused_without_it(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    chair = factories.user(Role.chair, "gemeente")
+    cases.involve(case, "gemeente", InvolvementReason.at_table, source="agenda-item:3")
+    view = disclose(app, chair.id, case, Level.content)
+    assert texts(view) == {"signalen": FICTIONAL_TEXT}
+    refused = {e.categories: e for e in events(app, case)[-2:]}["gezondheid"]
+    assert refused.outcome == "refused"
+    assert refused.reason == "consent_required"
+    assert refused.convenant_article == "art. 8.1"
+
+
+def test_process_level_shows_dates_and_parties_but_no_content(
+    app: Flask, factories: Any, case: CaseRecord
+) -> None:
+    chair = factories.user(Role.chair, "gemeente")
+    view = disclose(app, chair.id, case, Level.process)
+    assert view.coordinator_code == "veilig-thuis"
+    assert view.created_at is not None
+    assert [i.partner_code for i in view.involvements] == ["veilig-thuis"]
+    assert len(view.contributions) == 2
+    assert all(c.text is None and c.category_code is None for c in view.contributions)
+    assert "verzuimt" not in repr(view)
+
+
+def test_involvement_counts_only_within_its_validity_period(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    police = factories.user(Role.partner, "politie")
+    now = utcnow()
+    cases.involve(
+        case,
+        "politie",
+        InvolvementReason.at_table,
+        valid_from=now - timedelta(days=1),
+        valid_until=now + timedelta(days=14),
+        source="agenda-item:17",
+    )
+    assert disclose(app, police.id, case, Level.process, at=now).level is Level.process
+    for moment in (now - timedelta(days=2), now + timedelta(days=14), now + timedelta(days=30)):
+        with pytest.raises(DisclosureRefused):
+            disclose(app, police.id, case, Level.process, at=moment)
+    assert events(app, case)[-1].reason == "no_need_to_know"
+
+
+def test_decision_and_event_share_one_transaction(
+    app: Flask, factories: Any, case: CaseRecord
+) -> None:
+    chair = factories.user(Role.chair, "gemeente")
+    with app.app_context():
+        count = select(func.count()).select_from(AuditEvent)
+        before = db.session.scalar(count)
+        disclose_case(
+            db.session.get(User, chair.id),
+            db.session.get(Case, case.id),
+            Level.process,
+            Purpose.case_conference,
+            convenant=CONVENANT,
+        )
+        assert db.session.scalar(count) == before + 1
+        db.session.rollback()
+        assert db.session.scalar(count) == before
+
+
+def test_the_read_fails_when_its_audit_event_cannot_be_written(
+    app: Flask, factories: Any, case: CaseRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    care = factories.user(Role.partner, "veilig-thuis")
+    with in_app(app) as session:
+        if session.bind.dialect.name == "sqlite":  # type: ignore[union-attr]
+            session.execute(
+                text(
+                    "CREATE TRIGGER audit_full BEFORE INSERT ON audit_events "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
+                )
+            )
+        else:
+            session.execute(
+                text(
+                    "CREATE FUNCTION audit_full() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$"
+                )
+            )
+            session.execute(
+                text(
+                    "CREATE TRIGGER audit_full BEFORE INSERT ON audit_events "
+                    "FOR EACH ROW EXECUTE FUNCTION audit_full()"
+                )
+            )
+    opened: list[object] = []
+    real_open = vault.open_sealed
+    monkeypatch.setattr(
+        vault, "open_sealed", lambda *a, **k: opened.append(a) or real_open(*a, **k)
+    )
+    with pytest.raises(Exception, match="disk full"):
+        disclose(app, care.id, case, Level.content)
+    assert opened == []
+
+
+def test_a_refusal_is_kept_and_answered_as_not_found(
+    app: Flask, factories: Any, case: CaseRecord
+) -> None:
+    police = factories.user(Role.partner, "politie")
+    with app.test_request_context("/casus/x", environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        with pytest.raises(DisclosureRefused) as info:
+            disclose_case(
+                db.session.get(User, police.id),
+                db.session.get(Case, case.id),
+                Level.exists,
+                Purpose.case_conference,
+                convenant=CONVENANT,
+            )
+        assert info.value.code == 404
+        assert g.keep_on_error is True
+        db.session.commit()
+    refused = events(app, case)[-1]
+    assert (refused.outcome, refused.reason) == ("refused", "no_need_to_know")
+    assert refused.client_address == "192.0.2.7"
+    assert refused.request_id
+
+
+def test_visible_cases_lists_only_what_the_user_may_know_exists(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    other = cases.create(coordinator="politie")
+    police = factories.user(Role.partner, "politie")
+    chair = factories.user(Role.chair, "gemeente")
+    admin = factories.user(Role.admin, "gemeente")
+    with in_app(app) as session:
+        assert [
+            v.code
+            for v in visible_cases(
+                session.get(User, police.id), Purpose.case_work, convenant=CONVENANT
+            )
+        ] == [other.code]
+        chair_sees = visible_cases(
+            session.get(User, chair.id), Purpose.case_conference, convenant=CONVENANT
+        )
+        assert {v.code for v in chair_sees} >= {case.code, other.code}
+        assert (
+            visible_cases(session.get(User, admin.id), Purpose.oversight, convenant=CONVENANT) == []
+        )
+    searched = events(app, other)[-2:]
+    assert [e.action for e in searched] == ["search", "search"]
+    assert {e.level for e in searched} == {"exists"}
+
+
+def test_shredded_case_shows_no_content_and_the_log_still_verifies(
+    app: Flask, factories: Any, case: CaseRecord
+) -> None:
+    care = factories.user(Role.partner, "veilig-thuis")
+    assert FICTIONAL_TEXT in texts(disclose(app, care.id, case, Level.content)).values()
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["keys", "shred", case.code]).exit_code == 1  # needs --yes
+    result = runner.invoke(cli, ["keys", "shred", case.code, "--yes"])
+    assert result.exit_code == 0, result.output
+    view = disclose(app, care.id, case, Level.content)
+    assert view.shredded
+    assert all(c.text is None for c in view.contributions)
+    with in_app(app) as session:
+        case_key = vault.case_key_for(session, case.id)
+        assert case_key is not None
+        assert case_key.wrapped_key is None
+        shred_event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    verified = runner.invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "auditlog intact" in verified.output
+    assert shred_event is not None
+
+
+def test_a_partner_may_only_contribute_categories_it_may_provide(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    police = factories.user(Role.partner, "politie")
+    with in_app(app) as session:
+        user, case_ = session.get(User, police.id), session.get(Case, case.id)
+        with pytest.raises(ContributionRefused):
+            add_contribution(user, case_, "gezondheid", FICTIONAL_TEXT, convenant=CONVENANT)
+        assert g.keep_on_error is True  # the pipeline commits the refusal event
+    with in_app(app) as session:
+        refused = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        assert refused is not None
+        assert (refused.action, refused.outcome, refused.categories) == (
+            "create",
+            "refused",
+            "gezondheid",
+        )
+
+
+def test_current_convenant_is_the_version_in_force(app: Flask, factories) -> None:  # type: ignore[no-untyped-def]
+    factories.example_convenant()
+    with app.app_context():
+        assert current_convenant(date(2025, 6, 1)).version == "1.0"
+        assert current_convenant(date(2026, 6, 1)).version == "1.1"
+        with pytest.raises(NoConvenant):
+            current_convenant(date(2024, 6, 1))

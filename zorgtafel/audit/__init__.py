@@ -1,0 +1,1 @@
+"""The tamper-evident audit log (NEN 7513): append-only, hash-chained, signed checkpoints."""

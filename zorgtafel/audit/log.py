@@ -1,0 +1,42 @@
+"""Reading the audit log from the database: the head row and a streaming verification."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from zorgtafel.audit.chain import FIELDS, Anchor, Verification, verify_rows
+from zorgtafel.audit.models import AuditEvent, AuditHead
+
+_TABLE = AuditEvent.__table__
+_COLUMNS = [_TABLE.c[name] for name in (*FIELDS, "hash")]
+#: rows fetched per round trip while verifying
+BATCH = 10_000
+
+
+def head(connection: Connection) -> Anchor:
+    """The head row: last sequence number and hash."""
+    seq, hash_ = connection.execute(select(AuditHead.seq, AuditHead.hash)).one()
+    return Anchor(int(seq), hash_, "kop")
+
+
+def last_event(connection: Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the last stored event, read from the events themselves."""
+    row = connection.execute(
+        select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+    ).first()
+    return None if row is None else (int(row[0]), row[1])
+
+
+def verify_log(connection: Connection, *, checkpoint: Anchor | None = None) -> Verification:
+    """Verify the whole chain, the head row and (if given) a signed checkpoint.
+
+    Run it in one read transaction (a snapshot) so appends during the run do not matter.
+    """
+    anchor = head(connection)
+    rows = connection.execute(
+        select(*_COLUMNS).order_by(_TABLE.c.seq).execution_options(yield_per=BATCH)
+    )
+    try:
+        return verify_rows(rows, head=anchor, checkpoint=checkpoint)
+    finally:
+        rows.close()  # a server-side cursor, when verification stopped early

@@ -1,0 +1,94 @@
+"""The audit log table and its head row.
+
+Rows are only ever inserted: the database refuses UPDATE and DELETE (triggers, see migration
+``0003_privacy_core``). Columns hold codes and pseudonyms only, never content, names or free
+text. Coded columns are plain strings so that the hash input is exactly what is stored.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zorgtafel.core.db import Base, UTCDateTime
+
+
+class AuditAction(enum.StrEnum):
+    """What happened (NEN 7513 kinds of event, plus key and log management)."""
+
+    create = "create"
+    read = "read"
+    update = "update"
+    delete = "delete"
+    export = "export"
+    print = "print"
+    search = "search"
+    reveal_identity = "reveal_identity"
+    login = "login"
+    login_failed = "login_failed"
+    logout = "logout"
+    key_create = "key_create"
+    key_rotate = "key_rotate"
+    key_destroy = "key_destroy"
+
+
+class Outcome(enum.StrEnum):
+    allowed = "allowed"
+    refused = "refused"
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    #: 1, 2, 3, ... without gaps; assigned under the head row's lock
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: who: user id, organisation (partner) code and role at the time
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_org: Mapped[str | None] = mapped_column(String(40))
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    #: an :class:`AuditAction` value
+    action: Mapped[str] = mapped_column(String(30))
+    #: what: object type (``case``, ``user``, ``master_key`` ...) and its pseudonymous id
+    object_type: Mapped[str | None] = mapped_column(String(30))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    #: disclosure level (exists / process / content) for reads through the gate
+    level: Mapped[str | None] = mapped_column(String(10))
+    #: category codes disclosed (or refused), sorted, comma-separated
+    categories: Mapped[str | None] = mapped_column(String(400))
+    #: the convenant version relied on and its article (rule)
+    convenant_id: Mapped[str | None] = mapped_column(String(80))
+    convenant_version: Mapped[str | None] = mapped_column(String(20))
+    convenant_hash: Mapped[str | None] = mapped_column(String(64))
+    convenant_article: Mapped[str | None] = mapped_column(String(40))
+    #: a purpose code, e.g. ``case_conference``
+    purpose: Mapped[str | None] = mapped_column(String(40))
+    #: an :class:`Outcome` value
+    outcome: Mapped[str] = mapped_column(String(10))
+    #: a reason code for refusals, e.g. ``no_need_to_know``; never free text
+    reason: Mapped[str | None] = mapped_column(String(40))
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    request_id: Mapped[str | None] = mapped_column(String(32))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 over the canonical encoding of every column above (see ``audit.chain``)
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.seq} {self.action} {self.outcome}>"
+
+
+class AuditHead(Base):
+    """The one row holding the last sequence number and hash; appends lock it."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<AuditHead {self.seq}>"

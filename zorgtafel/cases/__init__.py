@@ -1,0 +1,1 @@
+"""Cases (casussen): the pseudonymous case, who is involved in it and what partners contributed."""

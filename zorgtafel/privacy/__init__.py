@@ -1,0 +1,1 @@
+"""Privacy core: the crypto vault, the policy and the one disclosure gate."""

@@ -1,0 +1,121 @@
+"""Who may see what of a case: role + need-to-know + convenant, deny by default.
+
+Three levels, as in Dutch practice:
+
+- ``exists``: the case's pseudonym code and stage;
+- ``process``: dates, coordinator, who is involved, when something was contributed; no
+  personal content;
+- ``content``: the contributions in the categories the convenant lets the organisation receive.
+
+The chair and the privacy officer see ``exists`` and ``process`` of every case (the chair runs
+the table, the privacy officer audits it). Partners see a case only while their organisation
+has an active involvement record for it (coordinator, contributor, invited, at the table,
+action owner). Content additionally needs need-to-know for the chair's or partner's
+organisation and, per category, the convenant's ``may_receive``. Admins see no case data.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from zorgtafel.auth.models import Role, User
+from zorgtafel.cases.models import Case, Involvement, InvolvementReason
+from zorgtafel.convenant.model import Convenant
+from zorgtafel.convenant.policy import may_provide, may_receive
+
+
+class Level(enum.StrEnum):
+    exists = "exists"
+    process = "process"
+    content = "content"
+
+
+class Purpose(enum.StrEnum):
+    """Why data is disclosed; recorded with every audit event."""
+
+    #: preparing or holding the case conference
+    case_conference = "case_conference"
+    #: the coordinator or an action owner working on the plan
+    case_work = "case_work"
+    #: the privacy officer's oversight
+    oversight = "oversight"
+    #: answering a data subject's access request (AVG art. 15)
+    access_request = "access_request"
+
+
+#: roles that see exists and process level of every case, and why
+OVERSIGHT_ROLES = {Role.chair: "chair", Role.privacy: "privacy_officer"}
+#: involvement reasons in order of preference when several are active
+REASON_ORDER = tuple(InvolvementReason)
+
+
+@dataclass(frozen=True)
+class LevelDecision:
+    level: Level
+    allowed: bool
+    #: a code: the basis when allowed (``chair``, ``coordinator``, ...), the refusal otherwise
+    reason: str
+
+
+@dataclass(frozen=True)
+class CategoryDecision:
+    category: str
+    allowed: bool
+    #: ``allowed`` or the convenant's refusal code (``no-rule``, ``consent-required``, ...)
+    reason: str
+    #: the convenant article relied on (or that refused)
+    article: str | None
+
+
+def active_involvement(case: Case, partner_code: str, at: datetime) -> Involvement | None:
+    """The organisation's strongest active involvement in ``case`` at ``at``, if any."""
+    active = [
+        involvement
+        for involvement in case.involvements
+        if involvement.partner_code == partner_code and involvement.active_at(at)
+    ]
+    return min(active, key=lambda i: REASON_ORDER.index(i.reason), default=None)
+
+
+def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDecision:
+    """May ``user`` see ``case`` at ``level`` at moment ``at``?"""
+    level = Level(level)
+    if not user.is_active:
+        return LevelDecision(level, False, "inactive_user")
+    if user.role is Role.admin:
+        return LevelDecision(level, False, "role_admin")
+    if user.role in OVERSIGHT_ROLES and level is not Level.content:
+        return LevelDecision(level, True, OVERSIGHT_ROLES[user.role])
+    if user.role is Role.privacy:
+        return LevelDecision(level, False, "role_privacy_no_content")
+    if user.role not in (Role.chair, Role.partner):
+        raise ValueError(f"no disclosure rule for role {user.role!r}")
+    involvement = active_involvement(case, user.organisation.code, at)
+    if involvement is None:
+        return LevelDecision(level, False, "no_need_to_know")
+    return LevelDecision(level, True, involvement.reason.value)
+
+
+def decide_categories(
+    user: User, convenant: Convenant, categories: Iterable[str]
+) -> list[CategoryDecision]:
+    """Per category: may the user's organisation receive it under ``convenant``?
+
+    Consent records do not exist yet, so a category that needs consent is refused.
+    """
+    decisions = []
+    for category in sorted(set(categories)):
+        decision = may_receive(convenant, user.organisation.code, category)
+        decisions.append(
+            CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
+        )
+    return decisions
+
+
+def decide_contribution(user: User, convenant: Convenant, category: str) -> CategoryDecision:
+    """May the user's organisation provide information in ``category``?"""
+    decision = may_provide(convenant, user.organisation.code, category)
+    return CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
