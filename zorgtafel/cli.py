@@ -97,8 +97,12 @@ def db_upgrade() -> None:
 @click.option("--bind", default="127.0.0.1:5000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(bind: str, workers: int) -> None:
-    """Serveer met gunicorn (zonder debug)."""
+    """Serveer met gunicorn (zonder debug), met de pseudonimiseerder ernaast."""
     _app_for_cli()  # fail fast with one line on a bad config
+    from zorgtafel.pseudonymise.cli import start_service_for
+
+    # started before the exec, which keeps our pid: the service stops when gunicorn's master goes
+    start_service_for(os.getpid())
     executable = Path(sys.executable).with_name("gunicorn")
     os.execv(  # noqa: S606 - replaces this process with gunicorn from the same venv
         str(executable),
@@ -121,8 +125,16 @@ def register_app_commands() -> None:
     """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
     from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
     from zorgtafel.convenant.cli import convenant_group
+    from zorgtafel.pseudonymise.cli import pseudonymise_command, pseudonymiser_group
 
-    for command in (user_group, demo_command, demo_code_command, convenant_group):
+    for command in (
+        user_group,
+        demo_command,
+        demo_code_command,
+        convenant_group,
+        pseudonymise_command,
+        pseudonymiser_group,
+    ):
         cli.add_command(command)
 
 
