@@ -51,6 +51,7 @@ def make_instance(folder: Path, master_key: bytes | None = None) -> Path:
     (folder / "secret_key").write_text(secrets.token_urlsafe(48))
     key = master_key or os.urandom(32)
     (folder / "master.key").write_bytes(base64.urlsafe_b64encode(key) + b"\n")
+    (folder / "lookup.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
     (folder / "audit-signing.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
     return folder
 
@@ -62,6 +63,7 @@ def build_app(database_url: str, instance: Path, **sections: dict[str, object]) 
             "database_url": database_url,
             "secret_key_file": str(instance / "secret_key"),
             "master_key_file": str(instance / "master.key"),
+            "lookup_key_file": str(instance / "lookup.key"),
             "demo": True,
         },
         "audit": {"signing_key_file": str(instance / "audit-signing.key")},

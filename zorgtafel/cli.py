@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from zorgtafel import ROOT, create_app
 from zorgtafel.audit.checkpoint import new_signing_seed
 from zorgtafel.config import ConfigError, config_path, instance_dir, load_settings
+from zorgtafel.privacy.lookup import new_lookup_key
 
 
 def _app_for_cli():  # type: ignore[no-untyped-def]
@@ -69,6 +70,10 @@ def init_command(demo: bool) -> None:
         settings.path("app.master_key_file"), master
     ):
         click.echo(f"hoofdsleutel aangemaakt: {settings.path('app.master_key_file')} (0600)")
+    if not os.environ.get("ZORGTAFEL_LOOKUP_KEY") and _write_secret(
+        settings.path("app.lookup_key_file"), new_lookup_key()
+    ):
+        click.echo(f"opzoeksleutel aangemaakt: {settings.path('app.lookup_key_file')} (0600)")
     if _write_secret(settings.path("audit.signing_key_file"), new_signing_seed()):
         click.echo(
             f"ondertekensleutel auditlog aangemaakt: {settings.path('audit.signing_key_file')}"

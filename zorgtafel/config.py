@@ -19,6 +19,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "database_url": "sqlite:///zorgtafel.db",
         "secret_key_file": "secret_key",
         "master_key_file": "master.key",
+        # HMAC key for "already known?" lookups (keyed hashes of BSN, name + birth date)
+        "lookup_key_file": "lookup.key",
         "https": False,
         "demo": False,
         "default_locale": "nl",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zorgtafel.audit.models import AuditEvent, AuditHead
 from zorgtafel.auth.models import Organisation, Role, User, UserSession
-from zorgtafel.cases.models import Case, Contribution, Involvement
+from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
@@ -16,12 +16,14 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseKey",
+    "Consent",
     "Contribution",
     "ConvenantVersion",
     "Involvement",
     "MasterKeyRecord",
     "Organisation",
     "Role",
+    "StageChange",
     "User",
     "UserSession",
     "metadata",

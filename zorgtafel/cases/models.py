@@ -7,9 +7,9 @@ data; a contribution's text is sealed by the vault with the case's data key.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zorgtafel.core.db import Base, UTCDateTime, utcnow
@@ -25,6 +25,34 @@ class Stage(enum.StrEnum):
     aanpak = "aanpak"
     nazorg = "nazorg"
     afgesloten = "afgesloten"
+
+
+STAGE_ORDER = tuple(Stage)
+
+
+class Reporter(enum.StrEnum):
+    """Who brought the signal to the table (melder)."""
+
+    partner = "partner"
+    professional = "professional"
+    parent = "parent"
+    young_person = "young_person"
+    anonymous = "anonymous"
+
+
+class StageReason(enum.StrEnum):
+    """Why a case changed stage: a code, never free text (it is shown at process level)."""
+
+    intake = "intake"
+    signals_confirmed = "signals_confirmed"
+    reported = "reported"
+    triage_done = "triage_done"
+    plan_agreed = "plan_agreed"
+    goals_reached = "goals_reached"
+    no_concerns = "no_concerns"
+    transferred = "transferred"
+    relapse = "relapse"
+    correction = "correction"
 
 
 class InvolvementReason(enum.StrEnum):
@@ -52,6 +80,22 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: who reported the signal; the partner code too when a partner did
+    reported_by: Mapped[Reporter | None] = mapped_column(
+        Enum(Reporter, native_enum=False, length=20), default=None
+    )
+    reporter_partner_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    #: the subject's identity as JSON, AES-256-GCM under the case's data key (cases.identity)
+    identity: Mapped[Ciphertext | None] = mapped_column(EncryptedBlob(), default=None)
+    #: keyed hashes (HMAC-SHA-256, lookup key) of the normalised BSN and of name + birth date,
+    #: for "already known?"; they reveal nothing without the lookup key
+    bsn_lookup: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    name_lookup: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    #: CoMensha: the day the melding was made and the partner that made it
+    comensha_reported_on: Mapped[date | None] = mapped_column(Date, default=None)
+    comensha_reported_by: Mapped[str | None] = mapped_column(String(40), default=None)
+    #: whether that melding carried identity (only with recorded consent, art. 8.2)
+    comensha_with_identity: Mapped[bool | None] = mapped_column(default=None)
 
     involvements: Mapped[list[Involvement]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Involvement.id"
@@ -60,8 +104,81 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="Contribution.id"
     )
 
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="StageChange.id"
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Consent.id"
+    )
+
+    @property
+    def comensha_outstanding(self) -> bool:
+        """Past the signal stage, still open, and no melding at CoMensha recorded."""
+        return self.comensha_reported_on is None and self.stage not in (
+            Stage.signaal,
+            Stage.afgesloten,
+        )
+
+    def consented(self, at: datetime) -> frozenset[tuple[str, str]]:
+        """(recipient partner, category) pairs with consent in force at ``at``."""
+        return frozenset(
+            (c.partner_code, c.category_code) for c in self.consents if c.active_at(at)
+        )
+
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.code} {self.stage.value}>"
+
+
+class StageChange(Base):
+    """One move of a case from one stage to another, with a coded reason."""
+
+    __tablename__ = "case_stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: None for the first stage at intake
+    from_stage: Mapped[Stage | None] = mapped_column(
+        Enum(Stage, native_enum=False, length=20), default=None
+    )
+    to_stage: Mapped[Stage] = mapped_column(Enum(Stage, native_enum=False, length=20))
+    reason: Mapped[StageReason] = mapped_column(Enum(StageReason, native_enum=False, length=30))
+    changed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="stage_changes")
+
+    def __repr__(self) -> str:
+        return f"<StageChange {self.id} case={self.case_id} -> {self.to_stage.value}>"
+
+
+class Consent(Base):
+    """The subject's recorded consent for disclosing one category to one partner."""
+
+    __tablename__ = "case_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    partner_code: Mapped[str] = mapped_column(String(40))
+    category_code: Mapped[str] = mapped_column(String(40))
+    #: the convenant article that asks for it
+    article: Mapped[str | None] = mapped_column(String(40), default=None)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    case: Mapped[Case] = relationship(back_populates="consents")
+
+    def active_at(self, moment: datetime) -> bool:
+        return self.recorded_at <= moment and (
+            self.withdrawn_at is None or moment < self.withdrawn_at
+        )
+
+    def __repr__(self) -> str:
+        return f"<Consent {self.id} case={self.case_id} {self.partner_code}/{self.category_code}>"
 
 
 class Involvement(Base):
@@ -111,6 +228,11 @@ class Contribution(Base):
     #: AES-256-GCM under the case's data key, bound to (contributions, id, text, key id);
     #: None only between insert and sealing, inside one transaction
     text: Mapped[Ciphertext | None] = mapped_column(EncryptedBlob(), default=None)
+    #: the author's text before pseudonymisation, sealed likewise (contributions.original);
+    #: opened only for readers who may receive the subject's identity
+    original: Mapped[Ciphertext | None] = mapped_column(EncryptedBlob(), default=None)
+    #: how many stretches the pseudonymiser replaced (a count, never what)
+    replacements: Mapped[int] = mapped_column(default=0)
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

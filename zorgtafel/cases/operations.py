@@ -1,4 +1,4 @@
-"""Writes to cases: create a case (with its data key), record involvement, add a contribution.
+"""Writes to cases: intake, involvement, stage changes, consent, CoMensha, contributions.
 
 Each operation writes its audit event in the same transaction. Reading goes through
 ``zorgtafel.privacy.gate``, never through here.
@@ -7,7 +7,9 @@ Each operation writes its audit event in the same transaction. Reading goes thro
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from flask import has_app_context
 from sqlalchemy import select
@@ -15,16 +17,48 @@ from sqlalchemy import select
 from zorgtafel.audit.models import AuditAction, Outcome
 from zorgtafel.audit.operations import Actor, record
 from zorgtafel.auth.models import User
-from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
+from zorgtafel.cases.identity import SubjectIdentity
+from zorgtafel.cases.models import (
+    Case,
+    Consent,
+    Contribution,
+    Involvement,
+    InvolvementReason,
+    Reporter,
+    Stage,
+    StageChange,
+    StageReason,
+)
 from zorgtafel.convenant.model import Convenant
+from zorgtafel.convenant.policy import needs_consent
 from zorgtafel.core.db import db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.privacy import vault
+from zorgtafel.privacy.lookup import lookups_for
 from zorgtafel.privacy.policy import Purpose, active_involvement, decide_contribution
 
 
 class ContributionRefused(PermissionError):
     """The convenant does not let this organisation provide this category (logged)."""
+
+
+class CaseRuleError(ValueError):
+    """A write the case's rules do not allow (e.g. consent where none is asked); nothing changed."""
+
+
+@dataclass(frozen=True, repr=False)
+class Intake:
+    """What the chair records when registering a case."""
+
+    identity: SubjectIdentity
+    reported_by: Reporter
+    reporter_partner_code: str | None = None
+    coordinator_code: str | None = None
+    involved: tuple[str, ...] = field(default=())
+    stage: Stage = Stage.signaal
+
+    def __repr__(self) -> str:
+        return f"<Intake {self.reported_by.value} {self.stage.value}>"
 
 
 def new_case_code(year: int | None = None) -> str:
@@ -55,6 +89,132 @@ def create_case(
         purpose=Purpose.case_work.value,
     )
     return case
+
+
+def register_case(chair: User, intake: Intake) -> Case:
+    """Intake: a new case with its sealed identity, lookup hashes, partners and first stage."""
+    case = create_case(chair, stage=intake.stage, coordinator_code=intake.coordinator_code)
+    case.reported_by = intake.reported_by
+    if intake.reported_by is Reporter.partner:
+        case.reporter_partner_code = intake.reporter_partner_code
+    identity = intake.identity
+    case.identity = vault.seal(
+        _data_key(case), identity.to_json(), table="cases", row_id=case.id, column="identity"
+    )
+    found = lookups_for(identity.bsn, identity.first_names, identity.surname, identity.birth_date)
+    case.bsn_lookup, case.name_lookup = found.bsn, found.name
+    for partner in dict.fromkeys(intake.involved):
+        if partner != intake.coordinator_code:
+            add_involvement(case, partner, InvolvementReason.invited, by=chair, source="intake")
+    case.stage_changes.append(
+        StageChange(
+            from_stage=None, to_stage=intake.stage, reason=StageReason.intake,
+            changed_by_user_id=chair.id,
+        )
+    )  # fmt: skip
+    db.session.flush()
+    return case
+
+
+def change_stage(user: User, case: Case, to_stage: Stage, reason: StageReason) -> StageChange:
+    """Move the case to another stage for a coded reason (logged)."""
+    to_stage, reason = Stage(to_stage), StageReason(reason)
+    if to_stage is case.stage:
+        raise CaseRuleError("de casus is al in deze fase")
+    change = StageChange(
+        from_stage=case.stage, to_stage=to_stage, reason=reason, changed_by_user_id=user.id
+    )
+    case.stage_changes.append(change)
+    case.stage = to_stage
+    case.closed_at = utcnow() if to_stage is Stage.afgesloten else None
+    db.session.flush()
+    record(
+        AuditAction.update,
+        actor=Actor.of(user),
+        object_type="case",
+        object_id=case.code,
+        reason=f"{to_stage.value}.{reason.value}",
+        purpose=Purpose.case_work.value,
+    )
+    return change
+
+
+def invite_partner(user: User, case: Case, partner_code: str, convenant: Convenant) -> Involvement:
+    """The chair gives a partner of the convenant need-to-know for the case."""
+    if not convenant.has_partner(partner_code):
+        raise CaseRuleError("onbekende partner")
+    if active_involvement(case, partner_code, utcnow()) is not None:
+        raise CaseRuleError("deze partner is al betrokken")
+    return add_involvement(case, partner_code, InvolvementReason.invited, by=user, source="chair")
+
+
+def record_consent(
+    user: User, case: Case, partner_code: str, category_code: str, convenant: Convenant
+) -> Consent:
+    """Record the subject's consent where the convenant asks for it (logged)."""
+    required = needs_consent(convenant, partner_code, category_code)
+    if not required:
+        raise CaseRuleError("het convenant vraagt hier geen toestemming")
+    if (partner_code, category_code) in case.consented(utcnow()):
+        raise CaseRuleError("toestemming is al vastgelegd")
+    consent = Consent(
+        partner_code=partner_code,
+        category_code=category_code,
+        article=required.rule,
+        recorded_by_user_id=user.id,
+    )
+    case.consents.append(consent)
+    db.session.flush()
+    record(
+        AuditAction.create,
+        actor=Actor.of(user),
+        object_type="consent",
+        object_id=f"{case.code}/{partner_code}",
+        categories=(category_code,),
+        convenant=convenant,
+        article=required.rule,
+        purpose=Purpose.case_work.value,
+    )
+    return consent
+
+
+def record_comensha_melding(
+    user: User,
+    case: Case,
+    *,
+    on: date,
+    by_partner: str,
+    with_identity: bool,
+    convenant: Convenant,
+) -> None:
+    """Record that a partner reported the case to CoMensha; with identity only with consent."""
+    if not convenant.has_partner(by_partner):
+        raise CaseRuleError("onbekende partner")
+    if on > utcnow().date():
+        raise CaseRuleError("de datum ligt in de toekomst")
+    if with_identity:
+        consented = case.consented(utcnow())
+        missing = [
+            category
+            for category in ("identiteit", "seksuele-uitbuiting")
+            if needs_consent(convenant, "comensha", category)
+            and ("comensha", category) not in consented
+        ]
+        if missing:
+            raise CaseRuleError("een melding met identiteit vraagt eerst vastgelegde toestemming")
+    case.comensha_reported_on = on
+    case.comensha_reported_by = by_partner
+    case.comensha_with_identity = with_identity
+    db.session.flush()
+    record(
+        AuditAction.update,
+        actor=Actor.of(user),
+        object_type="case",
+        object_id=case.code,
+        reason="with_identity" if with_identity else "anonymised",
+        convenant=convenant,
+        purpose=Purpose.case_work.value,
+    )
 
 
 def add_involvement(
@@ -105,10 +265,19 @@ def end_involvement(involvement: Involvement, *, by: User | None = None) -> None
 
 
 def add_contribution(
-    user: User, case: Case, category_code: str, text: str, *, convenant: Convenant
+    user: User,
+    case: Case,
+    category_code: str,
+    text: str,
+    *,
+    convenant: Convenant,
+    original: str | None = None,
+    replacements: int = 0,
 ) -> Contribution:
     """The user's organisation adds information in one category, sealed with the case's key.
 
+    ``text`` must already be pseudonymised (see :func:`contribute`); ``original``, the author's
+    own words, is sealed beside it for readers entitled to identity.
     Refused (and logged) when the convenant does not let the organisation provide the category.
     The organisation becomes a contributor to the case if it had no other involvement.
     """
@@ -130,22 +299,58 @@ def add_contribution(
         raise ContributionRefused(category_code)
     org = user.organisation.code
     contribution = Contribution(
-        partner_code=org, category_code=category_code, created_by_user_id=user.id
+        partner_code=org,
+        category_code=category_code,
+        created_by_user_id=user.id,
+        replacements=replacements,
     )
     case.contributions.append(contribution)
     db.session.flush()
-    case_key = vault.case_key_for(db.session, case.id)
-    if case_key is None:
-        raise vault.KeyDestroyed("casus heeft geen datasleutel")
-    key = vault.data_key(case_key)
+    key = _data_key(case)
     contribution.text = vault.seal(
         key, text, table="contributions", row_id=contribution.id, column="text"
     )
+    if original is not None:
+        contribution.original = vault.seal(
+            key, original, table="contributions", row_id=contribution.id, column="original"
+        )
     if active_involvement(case, org, utcnow()) is None:
         add_involvement(case, org, InvolvementReason.contributor, by=user)
     record(AuditAction.create, **event)
     db.session.flush()
     return contribution
+
+
+def contribute(
+    user: User,
+    case: Case,
+    category_code: str,
+    text: str,
+    *,
+    convenant: Convenant,
+    extra_terms: Iterable[str] = (),
+) -> Contribution:
+    """Pseudonymise ``text`` (the case's known names, the detectors, the author's marked words)
+    and store it with the sealed original. PseudonymiserUnavailable: nothing is stored."""
+    from zorgtafel.cases.pseudonymising import pseudonymise_contribution
+
+    result = pseudonymise_contribution(user, case, category_code, text, extra_terms, convenant)
+    return add_contribution(
+        user,
+        case,
+        category_code,
+        result.text,
+        convenant=convenant,
+        original=text,
+        replacements=len(result.spans),
+    )
+
+
+def _data_key(case: Case) -> vault.DataKey:
+    case_key = vault.case_key_for(db.session, case.id)
+    if case_key is None:
+        raise vault.KeyDestroyed("casus heeft geen datasleutel")
+    return vault.data_key(case_key)
 
 
 def _code(reason: str) -> str:

@@ -4,13 +4,14 @@ Every function here asks the policy for a decision, writes the audit event for i
 caller's transaction (allowed or refused), and only then decrypts what was allowed. If the event
 cannot be written, the read fails with it. A refusal raises :class:`DisclosureRefused`, a 404,
 after marking the request so the pipeline keeps the refusal event although it answers an error.
-Nothing outside this module enters :func:`zorgtafel.privacy.vault.gate_context`.
+Nothing outside this module and :mod:`zorgtafel.privacy.identity_gate` (identity, "already
+known?", the pseudonymiser's known names) enters :func:`zorgtafel.privacy.vault.gate_context`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import has_app_context
 from sqlalchemy import or_, select
@@ -19,7 +20,15 @@ from werkzeug.exceptions import NotFound
 from zorgtafel.audit.models import AuditAction, Outcome
 from zorgtafel.audit.operations import Actor, record
 from zorgtafel.auth.models import Role, User
-from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
+from zorgtafel.cases.models import (
+    Case,
+    Contribution,
+    Involvement,
+    InvolvementReason,
+    Reporter,
+    Stage,
+    StageReason,
+)
 from zorgtafel.convenant.model import Convenant
 from zorgtafel.core.db import db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
@@ -60,6 +69,31 @@ class ContributionView:
 
 
 @dataclass(frozen=True)
+class StageChangeView:
+    from_stage: Stage | None
+    to_stage: Stage
+    reason: StageReason
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    partner_code: str
+    category_code: str
+    article: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ComenshaView:
+    reported_on: date | None
+    reported_by: str | None
+    with_identity: bool | None
+    #: past the signal stage, open, and no melding recorded
+    outstanding: bool
+
+
+@dataclass(frozen=True)
 class CaseView:
     """What one user may see of one case at one level; nothing more was read or decrypted."""
 
@@ -73,6 +107,13 @@ class CaseView:
     contributions: tuple[ContributionView, ...] = ()
     #: the case's data key was destroyed: its content is gone for good
     shredded: bool = False
+    reported_by: Reporter | None = None
+    reporter_partner_code: str | None = None
+    stage_changes: tuple[StageChangeView, ...] = ()
+    consents: tuple[ConsentView, ...] = ()
+    comensha: ComenshaView | None = None
+    #: content level: the categories the organisation may receive (shown even when empty)
+    receivable: tuple[str, ...] = ()
 
 
 def disclose_case(
@@ -98,6 +139,59 @@ def disclose_case(
         _record_level(user, case, decision, purpose, convenant)
         return view
     return _content_view(user, case, view, decision, purpose, convenant)
+
+
+def disclose_case_page(
+    user: User,
+    case: Case,
+    purpose: Purpose,
+    *,
+    convenant: Convenant | None = None,
+    at: datetime | None = None,
+) -> CaseView:
+    """The case at the highest level ``user`` may see it (content, else process), logged.
+
+    Only the level actually disclosed is logged as a read; a user with no level at all gets
+    the refusal logged and :class:`DisclosureRefused`, exactly like a missing case.
+    """
+    at = at or utcnow()
+    for level in (Level.content, Level.process):
+        if decide_level(user, case, level, at).allowed:
+            return disclose_case(user, case, level, purpose, convenant=convenant, at=at)
+    return disclose_case(user, case, Level.process, purpose, convenant=convenant, at=at)
+
+
+def case_list(
+    user: User,
+    purpose: Purpose,
+    *,
+    stage: Stage | None = None,
+    coordinator: str | None = None,
+    convenant: Convenant | None = None,
+    at: datetime | None = None,
+) -> list[CaseView]:
+    """The cases ``user`` may see at process level, filtered by stage and coordinator.
+
+    The chair (and the privacy officer) get every case; a partner only the cases its
+    organisation is involved in now. Each listed case is logged as a search at process level.
+    """
+    convenant = convenant or current_convenant()
+    at = at or utcnow()
+    query = _visible_query(user, at)
+    if stage is not None:
+        query = query.where(Case.stage == Stage(stage))
+    if coordinator:
+        query = query.where(Case.coordinator_code == coordinator)
+    views = []
+    for case in db.session.scalars(query):
+        decision = decide_level(user, case, Level.process, at)
+        if decision.allowed:
+            _record(
+                user, AuditAction.search, case, Level.process, purpose, convenant,
+                reason=decision.reason,
+            )  # fmt: skip
+            views.append(_process_view(case, Level.process))
+    return views
 
 
 def visible_cases(
@@ -154,6 +248,23 @@ def _process_view(case: Case, level: Level) -> CaseView:
         contributions=tuple(
             ContributionView(c.id, c.partner_code, c.created_at) for c in case.contributions
         ),
+        reported_by=case.reported_by,
+        reporter_partner_code=case.reporter_partner_code,
+        stage_changes=tuple(
+            StageChangeView(s.from_stage, s.to_stage, s.reason, s.changed_at)
+            for s in case.stage_changes
+        ),
+        consents=tuple(
+            ConsentView(c.partner_code, c.category_code, c.article, c.recorded_at)
+            for c in case.consents
+            if c.withdrawn_at is None
+        ),
+        comensha=ComenshaView(
+            case.comensha_reported_on,
+            case.comensha_reported_by,
+            case.comensha_with_identity,
+            case.comensha_outstanding,
+        ),
     )
 
 
@@ -165,14 +276,27 @@ def _content_view(
     purpose: Purpose,
     convenant: Convenant,
 ) -> CaseView:
-    categories = decide_categories(user, convenant, (c.category_code for c in case.contributions))
+    consented = case.consented(utcnow())
+    categories = decide_categories(
+        user, convenant, (c.category_code for c in case.contributions), consented
+    )
     if not categories:
         _record_level(user, case, decision, purpose, convenant)
     for category in categories:  # every decision is logged before anything is decrypted
         _record_category(user, case, category, decision, purpose, convenant)
     allowed = {c.category for c in categories if c.allowed}
     contributions, shredded = _open_contributions(case, allowed, purpose)
-    return CaseView(**{**view.__dict__, "contributions": contributions, "shredded": shredded})
+    codes = [category.code for category in convenant.categories]
+    may = {c.category for c in decide_categories(user, convenant, codes, consented) if c.allowed}
+    receivable = tuple(code for code in codes if code in may)
+    return CaseView(
+        **{
+            **view.__dict__,
+            "contributions": contributions,
+            "shredded": shredded,
+            "receivable": receivable,
+        }
+    )
 
 
 def _open_contributions(

@@ -17,7 +17,7 @@ organisation and, per category, the convenant's ``may_receive``. Admins see no c
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +44,10 @@ class Purpose(enum.StrEnum):
     oversight = "oversight"
     #: answering a data subject's access request (AVG art. 15)
     access_request = "access_request"
+    #: the case's known names handed to the pseudonymiser for a contribution (not shown)
+    pseudonymisation = "pseudonymisation"
+    #: the chair's "already known?" check at intake
+    intake = "intake"
 
 
 #: roles that see exists and process level of every case, and why
@@ -100,19 +104,41 @@ def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDec
 
 
 def decide_categories(
-    user: User, convenant: Convenant, categories: Iterable[str]
+    user: User,
+    convenant: Convenant,
+    categories: Iterable[str],
+    consented: Collection[tuple[str, str]] = (),
 ) -> list[CategoryDecision]:
     """Per category: may the user's organisation receive it under ``convenant``?
 
-    Consent records do not exist yet, so a category that needs consent is refused.
+    A category that needs consent is allowed only when ``consented`` holds the pair
+    (organisation, category): the case's consent records in force.
     """
+    org = user.organisation.code
     decisions = []
     for category in sorted(set(categories)):
-        decision = may_receive(convenant, user.organisation.code, category)
+        decision = may_receive(
+            convenant, org, category, consent_recorded=(org, category) in consented
+        )
         decisions.append(
             CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
         )
     return decisions
+
+
+IDENTITY = "identiteit"
+
+
+def decide_identity(
+    user: User, case: Case, convenant: Convenant, at: datetime
+) -> tuple[LevelDecision, CategoryDecision]:
+    """May ``user`` see the subject's identity: need-to-know at content level and the
+    convenant letting the organisation receive ``identiteit`` (with consent where required)?"""
+    level = decide_level(user, case, Level.content, at)
+    if not level.allowed:
+        return level, CategoryDecision(IDENTITY, False, "no-need-to-know", None)
+    (category,) = decide_categories(user, convenant, (IDENTITY,), case.consented(at))
+    return level, category
 
 
 def decide_contribution(user: User, convenant: Convenant, category: str) -> CategoryDecision:
