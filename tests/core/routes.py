@@ -60,4 +60,29 @@ ROUTES: tuple[Route, ...] = (
     Route("convenant.versions", "/convenant/versies", expect=everyone(200)),
     Route("convenant.version", "/convenant/versies/{convenant_version_id}", expect=everyone(200)),
     Route("convenant.compare", "/convenant/verschil", expect=only(("privacy",))),
+    # cases: {case_code} is a case whose coordinator is politie; the users log in for gemeente,
+    # so a partner has no need-to-know (404) while the chair and FG see its process level
+    Route("cases.index", "/casussen", expect=only(("chair", "partner", "privacy"))),
+    Route("cases.index", "/casussen?fase=melding", expect=only(("chair", "partner", "privacy"))),
+    Route("cases.new", "/casussen/nieuw", expect=only(("chair",))),
+    # an empty intake form is shown again with its errors
+    Route("cases.new", "/casussen/nieuw", "POST", expect=only(("chair",), status=400)),
+    Route("cases.show", "/casussen/{case_code}", expect=only(("chair", "privacy"))),
+    Route("cases.show", "/casussen/ZT-1999-0000", expect=only(())),
+    Route("cases.reveal", "/casussen/{case_code}/identiteit", "POST", expect=only(())),
+    Route("cases.contribute", "/casussen/{case_code}/inbreng", expect=only(("chair",))),
+    Route(
+        "cases.contribute",
+        "/casussen/{case_code}/inbreng",
+        "POST",
+        expect=only(("chair",), status=400),
+    ),
+    Route("cases.stage", "/casussen/{case_code}/fase", "POST", expect=only(("chair",), 302)),
+    Route("cases.invite", "/casussen/{case_code}/partners", "POST", expect=only(("chair",), 302)),
+    Route(
+        "cases.consent", "/casussen/{case_code}/toestemming", "POST", expect=only(("chair",), 302)
+    ),
+    Route(
+        "cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)
+    ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from privacy_support import CaseFactory
 
 from tests.conftest import Factories, csrf_token
 from tests.core.routes import ROLES, ROUTES, Route
@@ -29,7 +30,10 @@ def request_as(client: FlaskClient, factories: Factories, login_as, role: str, r
         login_as(Role(role))
     other = factories.user(Role.partner, "politie")
     versions = factories.example_convenant()
-    path = route.path.format(other_user_id=other.id, convenant_version_id=versions[-1])
+    case = CaseFactory(factories.app).create(coordinator="politie")
+    path = route.path.format(
+        other_user_id=other.id, convenant_version_id=versions[-1], case_code=case.code
+    )
     if route.method == "GET":
         return client.get(path, buffered=True)
     data = {"csrf_token": csrf_token(client, "/" if role != "anonymous" else "/inloggen")}

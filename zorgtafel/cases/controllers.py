@@ -1,0 +1,254 @@
+"""Case pages: list, intake, the case page through the gate, identity, contributions, chair's
+actions. Each handler loads, checks, calls an operation or the gate, and responds."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from zorgtafel.auth.access import current_user
+from zorgtafel.auth.models import User
+from zorgtafel.cases import operations
+from zorgtafel.cases.forms import (
+    ComenshaForm,
+    ConsentForm,
+    ContributionForm,
+    IntakeForm,
+    InviteForm,
+    StageForm,
+)
+from zorgtafel.cases.identity import SubjectIdentity, lines, parse_relatives
+from zorgtafel.cases.models import Case, Reporter, Stage, StageReason
+from zorgtafel.cases.pseudonymising import (
+    PseudonymiserUnavailable,
+    Result,
+    marked_words,
+    pseudonymise_contribution,
+)
+from zorgtafel.convenant.policy import providable_categories
+from zorgtafel.core.db import db, utcnow
+from zorgtafel.privacy.convenants import current_convenant
+from zorgtafel.privacy.gate import case_list, disclose_case, disclose_case_page
+from zorgtafel.privacy.identity_gate import disclose_identity, find_known_cases
+from zorgtafel.privacy.lookup import lookups_for
+from zorgtafel.privacy.policy import Level, Purpose, decide_identity
+
+UNAVAILABLE = 503
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # noqa: S101 - every route here is behind login_required
+    return user
+
+
+def _case(code: str) -> Case:
+    """The case with this code, or 404 (the gate decides what may be seen of it)."""
+    case = db.session.scalar(select(Case).where(Case.code == code))
+    if case is None:
+        abort(404)
+    return case
+
+
+def index() -> str:
+    stage = request.args.get("fase") or None
+    coordinator = request.args.get("coordinator") or None
+    convenant = current_convenant()
+    if stage not in {None, *Stage} or (coordinator and not convenant.has_partner(coordinator)):
+        abort(400)
+    views = case_list(
+        _user(), Purpose.case_conference, stage=stage, coordinator=coordinator, convenant=convenant
+    )
+    return render_template(
+        "cases/index.html",
+        cases=views,
+        convenant=convenant,
+        stages=list(Stage),
+        stage=stage,
+        coordinator=coordinator,
+    )
+
+
+def new() -> Response | str | tuple[str, int]:
+    convenant = current_convenant()
+    form = IntakeForm(convenant)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("cases/new.html", form=form, known=()), status
+    identity = _identity_from(form)
+    if not form.confirm_new.data:
+        found = lookups_for(
+            identity.bsn, identity.first_names, identity.surname, identity.birth_date
+        )
+        known = find_known_cases(_user(), found, convenant=convenant)
+        if known:
+            return render_template("cases/new.html", form=form, known=known)
+    intake = operations.Intake(
+        identity=identity,
+        reported_by=Reporter(form.reported_by.data),
+        reporter_partner_code=form.reporter_partner.data or None,
+        coordinator_code=form.coordinator.data or None,
+        involved=tuple(form.involved.data or ()),
+        stage=Stage(form.stage.data),
+    )
+    case = operations.register_case(_user(), intake)
+    flash(_("Casus %(code)s is geregistreerd.", code=case.code), "success")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def _identity_from(form: IntakeForm) -> SubjectIdentity:
+    return SubjectIdentity(
+        first_names=tuple((form.first_names.data or "").split()),
+        surname=(form.surname.data or "").strip(),
+        aliases=lines(form.aliases.data or ""),
+        birth_date=form.birth_date.data,
+        bsn=(form.bsn.data or "").strip() or None,
+        address=(form.address.data or "").strip(),
+        school=(form.school.data or "").strip(),
+        relatives=parse_relatives(form.relatives.data or ""),
+    )
+
+
+def show(code: str) -> str:
+    return _case_page(_case(code))
+
+
+def reveal(code: str) -> str:
+    case = _case(code)
+    identity = disclose_identity(_user(), case, Purpose.case_conference)
+    return _case_page(case, identity=identity)
+
+
+def _case_page(case: Case, identity: object = None) -> str:
+    user, convenant = _user(), current_convenant()
+    view = disclose_case_page(user, case, Purpose.case_conference, convenant=convenant)
+    _level, may_reveal = decide_identity(user, case, convenant, utcnow())
+    return render_template(
+        "cases/show.html",
+        case=view,
+        identity=identity,
+        convenant=convenant,
+        may_reveal=may_reveal.allowed,
+        may_contribute=bool(providable_categories(convenant, user.organisation.code))
+        and view.level is not Level.exists,
+        stage_form=StageForm(),
+        invite_form=InviteForm(convenant),
+        consent_form=ConsentForm(convenant),
+        comensha_form=ComenshaForm(convenant),
+    )
+
+
+def contribute(code: str) -> Response | str | tuple[str, int]:
+    user, case, convenant = _user(), _case(code), current_convenant()
+    view = disclose_case(user, case, Level.exists, Purpose.case_conference, convenant=convenant)
+    categories = providable_categories(convenant, user.organisation.code)
+    if not categories:
+        abort(404)
+    form = ContributionForm(convenant, categories)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("cases/contribute.html", case=view, form=form), status
+    text, marked = form.text.data or "", marked_words(form.marked.data or "")
+    try:
+        if "save" in request.form and form.previewed.data == _preview_proof(text, marked):
+            operations.contribute(
+                user, case, form.category.data, text, convenant=convenant, extra_terms=marked
+            )
+            flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
+            return redirect(url_for("cases.show", code=case.code))
+        result = pseudonymise_contribution(user, case, form.category.data, text, marked, convenant)
+    except PseudonymiserUnavailable:
+        flash(_("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen."), "error")
+        return render_template("cases/contribute.html", case=view, form=form), UNAVAILABLE
+    if "save" in request.form:
+        flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
+    form.previewed.data = _preview_proof(text, marked)
+    return render_template(
+        "cases/contribute.html", case=view, form=form, preview=result, pieces=_pieces(text, result)
+    )
+
+
+def _preview_proof(text: str, marked: tuple[str, ...]) -> str:
+    """Binds a save to the text and marks that were previewed (not a secret, just a check)."""
+    key = current_app.config["SECRET_KEY"]
+    message = "\0".join((text, *marked)).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _pieces(text: str, result: Result) -> list[tuple[str, str | None]]:
+    """The author's own text cut into plain stretches and replaced ones (with their token)."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for span in sorted(result.spans):
+        if span.start < position:
+            continue
+        pieces += [(text[position : span.start], None), (text[span.start : span.end], span.token)]
+        position = span.end
+    pieces.append((text[position:], None))
+    return [piece for piece in pieces if piece[0]]
+
+
+def change_stage(code: str) -> Response:
+    case, form = _case(code), StageForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_stage(
+                _user(), case, Stage(form.stage.data), StageReason(form.reason.data)
+            )
+            flash(_("De fase is gewijzigd."), "success")
+        except operations.CaseRuleError:
+            flash(_("De casus is al in deze fase."), "error")
+    else:
+        flash(_("Kies een fase en een reden."), "error")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def invite(code: str) -> Response:
+    case, convenant = _case(code), current_convenant()
+    form = InviteForm(convenant)
+    if form.validate_on_submit():
+        try:
+            operations.invite_partner(_user(), case, form.partner.data, convenant)
+            flash(_("De partner is betrokken bij de casus."), "success")
+        except operations.CaseRuleError:
+            flash(_("Deze partner is al betrokken."), "error")
+    else:
+        flash(_("Kies een ketenpartner."), "error")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def consent(code: str) -> Response:
+    case, convenant = _case(code), current_convenant()
+    form = ConsentForm(convenant)
+    if form.validate_on_submit():
+        partner, _slash, category = form.rule.data.partition("/")
+        try:
+            operations.record_consent(_user(), case, partner, category, convenant)
+            flash(_("De toestemming is vastgelegd."), "success")
+        except operations.CaseRuleError:
+            flash(_("Deze toestemming is al vastgelegd."), "error")
+    else:
+        flash(_("Kies waarvoor toestemming is gegeven."), "error")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def comensha(code: str) -> Response:
+    case, convenant = _case(code), current_convenant()
+    form = ComenshaForm(convenant)
+    if form.validate_on_submit():
+        try:
+            operations.record_comensha_melding(
+                _user(), case, on=form.reported_on.data, by_partner=form.by_partner.data,
+                with_identity=form.with_identity.data, convenant=convenant,
+            )  # fmt: skip
+            flash(_("De melding bij CoMensha is vastgelegd."), "success")
+        except operations.CaseRuleError:
+            flash(_("Een melding met identiteit vraagt eerst vastgelegde toestemming."), "error")
+    else:
+        flash(_("Vul de datum en de meldende partner in."), "error")
+    return redirect(url_for("cases.show", code=case.code))

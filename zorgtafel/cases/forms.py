@@ -1,0 +1,213 @@
+"""Forms of the cases domain. Choices come from the convenant in force, never from the client."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from zorgtafel.cases.identity import IdentityError, bsn_valid, parse_relatives
+from zorgtafel.cases.models import InvolvementReason, Reporter, Stage, StageReason
+from zorgtafel.convenant.model import Convenant
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def stage_label(stage: Stage | str) -> str:
+    labels = {
+        Stage.signaal: _l("signaal"),
+        Stage.melding: _l("melding"),
+        Stage.triage: _l("triage"),
+        Stage.aanpak: _l("aanpak"),
+        Stage.nazorg: _l("nazorg"),
+        Stage.afgesloten: _l("afgesloten"),
+    }
+    return str(labels[Stage(stage)])
+
+
+def reporter_label(reporter: Reporter | str) -> str:
+    labels = {
+        Reporter.partner: _l("ketenpartner"),
+        Reporter.professional: _l("professional"),
+        Reporter.parent: _l("ouder of verzorger"),
+        Reporter.young_person: _l("de jongere zelf"),
+        Reporter.anonymous: _l("anoniem"),
+    }
+    return str(labels[Reporter(reporter)])
+
+
+def reason_label(reason: StageReason | str) -> str:
+    labels = {
+        StageReason.intake: _l("aangemeld"),
+        StageReason.signals_confirmed: _l("signalen bevestigd"),
+        StageReason.reported: _l("melding gedaan"),
+        StageReason.triage_done: _l("triage afgerond"),
+        StageReason.plan_agreed: _l("plan van aanpak vastgesteld"),
+        StageReason.goals_reached: _l("doelen bereikt"),
+        StageReason.no_concerns: _l("geen zorgen meer"),
+        StageReason.transferred: _l("overgedragen"),
+        StageReason.relapse: _l("terugval"),
+        StageReason.correction: _l("correctie"),
+    }
+    return str(labels[StageReason(reason)])
+
+
+def involvement_label(reason: InvolvementReason | str) -> str:
+    labels = {
+        InvolvementReason.coordinator: _l("casuscoördinator"),
+        InvolvementReason.contributor: _l("heeft inbreng geleverd"),
+        InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
+        InvolvementReason.at_table: _l("aan tafel in een vergadering"),
+        InvolvementReason.action_owner: _l("eigenaar van een actie"),
+    }
+    return str(labels[InvolvementReason(reason)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _partner_choices(convenant: Convenant, empty: Any = None) -> list[tuple[str, str]]:
+    choices = [(p.code, p.name) for p in convenant.partners]
+    return [("", str(empty)), *choices] if empty is not None else choices
+
+
+def _not_in_future(_form: FlaskForm, field: DateField) -> None:
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("Deze datum ligt in de toekomst."))
+
+
+def _born_plausibly(_form: FlaskForm, field: DateField) -> None:
+    if field.data and field.data < EARLIEST_BIRTH:
+        raise ValidationError(_l("Deze geboortedatum is niet aannemelijk."))
+
+
+def _elfproef(_form: FlaskForm, field: StringField) -> None:
+    if field.data and field.data.strip() and not bsn_valid(field.data):
+        raise ValidationError(_l("Geen geldig BSN (9 cijfers die voldoen aan de elfproef)."))
+
+
+def _relatives(_form: FlaskForm, field: TextAreaField) -> None:
+    try:
+        parse_relatives(field.data or "")
+    except IdentityError:
+        raise ValidationError(
+            _l("Schrijf per regel 'relatie: naam', bijvoorbeeld 'moeder: Anna Jansen'.")
+        ) from None
+
+
+class IntakeForm(FlaskForm):
+    first_names = StringField(_l("Voornamen"), validators=[DataRequired(), Length(max=200)])
+    surname = StringField(_l("Achternaam"), validators=[DataRequired(), Length(max=200)])
+    aliases = TextAreaField(
+        _l("Bijnamen en aliassen (één per regel)"), validators=[Optional(), Length(max=1000)]
+    )
+    birth_date = DateField(
+        _l("Geboortedatum"), validators=[Optional(), _not_in_future, _born_plausibly]
+    )
+    bsn = StringField(
+        _l("BSN"),
+        validators=[Optional(), Length(max=20), _elfproef],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    address = TextAreaField(_l("Adres"), validators=[Optional(), Length(max=500)])
+    school = StringField(_l("School of dagbesteding"), validators=[Optional(), Length(max=200)])
+    relatives = TextAreaField(
+        _l("Verwanten en netwerk (per regel 'relatie: naam')"),
+        validators=[Optional(), Length(max=2000), _relatives],
+    )
+    reported_by = SelectField(_l("Gemeld door"), validators=[InputRequired()])
+    reporter_partner = SelectField(_l("Meldende ketenpartner"), validators=[Optional()])
+    coordinator = SelectField(_l("Casuscoördinator"), validators=[Optional()])
+    involved = MultiCheckboxField(_l("Betrokken ketenpartners"), validators=[Optional()])
+    stage = SelectField(_l("Fase"), validators=[InputRequired()])
+    #: set after the chair saw "mogelijk bekend als ..." and still wants a new case
+    confirm_new = BooleanField(_l("Toch een nieuwe casus registreren"))
+
+    def __init__(self, convenant: Convenant, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reported_by.choices = [(r.value, reporter_label(r)) for r in Reporter]
+        self.reporter_partner.choices = _partner_choices(convenant, "—")
+        self.coordinator.choices = _partner_choices(convenant, _l("nog niet benoemd"))
+        self.involved.choices = _partner_choices(convenant)
+        self.stage.choices = [(s.value, stage_label(s)) for s in Stage if s is not Stage.afgesloten]
+
+    def validate_reporter_partner(self, field: SelectField) -> None:
+        if self.reported_by.data == Reporter.partner.value and not field.data:
+            raise ValidationError(_l("Kies de ketenpartner die meldde."))
+
+
+class StageForm(FlaskForm):
+    stage = SelectField(_l("Nieuwe fase"), validators=[InputRequired()])
+    reason = SelectField(_l("Reden"), validators=[InputRequired()])
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stage.choices = [(s.value, stage_label(s)) for s in Stage]
+        self.reason.choices = [
+            (r.value, reason_label(r)) for r in StageReason if r is not StageReason.intake
+        ]
+
+
+class InviteForm(FlaskForm):
+    partner = SelectField(_l("Ketenpartner"), validators=[InputRequired()])
+
+    def __init__(self, convenant: Convenant, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.partner.choices = _partner_choices(convenant)
+
+
+class ConsentForm(FlaskForm):
+    """One of the convenant's consent rules, as ``partner/category``."""
+
+    rule = SelectField(_l("Toestemming voor"), validators=[InputRequired()])
+
+    def __init__(self, convenant: Convenant, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rule.choices = [
+            (
+                f"{c.recipient}/{c.category}",
+                f"{convenant.partner(c.recipient).name}: {convenant.category(c.category).label}"
+                f" ({c.article})",
+            )
+            for c in convenant.consent
+        ]
+
+
+class ComenshaForm(FlaskForm):
+    reported_on = DateField(_l("Datum melding"), validators=[InputRequired(), _not_in_future])
+    by_partner = SelectField(_l("Gemeld door"), validators=[InputRequired()])
+    with_identity = BooleanField(_l("Met identiteit (alleen met vastgelegde toestemming)"))
+
+    def __init__(self, convenant: Convenant, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.by_partner.choices = _partner_choices(convenant)
+
+
+class ContributionForm(FlaskForm):
+    category = SelectField(_l("Gegevenscategorie"), validators=[InputRequired()])
+    text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=10000)])
+    marked = TextAreaField(
+        _l("Gemiste woorden om te vervangen (één per regel)"),
+        validators=[Optional(), Length(max=5000)],
+    )
+    #: proof that this exact text and these marks were previewed
+    previewed = HiddenField()
+
+    def __init__(self, convenant: Convenant, categories: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.category.choices = [(code, convenant.category(code).label) for code in categories]
