@@ -146,9 +146,14 @@ class IntakeForm(FlaskForm):
         self.involved.choices = _partner_choices(convenant)
         self.stage.choices = [(s.value, stage_label(s)) for s in Stage if s is not Stage.afgesloten]
 
-    def validate_reporter_partner(self, field: SelectField) -> None:
-        if self.reported_by.data == Reporter.partner.value and not field.data:
-            raise ValidationError(_l("Kies de ketenpartner die meldde."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.reported_by.data == Reporter.partner.value and not self.reporter_partner.data:
+            self.reporter_partner.errors = [*self.reporter_partner.errors, _l(
+                "Kies de ketenpartner die meldde."
+            )]  # fmt: skip
+            return False
+        return valid
 
 
 class StageForm(FlaskForm):
