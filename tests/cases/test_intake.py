@@ -26,11 +26,13 @@ def test_the_chair_registers_a_case_with_sealed_identity(
     code = registered_code(post_intake(client))
     with in_app(app) as session:
         case = session.scalar(select(Case).where(Case.code == code))
-        assert case is not None and case.identity is not None
+        assert case is not None
+        assert case.identity is not None
         for secret in (b"Verzinsel", b"111222333", b"Fictieweg", b"Greetje", b"Lotje"):
             assert secret not in case.identity.blob
         assert case.stage is Stage.melding
-        assert case.reported_by is Reporter.partner and case.reporter_partner_code == "politie"
+        assert case.reported_by is Reporter.partner
+        assert case.reporter_partner_code == "politie"
         assert {(i.partner_code, i.reason) for i in case.involvements} == {
             ("veilig-thuis", InvolvementReason.coordinator),
             ("politie", InvolvementReason.invited),
@@ -39,10 +41,13 @@ def test_the_chair_registers_a_case_with_sealed_identity(
         assert [(c.from_stage, c.to_stage, c.reason) for c in case.stage_changes] == [
             (None, Stage.melding, StageReason.intake)
         ]
-        assert case.bsn_lookup and case.name_lookup and "111222333" not in case.bsn_lookup
+        assert case.bsn_lookup
+        assert case.name_lookup
+        assert "111222333" not in case.bsn_lookup
         events = session.scalars(select(AuditEvent).where(AuditEvent.object_id.like(f"{code}%")))
         text = " ".join(str(e.__dict__) for e in events)
-        assert "Verzinsel" not in text and "111222333" not in text
+        assert "Verzinsel" not in text
+        assert "111222333" not in text
 
 
 @pytest.mark.parametrize(
@@ -79,8 +84,11 @@ def test_intake_refuses_bad_values_and_stores_nothing(
 
 
 def test_bsn_elfproef_and_normalisation() -> None:
-    assert bsn_valid("111222333") and bsn_valid("1112.22.333")
-    assert not bsn_valid("111222334") and not bsn_valid("000000000") and not bsn_valid("")
+    assert bsn_valid("111222333")
+    assert bsn_valid("1112.22.333")
+    assert not bsn_valid("111222334")
+    assert not bsn_valid("000000000")
+    assert not bsn_valid("")
     assert normalise_bsn("11122233") == "011122233"
     assert normalise_bsn("١١١٢٢٢٣٣٣") is None  # Arabic-Indic digits are not a BSN
 
@@ -108,7 +116,8 @@ def test_already_known_shows_only_the_code_and_is_logged(
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.object_id == first, AuditEvent.action == "search")
         ).all()[-1]
-        assert event.purpose == "intake" and event.reason.startswith("possibly_known.")
+        assert event.purpose == "intake"
+        assert event.reason.startswith("possibly_known.")
     second = registered_code(post_intake(client, **changes, confirm_new="y"))
     assert second != first
 
