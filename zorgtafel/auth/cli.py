@@ -101,11 +101,13 @@ def demo_command() -> None:
     for email, name, org, role in DEMO_ACCOUNTS:
         if operations.find_user(email) is None:
             operations.create_user(email, name, org, role, passwords[email], is_demo=True)
+    _demo_cases()
     db.session.commit()
     click.echo("Demo-accounts (fictief; alleen voor deze lokale demo):")
     for email, _name, org, role in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:8} {org:14} {email:34} {passwords[email]}")
     click.echo("Code voor tweestapsverificatie: zorgtafel demo-code E-MAILADRES")
+    click.echo("Democasussen (fictief): zie /casussen als voorzitter of partner")
 
 
 def _load_demo_convenant() -> None:
@@ -120,6 +122,24 @@ def _load_demo_convenant() -> None:
         raise click.ClickException("geen voorbeeldconvenant van kracht")
     for partner in convenant.partners:
         operations.create_organisation(partner.code, f"{partner.name} (demo)", is_demo=True)
+
+
+def _demo_cases() -> int:
+    """Fictitious cases so the demo shows something (only into an empty case list)."""
+    from zorgtafel.cases.demo import create_demo_cases
+    from zorgtafel.convenant.operations import convenant_in_force
+
+    users = {email: operations.find_user(email) for email, *_ in DEMO_ACCOUNTS}
+    chair = users["voorzitter@demo.zorgtafel.test"]
+    partners = {
+        user.organisation.code: user
+        for user in users.values()
+        if user is not None and user.role is Role.partner
+    }
+    convenant = convenant_in_force()
+    if chair is None or convenant is None:
+        return 0
+    return create_demo_cases(chair, partners, convenant)
 
 
 @click.command("demo-code")
