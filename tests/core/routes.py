@@ -82,7 +82,5 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "cases.consent", "/casussen/{case_code}/toestemming", "POST", expect=only(("chair",), 302)
     ),
-    Route(
-        "cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)
-    ),
+    Route("cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)),
 )
