@@ -19,11 +19,13 @@ pytestmark = pytest.mark.browser
 def test_register_contribute_and_refuse(live_server, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     shots = Path(os.environ.get("ZORGTAFEL_SCREENSHOTS", tmp_path))
     use_pseudonymiser(live_server.app, Pseudonymiser(detector=no_detector))  # deduce stand-in
-    factories = Factories(live_server.app)
+    factories = Factories(live_server.app)  # the live database is shared: addresses of our own
     factories.example_convenant()
     base = live_server.url
 
-    login_in_browser(page, base, factories.user("chair", "gemeente"))
+    login_in_browser(
+        page, base, factories.user("chair", "gemeente", email="cases-chair@gemeente.test")
+    )
     page.goto(f"{base}/casussen/nieuw")
     page.get_by_label("Voornamen").fill("Mila")
     page.get_by_label("Achternaam").fill("Verzonnen-Demo")
@@ -46,7 +48,9 @@ def test_register_contribute_and_refuse(live_server, page, tmp_path: Path) -> No
     page.screenshot(path=shots / "cases-2-case-chair.png", full_page=True)
 
     page.context.clear_cookies()
-    login_in_browser(page, base, factories.user("partner", "politie"))
+    login_in_browser(
+        page, base, factories.user("partner", "politie", email="cases-partner@politie.test")
+    )
     page.goto(f"{base}/casussen/{code}")
     page.get_by_role("button", name="Inbreng toevoegen").click()
     page.get_by_label("Gegevenscategorie").select_option("signalen")
@@ -68,7 +72,9 @@ def test_register_contribute_and_refuse(live_server, page, tmp_path: Path) -> No
     assert page.console_errors == []
 
     page.context.clear_cookies()
-    login_in_browser(page, base, factories.user("partner", "leerplicht"))
+    login_in_browser(
+        page, base, factories.user("partner", "leerplicht", email="cases-partner@leerplicht.test")
+    )
     response = page.goto(f"{base}/casussen/{code}")
     assert response is not None
     assert response.status == 404
