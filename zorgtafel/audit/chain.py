@@ -54,15 +54,19 @@ _sha256 = hashlib.sha256
 
 
 def timestamp(moment: datetime) -> str:
-    """The canonical form of an event time: UTC, microseconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The canonical form of an event time: ISO 8601 in UTC with microseconds."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def encode(fields: Sequence[Any]) -> bytes:
-    """Canonical bytes of one event (values in ``FIELDS`` order; ``occurred_at`` a datetime)."""
-    values = list(fields)
-    values[_TIME] = timestamp(values[_TIME])
-    return _dumps([VERSION, *values]).encode()
+    """Canonical bytes of one event (values in ``FIELDS`` order; ``occurred_at`` a datetime;
+    anything after ``prev_hash``, such as a stored row's ``hash``, is ignored).
+
+    A JSON array (UTF-8, no spaces) of the version tag and the values: unambiguous for any
+    content, including a tampered row's.
+    """
+    moment = fields[_TIME].astimezone(UTC).isoformat(timespec="microseconds")
+    return _dumps([VERSION, fields[_SEQ], moment, *fields[_TIME + 1 : _PREV + 1]]).encode()
 
 
 def event_hash(fields: Sequence[Any]) -> str:
@@ -135,7 +139,7 @@ def verify_rows(
     anchor_hash: str | None = None
     for row in iterator:
         seq, stored_prev, stored_hash = row[_SEQ], row[_PREV], row[-1]
-        computed = _sha256(encode(row[:-1])).hexdigest()
+        computed = _sha256(encode(row)).hexdigest()
         if seq != expected or computed != stored_hash or stored_prev != prev_hash:
             problem = _diagnose(row, computed, expected, prev_hash, recent, iterator)
             return Verification(expected - 1, prev_hash, problem)

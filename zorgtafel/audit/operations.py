@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from zorgtafel.audit.chain import FIELDS, event_hash
@@ -110,15 +110,26 @@ def record(
     return append(session or db.session, values)
 
 
+_EVENTS = AuditEvent.__table__
+_HEAD = AuditHead.__table__
+#: built once: appends are on every disclosure's path, so their statements are compiled once
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
 def append(session: Session, values: dict[str, object]) -> Recorded:
     """Chain ``values`` (every field but seq and the hashes) onto the log under the head lock."""
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-    ).one()
+    head = session.execute(_LOCK_HEAD).one()
     row = {**values, "seq": head.seq + 1, "prev_hash": head.hash}
     digest = event_hash([row[name] for name in FIELDS])
-    session.execute(insert(AuditEvent).values(**row, hash=digest))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=row["seq"], hash=digest))
+    row["hash"] = digest
+    session.execute(_INSERT_EVENT, row)
+    session.execute(_MOVE_HEAD, {"new_seq": row["seq"], "new_hash": digest})
     return Recorded(int(row["seq"]), digest)  # type: ignore[call-overload]
 
 
