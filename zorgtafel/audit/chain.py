@@ -119,6 +119,8 @@ class Anchor:
     size: int
     head_hash: str
     name: str
+    #: the log must end exactly here (the head row); a checkpoint only bounds it from below
+    is_head: bool = False
 
 
 def verify_rows(
@@ -239,7 +241,7 @@ def _against_anchor(
         )
     if anchor.size == 0:
         return None
-    if anchor.name == "kop" and anchor.size < count:
+    if anchor.is_head and anchor.size < count:
         return Problem(
             anchor.size + 1,
             Tampering.inserted,

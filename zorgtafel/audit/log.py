@@ -18,7 +18,7 @@ BATCH = 10_000
 def head(connection: Connection) -> Anchor:
     """The head row: last sequence number and hash."""
     seq, hash_ = connection.execute(select(AuditHead.seq, AuditHead.hash)).one()
-    return Anchor(int(seq), hash_, "kop")
+    return Anchor(int(seq), hash_, "kop", is_head=True)
 
 
 def last_event(connection: Connection) -> tuple[int, str] | None:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+#: pseudonymous ids: case codes (``ZT-2026-0042``), ``case/partner`` pairs, numeric ids, key ids
+_OBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
 
 
 class ConvenantVersion(Protocol):
@@ -87,6 +89,8 @@ def record(
     for name, value in (("object_type", object_type), ("purpose", purpose), ("reason", reason)):
         if value is not None and not _CODE.match(value):
             raise ValueError(f"audit {name} must be a code")
+    if object_id is not None and not _OBJECT_ID.match(object_id):
+        raise ValueError("audit object_id must be a pseudonymous id")
     actor = actor or _current_actor()
     values = {
         "occurred_at": utcnow(),
