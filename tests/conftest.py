@@ -45,10 +45,13 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def make_instance(folder: Path) -> Path:
+def make_instance(folder: Path, master_key: bytes | None = None) -> Path:
+    """Key files for an app; ``master_key`` (32 bytes) to choose the master key."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "secret_key").write_text(secrets.token_urlsafe(48))
-    (folder / "master.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
+    key = master_key or os.urandom(32)
+    (folder / "master.key").write_bytes(base64.urlsafe_b64encode(key) + b"\n")
+    (folder / "audit-signing.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
     return folder
 
 
@@ -61,6 +64,7 @@ def build_app(database_url: str, instance: Path, **sections: dict[str, object]) 
             "master_key_file": str(instance / "master.key"),
             "demo": True,
         },
+        "audit": {"signing_key_file": str(instance / "audit-signing.key")},
     }
     for section, values in sections.items():
         overrides.setdefault(section, {}).update(values)
@@ -118,6 +122,23 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
+def cases(app: Flask):  # type: ignore[no-untyped-def]
+    """``create`` / ``involve`` / ``contribute`` cases through the real operations."""
+    from privacy_support import CaseFactory
+
+    return CaseFactory(app)
+
+
+@pytest.fixture
+def own_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own, on the current backend (real commits), dropped after."""
+    from privacy_support import fresh_database
+
+    with fresh_database(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -158,7 +179,7 @@ class Factories:
 
     def user(
         self,
-        role: Role = Role.partner,
+        role: Role | str = Role.partner,
         org: str = "politie",
         *,
         email: str | None = None,
@@ -167,6 +188,7 @@ class Factories:
     ) -> UserRecord:
         from zorgtafel.core.db import utcnow
 
+        role = Role(role)
         self._counter += 1
         email = email or f"{role.value}{self._counter}@{org}.test"
         self.organisation(org)
@@ -176,6 +198,16 @@ class Factories:
                 user.totp_confirmed_at = utcnow()
             assert user.totp_secret is not None
             return UserRecord(user.id, email, password, role, org, user.totp_secret.reveal())
+
+    def example_convenant(self) -> list[int]:
+        """Load the example convenant's versions (idempotent); their ids, oldest first."""
+        from zorgtafel import ROOT
+        from zorgtafel.convenant.operations import load_version
+
+        with in_app(self.app):
+            return [
+                load_version(path)[0].id for path in sorted((ROOT / "convenants").glob("*.toml"))
+            ]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ All case data here is fictitious.
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 from collections.abc import Iterator
@@ -19,60 +18,21 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.orm import Session
 
-from zorgtafel import ROOT, create_app
+from tests.conftest import build_app, in_app, make_instance
+from zorgtafel import ROOT
 from zorgtafel.auth.models import User
 from zorgtafel.cases import operations as case_operations
 from zorgtafel.cases.models import Case, InvolvementReason, Stage
-from zorgtafel.config import load_settings
 from zorgtafel.convenant.loader import load_convenant
 from zorgtafel.convenant.model import Convenant
 from zorgtafel.core.db import db
 from zorgtafel.migrate import upgrade
 
-# (``from conftest import ...`` is not safe from another directory's conftest, so the few
-# helpers needed from tests/conftest.py are repeated here.)
 PG_URL = os.environ.get("ZORGTAFEL_TEST_DATABASE_URL")
 
 EXAMPLE_CONVENANT = ROOT / "convenants" / "zorgtafel-jpmh-voorbeeldland-1.1.toml"
 FICTIONAL_TEXT = "Fictief testgeval: [BETROKKENE] verzuimt sinds [DATUM-1] van school."
-
-
-@contextmanager
-def in_app(app: Flask) -> Iterator[Session]:
-    """An app context whose session is committed at the end (as in tests/conftest.py)."""
-    with app.app_context():
-        yield db.session
-        db.session.commit()
-
-
-def make_instance(folder: Path, master_key: bytes | None = None) -> Path:
-    """Key files for an own app; ``master_key`` (32 bytes) to choose the master key."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "secret_key").write_text(secrets.token_urlsafe(48))
-    key = master_key or os.urandom(32)
-    (folder / "master.key").write_bytes(base64.urlsafe_b64encode(key) + b"\n")
-    (folder / "audit-signing.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
-    return folder
-
-
-def build_app(url: str, instance: Path) -> Flask:
-    settings = load_settings(
-        {
-            "app": {
-                "database_url": url,
-                "secret_key_file": str(instance / "secret_key"),
-                "master_key_file": str(instance / "master.key"),
-                "demo": True,
-            },
-            "audit": {"signing_key_file": str(instance / "audit-signing.key")},
-        },
-        path=instance / "config.toml",
-    )
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    return app
 
 
 @cache

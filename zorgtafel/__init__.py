@@ -42,7 +42,17 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     _register_blueprints(app)
     _load_user_per_request(app)
     _proxy(app, settings)
+    _commands(app)
     return app
+
+
+def _commands(app: Flask) -> None:
+    """Make ``flask --app zorgtafel`` offer the same commands as the ``zorgtafel`` script."""
+    from zorgtafel.cli import cli
+
+    for name, command in cli.commands.items():
+        if name not in ("run", "shell", "routes"):
+            app.cli.add_command(command, name)
 
 
 def _flask_config(app: Flask, settings: Settings) -> None:
@@ -84,10 +94,12 @@ def _secret_key(settings: Settings) -> bytes:
 
 def _register_blueprints(app: Flask) -> None:
     from zorgtafel.auth.blueprint import bp as auth_bp
+    from zorgtafel.convenant.blueprint import bp as convenant_bp
     from zorgtafel.home.blueprint import bp as home_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(convenant_bp)
 
 
 def _load_user_per_request(app: Flask) -> None:

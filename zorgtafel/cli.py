@@ -129,9 +129,17 @@ def register_app_commands() -> None:
     """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
     from zorgtafel.audit.cli import audit_group
     from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
+    from zorgtafel.convenant.cli import convenant_group
     from zorgtafel.privacy.keys_cli import keys_group
 
-    for command in (user_group, demo_command, demo_code_command, keys_group, audit_group):
+    for command in (
+        user_group,
+        demo_command,
+        demo_code_command,
+        convenant_group,
+        keys_group,
+        audit_group,
+    ):
         cli.add_command(command)
 
 

@@ -23,7 +23,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "demo": False,
         "default_locale": "nl",
         "proxy_fix": False,
-        "convenants_dir": "",
     },
     "audit": {
         # Ed25519 key that signs checkpoints; separate from the master key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zorgtafel.audit.models import AuditEvent, AuditHead
 from zorgtafel.auth.models import Organisation, Role, User, UserSession
 from zorgtafel.cases.models import Case, Contribution, Involvement
+from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
@@ -16,6 +17,7 @@ __all__ = [
     "Case",
     "CaseKey",
     "Contribution",
+    "ConvenantVersion",
     "Involvement",
     "MasterKeyRecord",
     "Organisation",

@@ -99,7 +99,7 @@ def test_the_database_refuses_to_change_the_log(app: Flask, statement: str) -> N
 
 def test_truncate_is_refused_on_postgresql(app: Flask, backend: str) -> None:
     if backend != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE (DELETE without WHERE is refused above)")
+        pytest.skip("TRUNCATE exists only on PostgreSQL (on SQLite DELETE is refused above)")
     append(app, 2)
     with (
         in_app(app) as session,

@@ -150,8 +150,22 @@ def test_unreadable_paths(tmp_path: Path) -> None:
         ("", "x.toml: convenant: required key is missing"),
         ("convenant = 3", "x.toml:1: convenant: expected a table, got integer"),
         ("partners = [1]", "x.toml:1: partners[0]: expected a table, got integer"),
+        ('"a\\nb" = 1', "x.toml:1: 'a\\nb': unknown key"),
+        ('[convenant]\nid = "x\\n"', "x.toml:2: convenant.id: 'x\\n' is not a code"),
+        ('[convenant]\nversion = "1.0\\n"', "x.toml:2: convenant.version: '1.0\\n' is not"),
     ],
-    ids=["huge-int", "deep", "redefine", "eof", "empty", "scalar-table", "scalar-item"],
+    ids=[
+        "huge-int",
+        "deep",
+        "redefine",
+        "eof",
+        "empty",
+        "scalar-table",
+        "scalar-item",
+        "newline-in-key",
+        "newline-after-code",
+        "newline-after-version",
+    ],
 )
 def test_odd_documents(text: str, expected: str) -> None:
     with pytest.raises(ConvenantError) as caught:

@@ -336,7 +336,8 @@ def test_a_partner_may_only_contribute_categories_it_may_provide(
         )
 
 
-def test_current_convenant_is_the_version_in_force(app: Flask) -> None:
+def test_current_convenant_is_the_version_in_force(app: Flask, factories) -> None:  # type: ignore[no-untyped-def]
+    factories.example_convenant()
     with app.app_context():
         assert current_convenant(date(2025, 6, 1)).version == "1.0"
         assert current_convenant(date(2026, 6, 1)).version == "1.1"

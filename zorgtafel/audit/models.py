@@ -1,7 +1,7 @@
 """The audit log table and its head row.
 
 Rows are only ever inserted: the database refuses UPDATE and DELETE (triggers, see migration
-``0002_privacy_core``). Columns hold codes and pseudonyms only, never content, names or free
+``0003_privacy_core``). Columns hold codes and pseudonyms only, never content, names or free
 text. Coded columns are plain strings so that the hash input is exactly what is stored.
 """
 

@@ -66,11 +66,6 @@ DEMO_ACCOUNTS = (
     ("fg@demo.zorgtafel.test", "Demo FG", "gemeente", Role.privacy),
     ("beheer@demo.zorgtafel.test", "Demo Beheerder", "gemeente", Role.admin),
 )
-DEMO_ORGANISATIONS = {
-    "gemeente": "Gemeente Voorbeeldstad (demo)",
-    "politie": "Politie Eenheid Voorbeeldland (demo)",
-    "veilig-thuis": "Veilig Thuis Voorbeeldregio (demo)",
-}
 
 
 def _require_demo() -> None:
@@ -99,10 +94,9 @@ def _demo_passwords() -> dict[str, str]:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Maak demo-organisaties en één demogebruiker per rol (idempotent) en toon de logins."""
+    """Laad het voorbeeldconvenant, maak zijn partners en één demogebruiker per rol (idempotent)."""
     _require_demo()
-    for code, name in DEMO_ORGANISATIONS.items():
-        operations.create_organisation(code, name, is_demo=True)
+    _load_demo_convenant()
     passwords = _demo_passwords()
     for email, name, org, role in DEMO_ACCOUNTS:
         if operations.find_user(email) is None:
@@ -112,6 +106,20 @@ def demo_command() -> None:
     for email, _name, org, role in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:8} {org:14} {email:34} {passwords[email]}")
     click.echo("Code voor tweestapsverificatie: zorgtafel demo-code E-MAILADRES")
+
+
+def _load_demo_convenant() -> None:
+    """The example convenants in ``convenants/``; every partner of the one in force, as demo."""
+    from zorgtafel import ROOT
+    from zorgtafel.convenant.operations import convenant_in_force, load_version
+
+    for path in sorted((ROOT / "convenants").glob("*.toml")):
+        load_version(path)
+    convenant = convenant_in_force()
+    if convenant is None:
+        raise click.ClickException("geen voorbeeldconvenant van kracht")
+    for partner in convenant.partners:
+        operations.create_organisation(partner.code, f"{partner.name} (demo)", is_demo=True)
 
 
 @click.command("demo-code")

@@ -9,6 +9,7 @@ arrays; anything it cannot place falls back to the nearest enclosing table, or t
 from __future__ import annotations
 
 import re
+import tomllib
 
 KeyPath = tuple[str | int, ...]
 
@@ -19,7 +20,19 @@ _KEY = re.compile(rf"^\s*({_SIMPLE_KEY}(?:\s*\.\s*{_SIMPLE_KEY})*)\s*=(.*)$")
 
 def _split_dotted(name: str) -> tuple[str, ...]:
     parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", name)
-    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+    return tuple(_unquote(p) for p in parts)
+
+
+def _unquote(part: str) -> str:
+    if part[:1] == "'":
+        return part[1:-1]
+    if part[:1] == '"':
+        # A basic-string key may hold escapes (\n, \u00e9); let tomllib decode them.
+        try:
+            return next(iter(tomllib.loads(f"{part} = 0")))
+        except (tomllib.TOMLDecodeError, StopIteration):
+            return part[1:-1]
+    return part
 
 
 def _bracket_depth(value: str) -> int:

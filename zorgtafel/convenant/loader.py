@@ -160,7 +160,7 @@ def parse_convenant(text: str | bytes, path: str) -> Convenant:
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if len(raw) > MAX_FILE_BYTES:
         raise ConvenantError([_too_large(path, len(raw))])
-    source = _decode(raw, path) if isinstance(text, bytes) else text
+    source = _decode(raw, path) if isinstance(text, bytes) else text.removeprefix("\ufeff")
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -169,7 +169,7 @@ def parse_convenant(text: str | bytes, path: str) -> Convenant:
         # tomllib lets some of these through (huge integers, deep nesting).
         reason = "nested too deeply" if isinstance(exc, RecursionError) else _clip(str(exc))
         raise ConvenantError([Problem(path, None, "", f"invalid TOML: {reason}")]) from None
-    reader = _Reader(path, LineIndex(source))
+    reader = _Reader(path, source)
     convenant = reader.convenant(document, source=path, digest=content_hash(raw))
     if reader.problems or convenant is None:
         # In file order; problems without a line (missing tables) first.
@@ -213,13 +213,19 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def _dotted(path: KeyPath) -> str:
+    """``("rules", 3, "partner")`` -> ``rules[3].partner``; odd keys quoted, never raw."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
+            continue
+        # A key may hold anything, even line breaks; quote it so a problem stays one line.
+        name = part if _BARE_KEY.fullmatch(part) else _clip(repr(part), 40)
+        out += f".{name}" if out else name
     return out
 
 
@@ -245,7 +251,7 @@ class _Bad:
     """Marker for a value that failed its check (the problem is already recorded)."""
 
 
-BAD: Any = _Bad()
+_BAD: Any = _Bad()
 
 Check = Callable[[Any, KeyPath], Any]
 
@@ -253,9 +259,10 @@ Check = Callable[[Any, KeyPath], Any]
 class _Reader:
     """Walks the parsed document, checks it and records every problem with its line."""
 
-    def __init__(self, path: str, lines: LineIndex) -> None:
+    def __init__(self, path: str, source: str) -> None:
         self.path = path
-        self.lines = lines
+        self.source = source
+        self._lines: LineIndex | None = None
         self.problems: list[Problem] = []
         #: keys whose value failed its check, so later checks can tell "bad" from "absent"
         self.bad_keys: set[KeyPath] = set()
@@ -265,7 +272,9 @@ class _Reader:
     def problem(
         self, key: KeyPath, reason: str, *, at: KeyPath | None = None, needle: str | None = None
     ) -> None:
-        line = self.lines.line_of(key if at is None else at, needle)
+        if self._lines is None:  # built only when there is something to place
+            self._lines = LineIndex(self.source)
+        line = self._lines.line_of(key if at is None else at, needle)
         self.problems.append(Problem(self.path, line, _dotted(key), reason))
 
     # -- the document ------------------------------------------------------------------------
@@ -283,14 +292,14 @@ class _Reader:
                 "consent": (False, self.array_of_tables(self.consent_table)),
             },
         )
-        if top is BAD:
+        if top is _BAD:
             return None
         partners = self.unique(top.get("partners"), "partners", "partner")
         categories = self.unique(top.get("categories"), "categories", "category")
         rights = self.rights(top.get("rules"), partners, categories)
         consent = self.consent(top.get("consent", []), partners, categories, rights)
         meta, retention = top.get("convenant"), top.get("retention")
-        if self.problems or BAD in (meta, retention, partners, categories, rights, consent):
+        if self.problems or _BAD in (meta, retention, partners, categories, rights, consent):
             return None
         return Convenant(
             id=meta["id"],
@@ -328,8 +337,8 @@ class _Reader:
                 "access_days_after_meeting": (True, self.integer(0, 365)),
             },
         )
-        if meta is BAD:
-            return BAD
+        if meta is _BAD:
+            return _BAD
         start, end = meta.get("effective_from"), meta.get("effective_until")
         if isinstance(start, date) and isinstance(end, date) and end < start:
             self.problem(
@@ -405,8 +414,8 @@ class _Reader:
 
     def unique(self, items: Any, name: str, noun: str) -> Any:
         """Index the items by code; a repeated code is a problem."""
-        if items is None or items is BAD:
-            return BAD
+        if items is None or items is _BAD:
+            return _BAD
         by_code: dict[str, dict[str, Any]] = {}
         first: dict[str, int] = {}
         for index, item in enumerate(items):
@@ -424,12 +433,12 @@ class _Reader:
         return by_code
 
     def rights(self, rules: Any, partners: Any, categories: Any) -> Any:
-        if rules is None or BAD in (rules, partners, categories):
-            return BAD
+        if rules is None or _BAD in (rules, partners, categories):
+            return _BAD
         rights: dict[tuple[str, str, str], Right] = {}
         origin: dict[tuple[str, str, str], int] = {}
         for index, rule in enumerate(rules):
-            if rule is BAD:
+            if rule is _BAD:
                 self.rules_complete = False
                 continue
             key: KeyPath = ("rules", index)
@@ -518,12 +527,12 @@ class _Reader:
         return known
 
     def consent(self, rules: Any, partners: Any, categories: Any, rights: Any) -> Any:
-        if BAD in (rules, partners, categories, rights):
-            return BAD
+        if _BAD in (rules, partners, categories, rights):
+            return _BAD
         receivable = {(r.partner, r.category) for r in rights if r.direction is Direction.RECEIVE}
         found: dict[tuple[str, str], ConsentRequirement] = {}
         for index, rule in enumerate(rules):
-            if rule is BAD:
+            if rule is _BAD:
                 continue
             key: KeyPath = ("consent", index)
             recipients = []
@@ -568,11 +577,11 @@ class _Reader:
         """Check a table's keys against ``fields`` (name -> (required, check)).
 
         Returns the keys that passed, so cross-checks can still run on a partly bad table
-        without reporting knock-on problems; BAD only if ``value`` is no table at all.
+        without reporting knock-on problems; _BAD only if ``value`` is no table at all.
         """
         if not isinstance(value, dict):
             self.problem(key, f"expected a table, got {_type_name(value)}")
-            return BAD
+            return _BAD
         result: dict[str, Any] = {}
         for name, item in value.items():
             if name not in fields:
@@ -581,7 +590,7 @@ class _Reader:
                 self.problem((*key, name), f"unknown key{suffix}")
                 continue
             checked = fields[name][1](item, (*key, name))
-            if checked is BAD:
+            if checked is _BAD:
                 self.bad_keys.add((*key, name))
             else:
                 result[name] = checked
@@ -597,8 +606,8 @@ class _Reader:
                     key,
                     f"expected an array of tables ([[{_dotted(key)}]]), got {_type_name(value)}",
                 )
-                return BAD
-            # Items that fail stay in place as BAD so that indexes match the file.
+                return _BAD
+            # Items that fail stay in place as _BAD so that indexes match the file.
             return [check(item, (*key, index)) for index, item in enumerate(value)]
 
         return run
@@ -606,75 +615,75 @@ class _Reader:
     def text(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
             self.problem(key, f"expected a string, got {_type_name(value)}")
-            return BAD
+            return _BAD
         if not value.strip():
             self.problem(key, "must not be empty")
-            return BAD
+            return _BAD
         if len(value) > _MAX_TEXT:
             self.problem(key, f"longer than {_MAX_TEXT} characters")
-            return BAD
+            return _BAD
         return value.strip()
 
     def code(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
             self.problem(key, f"expected a string, got {_type_name(value)}")
-            return BAD
-        if len(value) > 40 or not _CODE.match(value):
+            return _BAD
+        if len(value) > 40 or not _CODE.fullmatch(value):
             self.problem(
                 key,
                 f"{_clip(value)!r} is not a code (lowercase letters, digits and "
                 "single hyphens, at most 40)",
             )
-            return BAD
+            return _BAD
         return value
 
     def code_list(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, list):
             self.problem(key, f"expected an array of codes, got {_type_name(value)}")
-            return BAD
+            return _BAD
         if not value:
             self.problem(key, "must not be empty")
-            return BAD
+            return _BAD
         codes: list[str] = []
         for position, item in enumerate(value):
             code = self.code(item, (*key, position))
-            if code is BAD:
-                return BAD
+            if code is _BAD:
+                return _BAD
             if code in codes:
                 self.problem((*key, position), f"{code!r} is listed twice", at=key, needle=code)
-                return BAD
+                return _BAD
             codes.append(code)
         return codes
 
     def version(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, str):
             self.problem(key, f'expected a string such as "1.0", got {_type_name(value)}')
-            return BAD
-        if not _VERSION.match(value):
+            return _BAD
+        if not _VERSION.fullmatch(value):
             self.problem(key, f'{_clip(value)!r} is not a version such as "1.0" or "2.1.3"')
-            return BAD
+            return _BAD
         return value
 
     def date(self, value: Any, key: KeyPath) -> Any:
         if isinstance(value, datetime) or not isinstance(value, date):
             self.problem(key, f"expected a date such as 2026-01-01, got {_type_name(value)}")
-            return BAD
+            return _BAD
         return value
 
     def boolean(self, value: Any, key: KeyPath) -> Any:
         if not isinstance(value, bool):
             self.problem(key, f"expected true or false, got {_type_name(value)}")
-            return BAD
+            return _BAD
         return value
 
     def integer(self, low: int, high: int) -> Check:
         def run(value: Any, key: KeyPath) -> Any:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(key, f"expected an integer, got {_type_name(value)}")
-                return BAD
+                return _BAD
             if not low <= value <= high:
                 self.problem(key, f"must be between {low} and {high}")
-                return BAD
+                return _BAD
             return value
 
         return run
@@ -683,10 +692,10 @@ class _Reader:
         def run(value: Any, key: KeyPath) -> Any:
             if not isinstance(value, str):
                 self.problem(key, f"expected a string, got {_type_name(value)}")
-                return BAD
+                return _BAD
             if value not in options:
                 self.problem(key, f"{_clip(value)!r} is not one of: {', '.join(options)}")
-                return BAD
+                return _BAD
             return value
 
         return run

@@ -33,7 +33,9 @@ def _messages() -> dict[int, str]:
 def _render(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
     message = message or _messages().get(code) or _messages()[500]
     try:
-        return render_template("errors/error.html", code=code, message=message), code
+        return render_template(
+            "errors/error.html", code=code, message=message, error_page=True
+        ), code
     except Exception as exc:
         log.error("error page failed: %s", type(exc).__name__)
         return f"{code}", code, {"Content-Type": "text/plain; charset=utf-8"}
@@ -56,7 +58,11 @@ def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
     if isinstance(exc, HTTPException):
         return _http_error(exc)
     # type and frames only: exception messages (e.g. SQL parameters) may carry personal data
-    frames = "".join(traceback.format_tb(exc.__traceback__))
+    # frames as file:line only, without source lines, which may quote values
+    frames = "\n".join(
+        f"  {frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
     log.error("unhandled %s\n%s", type(exc).__name__, frames)
     return _render(500)
 

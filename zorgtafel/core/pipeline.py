@@ -56,8 +56,8 @@ def _security_headers(response: Response) -> Response:
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if g.get("user") is not None or request.endpoint not in ("static",):
-        # every page of this application may show personal data to someone: never cache it
+    if request.endpoint != "static":
+        # any page may show personal data to someone: never cache one (static files hold none)
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
     return response

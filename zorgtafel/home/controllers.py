@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from zorgtafel.auth.access import current_user
+from zorgtafel.auth.access import current_user, safe_next
 from zorgtafel.auth.forms import ConfirmForm
 from zorgtafel.core.db import db
 from zorgtafel.core.i18n import LOCALES
@@ -19,7 +19,7 @@ def index() -> str:
 def language() -> Response:
     if ConfirmForm().validate_on_submit() and request.form.get("locale") in LOCALES:
         session["locale"] = request.form["locale"]
-    return redirect(url_for("home.index"))
+    return redirect(safe_next(request.form.get("next")))
 
 
 def health() -> tuple[dict[str, str], int]:

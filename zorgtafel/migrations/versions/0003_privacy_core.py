@@ -1,7 +1,7 @@
 """privacy core: key records, cases, involvements, contributions, append-only audit log
 
-Revision ID: 0002_privacy_core
-Revises: 0001_accounts
+Revision ID: 0003_privacy_core
+Revises: 0002_convenant
 Create Date: 2026-11-23 06:04:20.792059
 
 The audit log gets triggers that refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL), and
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_privacy_core"
-down_revision = "0001_accounts"
+revision = "0003_privacy_core"
+down_revision = "0002_convenant"
 branch_labels = None
 depends_on = None
 

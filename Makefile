@@ -1,0 +1,48 @@
+# zorgtafel: `make run` for a local demo, `make test` for the checks. Everything goes into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+TESTDEPS := $(VENV)/.test-installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard zorgtafel/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test lint bench messages clean
+
+run: $(RUNTIME) $(CATALOGS)
+	$(BIN)/zorgtafel init --demo
+	$(BIN)/zorgtafel demo
+	@echo "zorgtafel draait op http://127.0.0.1:5000 (Ctrl-C stopt)"
+	$(BIN)/zorgtafel serve --bind 127.0.0.1:5000
+
+test: $(TESTDEPS) $(CATALOGS) lint
+	$(BIN)/python -m pytest
+
+lint: $(TESTDEPS)
+	$(BIN)/ruff check zorgtafel tests bench
+	$(BIN)/ruff format --check zorgtafel tests bench
+
+bench: $(TESTDEPS)
+	$(BIN)/python -m bench
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUNTIME): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TESTDEPS): pyproject.toml $(RUNTIME)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+%.mo: %.po $(RUNTIME)
+	$(BIN)/pybabel compile -i $< -o $@
+
+# after changing UI text: extract and merge into the English catalogue, then translate
+messages: $(RUNTIME)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o zorgtafel/translations/messages.pot .
+	$(BIN)/pybabel update -i zorgtafel/translations/messages.pot -d zorgtafel/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+"""Run every benchmark; each writes JSON to ``bench/results/``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS: tuple[str, ...] = ()
+
+
+def main() -> int:
+    for name in BENCHMARKS:
+        print(f"== {name}")
+        importlib.import_module(f"bench.{name}").main()
+    if not BENCHMARKS:
+        print("no benchmarks yet")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

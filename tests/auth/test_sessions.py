@@ -1,0 +1,166 @@
+"""Session hardening: fixation, logout replay, disabling, password change, timeouts, cookies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Factories, UserRecord, build_app, csrf_token, in_app, login
+from zorgtafel.auth.models import User
+from zorgtafel.core.db import utcnow
+
+
+def session_cookie(client: FlaskClient, name: str = "zorgtafel") -> str | None:
+    cookie = client.get_cookie(name)
+    return cookie.value if cookie else None
+
+
+def logged_in(client: FlaskClient) -> bool:
+    return client.get("/").status_code == 200
+
+
+def test_login_issues_a_new_session_identifier(client: FlaskClient, factories: Factories) -> None:
+    user = factories.user()
+    client.get("/inloggen")
+    before = session_cookie(client)
+    login(client, user)
+    after = session_cookie(client)
+    assert before
+    assert after
+    assert before != after
+    # an attacker who planted the pre-login cookie gains nothing
+    attacker = client.application.test_client()
+    attacker.set_cookie("zorgtafel", before)
+    assert not logged_in(attacker)
+
+
+def test_cookie_captured_before_logout_no_longer_works(
+    client: FlaskClient, factories: Factories
+) -> None:
+    user = factories.user()
+    login(client, user)
+    captured = session_cookie(client)
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client, "/")})
+    assert not logged_in(client)
+    replay = client.application.test_client()
+    replay.set_cookie("zorgtafel", captured or "")
+    assert not logged_in(replay)
+
+
+def test_logout_needs_post_with_csrf(client: FlaskClient, factories: Factories) -> None:
+    login(client, factories.user())
+    assert client.get("/uitloggen").status_code == 405
+    assert client.post("/uitloggen").status_code == 400
+    assert logged_in(client)
+
+
+def test_disabling_a_user_ends_their_sessions(
+    client: FlaskClient, factories: Factories, app: Flask
+) -> None:
+    from zorgtafel.auth.operations import disable_user
+
+    user = factories.user()
+    login(client, user)
+    with in_app(app) as session:
+        disable_user(session.get(User, user.id))  # type: ignore[arg-type]
+    assert not logged_in(client)
+
+
+def change_password(client: FlaskClient, user: UserRecord, new: str):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, "/account/wachtwoord")
+    return client.post(
+        "/account/wachtwoord",
+        data={"current": user.password, "new": new, "repeat": new, "csrf_token": token},
+    )
+
+
+def test_password_change_ends_other_sessions(client: FlaskClient, factories: Factories) -> None:
+    user = factories.user()
+    other = client.application.test_client()
+    login(other, user)
+    time_travel_code = user.code(1)  # the first login used the current step
+    token = csrf_token(client)
+    client.post(
+        "/inloggen", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    token = csrf_token(client, "/inloggen/code")
+    client.post("/inloggen/code", data={"code": time_travel_code, "csrf_token": token})
+    assert logged_in(client)
+    assert logged_in(other)
+    old_cookie = session_cookie(client)
+    response = change_password(client, user, "a new and long passphrase")
+    assert response.status_code == 302
+    assert logged_in(client)
+    assert session_cookie(client) != old_cookie
+    assert not logged_in(other)
+
+
+def test_password_change_refuses_short_password_and_wrong_current(
+    client: FlaskClient, factories: Factories
+) -> None:
+    user = factories.user()
+    login(client, user)
+    assert change_password(client, user, "short").status_code == 422
+    wrong = UserRecord(**{**user.__dict__, "password": "not the password"})
+    assert change_password(client, wrong, "a new and long passphrase").status_code == 422
+    assert logged_in(client)
+
+
+def test_idle_timeout(client: FlaskClient, factories: Factories) -> None:
+    login(client, factories.user())
+    with time_machine.travel(utcnow() + timedelta(minutes=29), tick=False):
+        assert logged_in(client)
+    with time_machine.travel(utcnow() + timedelta(minutes=29 + 31), tick=False):
+        assert not logged_in(client)
+
+
+def test_activity_keeps_the_session_alive_until_the_absolute_lifetime(
+    client: FlaskClient, factories: Factories
+) -> None:
+    login(client, factories.user())
+    start = utcnow()
+    for minutes in range(20, 12 * 60, 20):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert logged_in(client), minutes
+    with time_machine.travel(start + timedelta(hours=12, minutes=5), tick=False):
+        assert not logged_in(client)
+
+
+def test_pending_second_step_expires(client: FlaskClient, factories: Factories) -> None:
+    user = factories.user()
+    token = csrf_token(client)
+    client.post(
+        "/inloggen", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    with time_machine.travel(utcnow() + timedelta(minutes=6), tick=False):
+        assert client.get("/inloggen/code").headers["Location"] == "/inloggen"
+
+
+def test_cookie_flags_over_plain_http(client: FlaskClient, factories: Factories) -> None:
+    login(client, factories.user())
+    header = client.get("/").headers.get("Set-Cookie", "")
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+
+
+def test_cookie_is_secure_and_host_prefixed_behind_https(
+    database_url: str, tmp_path_factory
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_instance
+
+    app = build_app(
+        database_url, make_instance(tmp_path_factory.mktemp("https")), app={"https": True}
+    )
+    client = app.test_client()
+    response = client.get("/inloggen", base_url="https://zorgtafel.test")
+    header = response.headers["Set-Cookie"]
+    assert header.startswith("__Host-zorgtafel=")
+    assert "Secure" in header
+    assert "HttpOnly" in header
+    assert "Path=/" in header
+    assert "Domain" not in header
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    app.extensions["zorgtafel.db"].engine.dispose()

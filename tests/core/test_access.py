@@ -1,0 +1,48 @@
+"""Every route × every role answers as ``routes.ROUTES`` says; unknown routes fail the suite."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Factories, csrf_token
+from tests.core.routes import ROLES, ROUTES, Route
+from zorgtafel.auth.models import Role
+
+
+def test_every_route_has_an_expectation(app: Flask) -> None:
+    rules = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }  # type: ignore[operator]
+    covered = {(route.endpoint, route.method) for route in ROUTES}
+    assert rules - covered == set(), "add these routes to tests/core/routes.py"
+    assert covered - rules == set(), "these routes in tests/core/routes.py no longer exist"
+    for route in ROUTES:
+        assert set(route.expect) == set(ROLES), route.endpoint
+
+
+def request_as(client: FlaskClient, factories: Factories, login_as, role: str, route: Route):  # type: ignore[no-untyped-def]
+    if role != "anonymous":
+        login_as(Role(role))
+    other = factories.user(Role.partner, "politie")
+    versions = factories.example_convenant()
+    path = route.path.format(other_user_id=other.id, convenant_version_id=versions[-1])
+    if route.method == "GET":
+        return client.get(path, buffered=True)
+    data = {"csrf_token": csrf_token(client, "/" if role != "anonymous" else "/inloggen")}
+    return client.open(path, method=route.method, data=data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: f"{route.method} {route.endpoint}")
+def test_access(
+    client: FlaskClient, factories: Factories, login_as, role: str, route: Route
+) -> None:  # type: ignore[no-untyped-def]
+    response = request_as(client, factories, login_as, role, route)
+    assert response.status_code == route.expect[role]
+    protected = route.expect["anonymous"] == 302 and route.expect["chair"] != 302
+    if role == "anonymous" and protected:
+        assert response.headers["Location"].startswith("/inloggen")

@@ -1,0 +1,120 @@
+"""Loading convenant versions into the database and finding the one in force."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from zorgtafel.convenant.loader import ConvenantError, Problem, load_convenant, parse_convenant
+from zorgtafel.convenant.model import Convenant
+from zorgtafel.convenant.models import ConvenantVersion
+from zorgtafel.core.db import db, utcnow
+
+#: the zorgtafel's days are Dutch days: a version in force "on 1 January" starts at midnight here
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+log = logging.getLogger("zorgtafel.convenant")
+
+
+def today() -> date:
+    """Today's date in the Netherlands."""
+    return utcnow().astimezone(AMSTERDAM).date()
+
+
+class ConvenantConflict(Exception):
+    """A different file claims an id and version that is already stored."""
+
+
+def load_version(path: Path) -> tuple[ConvenantVersion, bool]:
+    """Validate ``path`` and store it. The same file again is a no-op (False).
+
+    Raises ConvenantError for an invalid file and ConvenantConflict when another file with the
+    same id and version, or a version overlapping a stored one in time, is already loaded.
+    """
+    convenant = load_convenant(path)
+    content = path.read_bytes()
+    existing = db.session.scalar(
+        select(ConvenantVersion).where(
+            ConvenantVersion.convenant_id == convenant.id,
+            ConvenantVersion.version == convenant.version,
+        )
+    )
+    if existing is not None:
+        if existing.content_hash == convenant.content_hash:
+            return existing, False
+        raise ConvenantConflict(
+            f"{convenant.id} {convenant.version} is al geladen met een andere inhoud "
+            f"(sha256 {existing.content_hash[:12]}…); geef de nieuwe tekst een nieuw versienummer"
+        )
+    _refuse_overlap(convenant)
+    version = ConvenantVersion(
+        convenant_id=convenant.id,
+        version=convenant.version,
+        title=convenant.title,
+        effective_from=convenant.effective_from,
+        effective_until=convenant.effective_until,
+        content_hash=convenant.content_hash,
+        content=content,
+        source_name=path.name,
+    )
+    db.session.add(version)
+    db.session.flush()
+    log.info("convenant loaded id=%s version=%s", convenant.id, convenant.version)
+    return version, True
+
+
+def _refuse_overlap(convenant: Convenant) -> None:
+    for other in versions(convenant.id):
+        starts_before_other_ends = (
+            other.effective_until is None or convenant.effective_from <= other.effective_until
+        )
+        ends_after_other_starts = (
+            convenant.effective_until is None or other.effective_from <= convenant.effective_until
+        )
+        if starts_before_other_ends and ends_after_other_starts:
+            raise ConvenantConflict(
+                f"{convenant.id} {convenant.version} overlapt in tijd met versie {other.version}: "
+                "op elke dag geldt hoogstens één versie"
+            )
+
+
+def versions(convenant_id: str | None = None) -> list[ConvenantVersion]:
+    """Stored versions, oldest first."""
+    query = select(ConvenantVersion).order_by(
+        ConvenantVersion.convenant_id, ConvenantVersion.effective_from
+    )
+    if convenant_id is not None:
+        query = query.where(ConvenantVersion.convenant_id == convenant_id)
+    return list(db.session.scalars(query))
+
+
+def version_in_force(day: date | None = None) -> ConvenantVersion | None:
+    """The stored version in force on ``day`` (today by default); the latest start wins."""
+    day = day or today()
+    candidates = [version for version in versions() if version.in_force_on(day)]
+    return max(candidates, key=lambda version: version.effective_from, default=None)
+
+
+def convenant_of(version: ConvenantVersion) -> Convenant:
+    """The validated convenant behind a stored version (parsed once per content hash)."""
+    return _parse(version.content_hash, version.content, version.source_name)
+
+
+def convenant_in_force(day: date | None = None) -> Convenant | None:
+    version = version_in_force(day)
+    return None if version is None else convenant_of(version)
+
+
+@lru_cache(maxsize=32)
+def _parse(content_hash: str, content: bytes, source_name: str) -> Convenant:
+    convenant = parse_convenant(content, source_name)
+    if convenant.content_hash != content_hash:  # the stored bytes were altered
+        raise ConvenantError(
+            [Problem(source_name, None, "", "opgeslagen inhoud klopt niet met de hash")]
+        )
+    return convenant
