@@ -14,13 +14,13 @@ Goal: >= 1,000 appends per second.
 
 from __future__ import annotations
 
-import argparse
+import os
 import threading
 import time
 
-from common import PG_URL, bench_app, scratch_database, write_result
 from sqlalchemy import text
 
+from bench.common import PG_URL, bench_app, scratch_database, write_result
 from zorgtafel.audit.log import verify_log
 from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import Actor, record
@@ -116,14 +116,12 @@ def measure(backend: str, count: int, writers: int) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--appends", type=int, default=3000)
-    parser.add_argument("--writers", type=int, default=4)
-    args = parser.parse_args()
+    appends = int(os.environ.get("ZORGTAFEL_BENCH_APPENDS", "3000"))
+    writers = 4
     backends = ["sqlite", *(["postgresql"] if PG_URL else [])]
     summary: dict[str, object] = {"goal": "per_second_single_writer >= 1000"}
     for backend in backends:
-        summary[backend] = measure(backend, args.appends, args.writers)
+        summary[backend] = measure(backend, appends, writers)
         summary[backend]["goal_met"] = summary[backend]["per_second_single_writer"] >= 1000  # type: ignore[index,operator]
     if not PG_URL:
         summary["postgresql"] = "skipped: set ZORGTAFEL_BENCH_DATABASE_URL"

@@ -11,8 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from common import bench_app, scratch_database, write_result
-
+from bench.common import bench_app, scratch_database, write_result
 from zorgtafel import ROOT
 from zorgtafel.auth import operations as accounts
 from zorgtafel.auth.models import Role

@@ -11,14 +11,14 @@ The goal is verify >= 0.5 of raw speed. Also timed over rows already in memory (
 
 from __future__ import annotations
 
-import argparse
 import hashlib
+import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import bench_app, scratch_database, write_result
 from sqlalchemy import text
 
+from bench.common import bench_app, scratch_database, write_result
 from zorgtafel.audit import chain
 from zorgtafel.audit.log import chain_rows, verify_log
 from zorgtafel.core.db import READ_ONLY, db
@@ -68,13 +68,11 @@ def raw_chain(rows) -> tuple[int, str]:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=1_000_000)
-    args = parser.parse_args()
+    events = int(os.environ.get("ZORGTAFEL_BENCH_EVENTS", "1000000"))
     with scratch_database("sqlite") as url, bench_app(url) as app, app.app_context():
         started = time.perf_counter()
         with db.engine.begin() as connection:
-            head_hash = fill(connection, args.events)
+            head_hash = fill(connection, events)
         fill_seconds = time.perf_counter() - started
 
         query = chain_rows()
@@ -84,12 +82,12 @@ def main() -> None:
             result = verify_log(connection)
             verify_seconds = time.perf_counter() - started
             assert result.ok
-            assert (result.count, result.head_hash) == (args.events, head_hash)
+            assert (result.count, result.head_hash) == (events, head_hash)
 
             started = time.perf_counter()
             count, _ = raw_chain(connection.execute(query))
             raw_seconds = time.perf_counter() - started
-            assert count == args.events
+            assert count == events
 
             sample = connection.execute(query.limit(100_000)).all()
         started = time.perf_counter()
@@ -101,12 +99,12 @@ def main() -> None:
 
     summary = {
         "backend": "sqlite",
-        "events": args.events,
+        "events": events,
         "fill_seconds": round(fill_seconds, 2),
         "verify_seconds": round(verify_seconds, 2),
         "raw_seconds": round(raw_seconds, 2),
-        "verify_events_per_second": round(args.events / verify_seconds),
-        "raw_events_per_second": round(args.events / raw_seconds),
+        "verify_events_per_second": round(events / verify_seconds),
+        "raw_events_per_second": round(events / raw_seconds),
         "ratio_verify_to_raw": round(raw_seconds / verify_seconds, 3),
         "cpu_only_sample": len(sample),
         "cpu_only_ratio_verify_to_raw": round(cpu_raw / cpu_verify, 3),

@@ -1,28 +1,14 @@
-"""Run every benchmark and refresh the summary table in bench/README.md.
-
-    python bench/run.py            # what ``make bench`` runs
-    python bench/run.py --quick    # 100,000 events instead of 1,000,000, fewer appends
-
-PostgreSQL benchmarks run when ``ZORGTAFEL_BENCH_DATABASE_URL`` (or
-``ZORGTAFEL_TEST_DATABASE_URL``) names a server where a scratch database may be created.
-"""
+"""The summary table of the results, written into bench/README.md after a run."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 README = HERE / "README.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
-
-
-def run(script: str, *args: str) -> None:
-    subprocess.run([sys.executable, str(HERE / script), *args], check=True, cwd=HERE)
 
 
 def load(name: str) -> dict:  # type: ignore[type-arg]
@@ -62,19 +48,10 @@ def table() -> str:
     return "\n".join([*rows, "", f"Measured on {machine}."])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    run("verify.py", "--events", "100000" if args.quick else "1000000")
-    run("appends.py", "--appends", "600" if args.quick else "3000")
-    run("decrypt.py")
+def refresh_readme() -> str:
+    """Put the table of the latest results between the markers in bench/README.md."""
     summary = table()
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
     README.write_text(text[:start] + "\n" + summary + "\n" + text[end:], encoding="utf-8")
-    print(summary)
-
-
-if __name__ == "__main__":
-    main()
+    return summary
