@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from zorgtafel.audit.chain import FIELDS, event_hash
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+#: pseudonymous ids: case codes (``ZT-2026-0042``), ``case/partner`` pairs, numeric ids, key ids
+_OBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
 
 
 class ConvenantVersion(Protocol):
@@ -87,6 +89,8 @@ def record(
     for name, value in (("object_type", object_type), ("purpose", purpose), ("reason", reason)):
         if value is not None and not _CODE.match(value):
             raise ValueError(f"audit {name} must be a code")
+    if object_id is not None and not _OBJECT_ID.match(object_id):
+        raise ValueError("audit object_id must be a pseudonymous id")
     actor = actor or _current_actor()
     values = {
         "occurred_at": utcnow(),
@@ -110,15 +114,26 @@ def record(
     return append(session or db.session, values)
 
 
+_EVENTS = AuditEvent.__table__
+_HEAD = AuditHead.__table__
+#: built once: appends are on every disclosure's path, so their statements are compiled once
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
 def append(session: Session, values: dict[str, object]) -> Recorded:
     """Chain ``values`` (every field but seq and the hashes) onto the log under the head lock."""
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-    ).one()
+    head = session.execute(_LOCK_HEAD).one()
     row = {**values, "seq": head.seq + 1, "prev_hash": head.hash}
     digest = event_hash([row[name] for name in FIELDS])
-    session.execute(insert(AuditEvent).values(**row, hash=digest))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=row["seq"], hash=digest))
+    row["hash"] = digest
+    session.execute(_INSERT_EVENT, row)
+    session.execute(_MOVE_HEAD, {"new_seq": row["seq"], "new_hash": digest})
     return Recorded(int(row["seq"]), digest)  # type: ignore[call-overload]
 
 

@@ -87,7 +87,7 @@ def disclose_case(
     """Show ``case`` to ``user`` at ``level`` for ``purpose``, logged; DisclosureRefused if not."""
     level, purpose = Level(level), Purpose(purpose)
     convenant = convenant or current_convenant()
-    decision = decide_level(user, case, level, at or utcnow())
+    decision = decide_level(user, case, level, at or utcnow(), convenant)
     if not decision.allowed:
         _refuse(user, case, decision, purpose, convenant)
     if level is Level.exists:
@@ -112,7 +112,7 @@ def visible_cases(
     at = at or utcnow()
     views = []
     for case in db.session.scalars(_visible_query(user, at)):
-        decision = decide_level(user, case, Level.exists, at)
+        decision = decide_level(user, case, Level.exists, at, convenant)
         if decision.allowed:
             _record(
                 user, AuditAction.search, case, Level.exists, purpose, convenant,

@@ -80,8 +80,10 @@ def active_involvement(case: Case, partner_code: str, at: datetime) -> Involveme
     return min(active, key=lambda i: REASON_ORDER.index(i.reason), default=None)
 
 
-def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDecision:
-    """May ``user`` see ``case`` at ``level`` at moment ``at``?"""
+def decide_level(
+    user: User, case: Case, level: Level, at: datetime, convenant: Convenant
+) -> LevelDecision:
+    """May ``user`` see ``case`` at ``level`` at moment ``at``, under ``convenant``?"""
     level = Level(level)
     if not user.is_active:
         return LevelDecision(level, False, "inactive_user")
@@ -93,6 +95,8 @@ def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDec
         return LevelDecision(level, False, "role_privacy_no_content")
     if user.role not in (Role.chair, Role.partner):
         raise ValueError(f"no disclosure rule for role {user.role!r}")
+    if not convenant.has_partner(user.organisation.code):
+        return LevelDecision(level, False, "not_a_party")
     involvement = active_involvement(case, user.organisation.code, at)
     if involvement is None:
         return LevelDecision(level, False, "no_need_to_know")
