@@ -353,8 +353,9 @@ def test_several_events_appended_at_once_chain_like_single_ones(app: Flask) -> N
     append(app, 2)
     with in_app(app) as session:
         before = head(session.connection()).size
+        codes = [f"ZT-2026-000{n}" for n in range(4)]
         recorded = record_all(
-            [event(AuditAction.read, object_type="case", object_id=f"ZT-2026-000{n}") for n in range(4)]
+            [event(AuditAction.read, object_type="case", object_id=code) for code in codes]
         )
         assert [r.seq for r in recorded] == list(range(before + 1, before + 5))
         anchor = head(session.connection())
