@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
-from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit.operations import Actor, event, record, record_all
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
 from zorgtafel.convenant.model import Convenant
@@ -168,8 +168,8 @@ def _content_view(
     categories = decide_categories(user, convenant, (c.category_code for c in case.contributions))
     if not categories:
         _record_level(user, case, decision, purpose, convenant)
-    for category in categories:  # every decision is logged before anything is decrypted
-        _record_category(user, case, category, decision, purpose, convenant)
+    # every decision is logged (in one append) before anything is decrypted
+    record_all([_category_event(user, case, c, decision, purpose, convenant) for c in categories])
     allowed = {c.category for c in categories if c.allowed}
     contributions, shredded = _open_contributions(case, allowed, purpose)
     return CaseView(**{**view.__dict__, "contributions": contributions, "shredded": shredded})
@@ -226,21 +226,27 @@ def _record_level(
     )
 
 
-def _record_category(
+def _category_event(
     user: User,
     case: Case,
     category: CategoryDecision,
     decision: LevelDecision,
     purpose: Purpose,
     convenant: Convenant,
-) -> None:
-    _record(
-        user, AuditAction.read, case, Level.content, purpose, convenant,
+) -> dict[str, object]:
+    return event(
+        AuditAction.read,
         outcome=Outcome.allowed if category.allowed else Outcome.refused,
+        actor=Actor.of(user),
+        object_type="case",
+        object_id=case.code,
+        level=Level.content.value,
         categories=(category.category,),
+        convenant=convenant,
         article=category.article,
+        purpose=purpose.value,
         reason=decision.reason if category.allowed else _code(category.reason),
-    )  # fmt: skip
+    )
 
 
 def _record(
