@@ -84,11 +84,55 @@ def record(
     Everything passed must be a code or a pseudonym: the log never holds content or names.
     Raises if the event cannot be written, so a caller's read fails with it.
     """
+    values = event_values(
+        action,
+        outcome=outcome,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        level=level,
+        categories=categories,
+        convenant=convenant,
+        article=article,
+        purpose=purpose,
+        reason=reason,
+    )
+    return append(session or db.session, values)
+
+
+def record_many(events: Iterable[dict[str, object]], *, session: Session | None = None) -> int:
+    """Append several events (each the keyword arguments of :func:`record`) in one go.
+
+    One head lock, one multi-row insert and one head update, however many events: a page
+    that discloses forty agenda lines costs the same number of statements as one with five.
+    Returns how many were written.
+    """
+    rows = [event_values(**event) for event in events]  # type: ignore[arg-type]
+    if rows:
+        append_many(session or db.session, rows)
+    return len(rows)
+
+
+def event_values(
+    action: AuditAction,
+    *,
+    outcome: Outcome = Outcome.allowed,
+    actor: Actor | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    level: str | None = None,
+    categories: Iterable[str] = (),
+    convenant: ConvenantVersion | None = None,
+    article: str | None = None,
+    purpose: str | None = None,
+    reason: str | None = None,
+) -> dict[str, object]:
+    """The stored fields of one event, checked: codes and pseudonyms only."""
     for name, value in (("object_type", object_type), ("purpose", purpose), ("reason", reason)):
         if value is not None and not _CODE.match(value):
             raise ValueError(f"audit {name} must be a code")
     actor = actor or _current_actor()
-    values = {
+    return {
         "occurred_at": utcnow(),
         "actor_user_id": actor.user_id,
         "actor_org": actor.org,
@@ -107,7 +151,6 @@ def record(
         "reason": reason,
         **_request_origin(),
     }
-    return append(session or db.session, values)
 
 
 def append(session: Session, values: dict[str, object]) -> Recorded:
@@ -120,6 +163,22 @@ def append(session: Session, values: dict[str, object]) -> Recorded:
     session.execute(insert(AuditEvent).values(**row, hash=digest))
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=row["seq"], hash=digest))
     return Recorded(int(row["seq"]), digest)  # type: ignore[call-overload]
+
+
+def append_many(session: Session, many: list[dict[str, object]]) -> Recorded:
+    """Chain several events in order under one head lock; one executemany insert."""
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+    ).one()
+    seq, previous, rows = head.seq, head.hash, []
+    for values in many:
+        seq += 1
+        row = {**values, "seq": seq, "prev_hash": previous}
+        row["hash"] = previous = event_hash([row[name] for name in FIELDS])
+        rows.append(row)
+    session.execute(insert(AuditEvent), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=previous))
+    return Recorded(seq, previous)
 
 
 def _current_actor() -> Actor:

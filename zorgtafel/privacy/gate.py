@@ -14,15 +14,17 @@ from datetime import datetime
 
 from flask import has_app_context
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
-from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit.operations import Actor, record, record_many
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
 from zorgtafel.convenant.model import Convenant
 from zorgtafel.core.db import db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
+from zorgtafel.meetings.models import AgendaItem, ItemKind, Meeting
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.convenants import current_convenant
 from zorgtafel.privacy.policy import (
@@ -31,8 +33,10 @@ from zorgtafel.privacy.policy import (
     Level,
     LevelDecision,
     Purpose,
+    SeatWarning,
     decide_categories,
     decide_level,
+    seat_warnings,
 )
 from zorgtafel.privacy.sealed import DisclosedText
 
@@ -273,3 +277,196 @@ def _record(
 
 def _code(reason: str) -> str:
     return reason.replace("-", "_")
+
+
+# --- meetings: agenda lines, the item under discussion, case lists for the agenda builder ----
+
+
+@dataclass(frozen=True)
+class AgendaLineView:
+    """One agenda line as one user may see it. A closed line shows only that it exists."""
+
+    item_id: int
+    position: int
+    minutes: int
+    #: the case at ``exists`` level (code and stage); None on a closed line
+    case: CaseView | None = None
+    kind: ItemKind | None = None
+    #: partner codes at the table (process level)
+    partner_codes: tuple[str, ...] = ()
+    #: for the chair only: partners at the table who may get little out of it
+    warnings: tuple[SeatWarning, ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return self.case is None
+
+
+def disclose_agenda(
+    user: User,
+    meeting: Meeting,
+    *,
+    convenant: Convenant,
+    action: AuditAction = AuditAction.read,
+    at: datetime | None = None,
+) -> list[AgendaLineView]:
+    """A meeting's agenda at process level for ``user``, in a fixed number of queries.
+
+    The chair sees every line, with seat warnings. A partner sees the lines its organisation
+    sits at the table for while the policy allows process level; every other line is closed
+    (position and time only, nothing read, nothing logged). Each opened line is one audit
+    event (``action``: read, or export for the PDF), a seated partner refused by the policy
+    one refusal event; all of them written together, before anything is returned.
+    """
+    at = at or utcnow()
+    items = _agenda_items(meeting)
+    categories = (
+        _case_categories([item.case_id for item in items]) if user.role is Role.chair else {}
+    )
+    lines, events = [], []
+    for item in items:
+        line, event = _agenda_line(user, item, convenant, categories, at)
+        lines.append(line)
+        if event is not None:
+            events.append(_event(user, action, item.case, Level.process, convenant, **event))
+    record_many(events)
+    if any(event["outcome"] is Outcome.refused for event in events) and has_app_context():
+        keep_on_error()
+    return lines
+
+
+def _agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+            .options(
+                joinedload(AgendaItem.case).selectinload(Case.involvements),
+                selectinload(AgendaItem.seats),
+            )
+        )
+    )
+
+
+def _case_categories(case_ids: list[int]) -> dict[int, set[str]]:
+    """Which categories each case holds contributions in (codes only; nothing decrypted)."""
+    found: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
+    if case_ids:
+        rows = db.session.execute(
+            select(Contribution.case_id, Contribution.category_code)
+            .where(Contribution.case_id.in_(case_ids))
+            .distinct()
+        )
+        for case_id, category in rows:
+            found[case_id].add(category)
+    return found
+
+
+def _agenda_line(
+    user: User,
+    item: AgendaItem,
+    convenant: Convenant,
+    categories: dict[int, set[str]],
+    at: datetime,
+) -> tuple[AgendaLineView, dict[str, object] | None]:
+    closed = AgendaLineView(item.id, item.position, item.minutes)
+    seated = user.role is Role.partner and user.organisation.code in item.partner_codes
+    if user.role is Role.partner and not seated:
+        return closed, None
+    decision = decide_level(user, item.case, Level.process, at)
+    if not decision.allowed:
+        return closed, {"outcome": Outcome.refused, "reason": decision.reason}
+    warnings: tuple[SeatWarning, ...] = ()
+    if user.role is Role.chair:
+        warnings = tuple(
+            warning
+            for code in item.partner_codes
+            for warning in seat_warnings(convenant, code, categories.get(item.case_id, ()))
+        )
+    line = AgendaLineView(
+        item.id,
+        item.position,
+        item.minutes,
+        CaseView(item.case.code, item.case.stage, Level.exists),
+        item.kind,
+        tuple(item.partner_codes),
+        warnings,
+    )
+    return line, {"outcome": Outcome.allowed, "reason": decision.reason}
+
+
+def disclose_agenda_item(
+    user: User, item: AgendaItem, *, convenant: Convenant, at: datetime | None = None
+) -> CaseView | None:
+    """The case of the item under discussion in meeting mode, for one attendee, logged.
+
+    None for a partner whose organisation is not at the table for this item (nothing read,
+    nothing logged) or whom the policy refuses (the refusal logged). A seated partner gets
+    the content level; the chair the content level where its organisation has need-to-know,
+    else the process level.
+    """
+    at = at or utcnow()
+    if user.role is Role.partner and user.organisation.code not in item.partner_codes:
+        return None
+    level = Level.content
+    if user.role is Role.chair and not decide_level(user, item.case, level, at).allowed:
+        level = Level.process
+    try:
+        return disclose_case(
+            user, item.case, level, Purpose.case_conference, convenant=convenant, at=at
+        )
+    except DisclosureRefused:
+        return None
+
+
+def disclose_case_list(
+    user: User, cases: list[Case], purpose: Purpose, *, convenant: Convenant | None = None
+) -> list[CaseView]:
+    """Code and stage of chosen cases (e.g. the agenda builder's suggestions), logged as a
+    search per case; cases the policy refuses are left out silently, like ``visible_cases``."""
+    convenant = convenant or current_convenant()
+    at = utcnow()
+    views, events = [], []
+    for case in cases:
+        decision = decide_level(user, case, Level.exists, at)
+        if decision.allowed:
+            events.append(
+                _event(
+                    user,
+                    AuditAction.search,
+                    case,
+                    Level.exists,
+                    convenant,
+                    outcome=Outcome.allowed,
+                    reason=decision.reason,
+                    purpose=purpose,
+                )
+            )
+            views.append(CaseView(case.code, case.stage, Level.exists))
+    record_many(events)
+    return views
+
+
+def _event(
+    user: User,
+    action: AuditAction,
+    case: Case,
+    level: Level,
+    convenant: Convenant,
+    *,
+    outcome: object,
+    reason: object,
+    purpose: Purpose = Purpose.case_conference,
+) -> dict[str, object]:
+    return {
+        "action": action,
+        "outcome": outcome,
+        "actor": Actor.of(user),
+        "object_type": "case",
+        "object_id": case.code,
+        "level": level.value,
+        "convenant": convenant,
+        "purpose": Purpose(purpose).value,
+        "reason": reason,
+    }

@@ -24,7 +24,7 @@ from datetime import datetime
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Involvement, InvolvementReason
 from zorgtafel.convenant.model import Convenant
-from zorgtafel.convenant.policy import may_provide, may_receive
+from zorgtafel.convenant.policy import may_provide, may_receive, needs_consent
 
 
 class Level(enum.StrEnum):
@@ -119,3 +119,33 @@ def decide_contribution(user: User, convenant: Convenant, category: str) -> Cate
     """May the user's organisation provide information in ``category``?"""
     decision = may_provide(convenant, user.organisation.code, category)
     return CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
+
+
+@dataclass(frozen=True)
+class SeatWarning:
+    """Why a partner picked for the table may get little out of it (the chair decides)."""
+
+    partner_code: str
+    #: ``receives_nothing``: may receive none of the case's categories;
+    #: ``consent_missing``: a category needs the subject's consent, which is not recorded
+    reason: str
+    category: str | None = None
+
+
+def seat_warnings(
+    convenant: Convenant, partner_code: str, case_categories: Iterable[str]
+) -> list[SeatWarning]:
+    """Warnings for seating ``partner_code`` at a case holding ``case_categories``.
+
+    A case without contributions yet is judged on every category of the convenant. Consent
+    records do not exist yet, so every consent the convenant requires counts as missing.
+    """
+    categories = sorted(set(case_categories)) or [c.code for c in convenant.categories]
+    warnings = [
+        SeatWarning(partner_code, "consent_missing", category)
+        for category in categories
+        if needs_consent(convenant, partner_code, category).required
+    ]
+    if not any(may_receive(convenant, partner_code, category) for category in categories):
+        warnings.insert(0, SeatWarning(partner_code, "receives_nothing"))
+    return warnings
