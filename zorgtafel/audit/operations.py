@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from zorgtafel.audit.chain import FIELDS, event_hash
@@ -166,7 +166,8 @@ def append(session: Session, values: dict[str, object]) -> Recorded:
 
 
 def append_many(session: Session, many: list[dict[str, object]]) -> Recorded:
-    """Chain several events in order under one head lock; one executemany insert."""
+    """Chain several events in order under one head lock: one executemany insert, and one
+    executemany head update (the database lets the head move forward one step at a time)."""
     head = session.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
     ).one()
@@ -177,7 +178,13 @@ def append_many(session: Session, many: list[dict[str, object]]) -> Recorded:
         row["hash"] = previous = event_hash([row[name] for name in FIELDS])
         rows.append(row)
     session.execute(insert(AuditEvent), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=previous))
+    head_table = AuditHead.__table__
+    session.connection().execute(
+        update(head_table)
+        .where(head_table.c.id == 1)
+        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")),
+        [{"new_seq": row["seq"], "new_hash": row["hash"]} for row in rows],
+    )
     return Recorded(seq, previous)
 
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
-def _refuse_fetch(url: str, *args: object, **kwargs: object) -> NoReturn:
-    # an agenda needs no images, fonts or style sheets from elsewhere; never leak a request
-    raise ValueError("external resources are not loaded in exports")
+def _offline_fetcher() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class OfflineFetcher(URLFetcher):
+        """An agenda needs no images, fonts or style sheets from elsewhere: fetch nothing."""
+
+        def fetch(self, url: str, headers: object = None) -> NoReturn:
+            raise ValueError("exports load no external resources")
+
+    return OfflineFetcher()
 
 
 def render_pdf(html: str) -> bytes:
     """The PDF of ``html`` (fonts from the system, nothing fetched)."""
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
