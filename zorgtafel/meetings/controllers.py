@@ -83,6 +83,7 @@ def agenda(meeting_id: int) -> str:
         meeting=meeting,
         convenant=convenant,
         lines=lines,
+        partner_names={partner.code: partner.name for partner in convenant.partners},
         preparation_open=operations.preparation_open(meeting),
         **context,
     )

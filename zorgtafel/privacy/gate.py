@@ -14,7 +14,6 @@ from datetime import datetime
 
 from flask import has_app_context
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
@@ -24,7 +23,7 @@ from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementR
 from zorgtafel.convenant.model import Convenant
 from zorgtafel.core.db import db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
-from zorgtafel.meetings.models import AgendaItem, ItemKind, Meeting
+from zorgtafel.meetings.models import AgendaItem, ItemKind, Meeting, TableSeat
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.convenants import current_convenant
 from zorgtafel.privacy.policy import (
@@ -36,7 +35,9 @@ from zorgtafel.privacy.policy import (
     SeatWarning,
     decide_categories,
     decide_level,
+    decide_level_given,
     seat_warnings,
+    strongest,
 )
 from zorgtafel.privacy.sealed import DisclosedText
 
@@ -319,34 +320,85 @@ def disclose_agenda(
     one refusal event; all of them written together, before anything is returned.
     """
     at = at or utcnow()
-    items = _agenda_items(meeting)
-    categories = (
-        _case_categories([item.case_id for item in items]) if user.role is Role.chair else {}
-    )
+    rows = _agenda_rows(meeting)
+    seats = _seats(meeting)
+    case_ids = [row.case_id for row in rows]
+    reasons = _strongest_reasons(user, case_ids, at)
+    categories = _case_categories(case_ids) if user.role is Role.chair else {}
     lines, events = [], []
-    for item in items:
-        line, event = _agenda_line(user, item, convenant, categories, at)
+    for row in rows:
+        partner_codes = seats.get(row.id, ())
+        line, outcome, reason = _agenda_line(
+            user, row, partner_codes, convenant, categories, reasons.get(row.case_id)
+        )
         lines.append(line)
-        if event is not None:
-            events.append(_event(user, action, item.case, Level.process, convenant, **event))
+        if outcome is not None:
+            events.append(
+                _event(
+                    user,
+                    action,
+                    row.code,
+                    Level.process,
+                    convenant,
+                    outcome=outcome,
+                    reason=reason,
+                )
+            )
     record_many(events)
     if any(event["outcome"] is Outcome.refused for event in events) and has_app_context():
         keep_on_error()
     return lines
 
 
-def _agenda_items(meeting: Meeting) -> list[AgendaItem]:
-    return list(
-        db.session.scalars(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position)
-            .options(
-                joinedload(AgendaItem.case).selectinload(Case.involvements),
-                selectinload(AgendaItem.seats),
-            )
+def _agenda_rows(meeting: Meeting):  # type: ignore[no-untyped-def]
+    """Plain rows, no ORM objects: forty lines must stay cheap."""
+    return db.session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.position,
+            AgendaItem.minutes,
+            AgendaItem.kind,
+            AgendaItem.case_id,
+            Case.code,
+            Case.stage,
+        )
+        .join(Case, Case.id == AgendaItem.case_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position)
+    ).all()
+
+
+def _seats(meeting: Meeting) -> dict[int, tuple[str, ...]]:
+    seats: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(TableSeat.agenda_item_id, TableSeat.partner_code)
+        .join(AgendaItem, AgendaItem.id == TableSeat.agenda_item_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(TableSeat.partner_code)
+    )
+    for item_id, code in rows:
+        seats.setdefault(item_id, []).append(code)
+    return {item_id: tuple(codes) for item_id, codes in seats.items()}
+
+
+def _strongest_reasons(
+    user: User, case_ids: list[int], at: datetime
+) -> dict[int, InvolvementReason]:
+    """Per case, the user's organisation's strongest active involvement (one query)."""
+    if not case_ids or user.role not in (Role.chair, Role.partner):
+        return {}
+    found: dict[int, list[InvolvementReason]] = {}
+    rows = db.session.execute(
+        select(Involvement.case_id, Involvement.reason).where(
+            Involvement.case_id.in_(case_ids),
+            Involvement.partner_code == user.organisation.code,
+            Involvement.valid_from <= at,
+            or_(Involvement.valid_until.is_(None), Involvement.valid_until > at),
         )
     )
+    for case_id, reason in rows:
+        found.setdefault(case_id, []).append(InvolvementReason(reason))
+    return {case_id: strongest(reasons) for case_id, reasons in found.items()}  # type: ignore[misc]
 
 
 def _case_categories(case_ids: list[int]) -> dict[int, set[str]]:
@@ -363,37 +415,37 @@ def _case_categories(case_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def _agenda_line(
+def _agenda_line(  # type: ignore[no-untyped-def]
     user: User,
-    item: AgendaItem,
+    row,
+    partner_codes: tuple[str, ...],
     convenant: Convenant,
     categories: dict[int, set[str]],
-    at: datetime,
-) -> tuple[AgendaLineView, dict[str, object] | None]:
-    closed = AgendaLineView(item.id, item.position, item.minutes)
-    seated = user.role is Role.partner and user.organisation.code in item.partner_codes
-    if user.role is Role.partner and not seated:
-        return closed, None
-    decision = decide_level(user, item.case, Level.process, at)
+    reason: InvolvementReason | None,
+) -> tuple[AgendaLineView, Outcome | None, str | None]:
+    closed = AgendaLineView(row.id, row.position, row.minutes)
+    if user.role is Role.partner and user.organisation.code not in partner_codes:
+        return closed, None, None
+    decision = decide_level_given(user, Level.process, lambda: reason)
     if not decision.allowed:
-        return closed, {"outcome": Outcome.refused, "reason": decision.reason}
+        return closed, Outcome.refused, decision.reason
     warnings: tuple[SeatWarning, ...] = ()
     if user.role is Role.chair:
         warnings = tuple(
             warning
-            for code in item.partner_codes
-            for warning in seat_warnings(convenant, code, categories.get(item.case_id, ()))
+            for code in partner_codes
+            for warning in seat_warnings(convenant, code, categories.get(row.case_id, ()))
         )
     line = AgendaLineView(
-        item.id,
-        item.position,
-        item.minutes,
-        CaseView(item.case.code, item.case.stage, Level.exists),
-        item.kind,
-        tuple(item.partner_codes),
+        row.id,
+        row.position,
+        row.minutes,
+        CaseView(row.code, Stage(row.stage), Level.exists),
+        ItemKind(row.kind),
+        partner_codes,
         warnings,
     )
-    return line, {"outcome": Outcome.allowed, "reason": decision.reason}
+    return line, Outcome.allowed, decision.reason
 
 
 def disclose_agenda_item(
@@ -435,7 +487,7 @@ def disclose_case_list(
                 _event(
                     user,
                     AuditAction.search,
-                    case,
+                    case.code,
                     Level.exists,
                     convenant,
                     outcome=Outcome.allowed,
@@ -451,7 +503,7 @@ def disclose_case_list(
 def _event(
     user: User,
     action: AuditAction,
-    case: Case,
+    case_code: str,
     level: Level,
     convenant: Convenant,
     *,
@@ -464,7 +516,7 @@ def _event(
         "outcome": outcome,
         "actor": Actor.of(user),
         "object_type": "case",
-        "object_id": case.code,
+        "object_id": case_code,
         "level": level.value,
         "convenant": convenant,
         "purpose": Purpose(purpose).value,

@@ -17,7 +17,7 @@ organisation and, per category, the convenant's ``may_receive``. Admins see no c
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,6 +82,21 @@ def active_involvement(case: Case, partner_code: str, at: datetime) -> Involveme
 
 def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDecision:
     """May ``user`` see ``case`` at ``level`` at moment ``at``?"""
+    return decide_level_given(
+        user, level, lambda: _reason(active_involvement(case, user.organisation.code, at))
+    )
+
+
+def strongest(reasons: Iterable[InvolvementReason]) -> InvolvementReason | None:
+    """The reason ``decide_level`` would rely on among several active ones."""
+    return min(reasons, key=REASON_ORDER.index, default=None)
+
+
+def decide_level_given(
+    user: User, level: Level, active_reason: Callable[[], InvolvementReason | None]
+) -> LevelDecision:
+    """``decide_level`` for when the caller already looked up the organisation's strongest
+    active involvement (e.g. for forty agenda lines in one query); asked only when needed."""
     level = Level(level)
     if not user.is_active:
         return LevelDecision(level, False, "inactive_user")
@@ -93,10 +108,14 @@ def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDec
         return LevelDecision(level, False, "role_privacy_no_content")
     if user.role not in (Role.chair, Role.partner):
         raise ValueError(f"no disclosure rule for role {user.role!r}")
-    involvement = active_involvement(case, user.organisation.code, at)
-    if involvement is None:
+    reason = active_reason()
+    if reason is None:
         return LevelDecision(level, False, "no_need_to_know")
-    return LevelDecision(level, True, involvement.reason.value)
+    return LevelDecision(level, True, InvolvementReason(reason).value)
+
+
+def _reason(involvement: Involvement | None) -> InvolvementReason | None:
+    return None if involvement is None else involvement.reason
 
 
 def decide_categories(
