@@ -314,6 +314,8 @@ def _report(runs: list[Run]) -> dict[str, object]:
             "seconds_per_route": SECONDS,
             "database": "sqlite (WAL)",
             "cpus": os.cpu_count(),
+            # the load generator shares these CPUs; other work on the machine skews both runs
+            "load_average_after": [round(n, 2) for n in os.getloadavg()],
         },
         "trivial": asdict(trivial),
         "agenda": asdict(agenda),

@@ -3,6 +3,7 @@ see only their own item, meeting mode moves every screen. Screenshots are kept (
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,11 @@ def test_chair_builds_publishes_and_runs_the_meeting(  # type: ignore[no-untyped
     cases = CaseFactory(live_server.app)
     first = cases.create(coordinator="politie")
     second = cases.create(coordinator="om")
-    chair = factories.user("chair", "gemeente")
-    politie = factories.user("partner", "politie")
-    om = factories.user("partner", "om")
+    # the live database is shared by the session's browser tests: addresses of our own
+    run = secrets.token_hex(3)
+    chair = factories.user("chair", "gemeente", email=f"voorzitter-{run}@gemeente.test")
+    politie = factories.user("partner", "politie", email=f"partner-{run}@politie.test")
+    om = factories.user("partner", "om", email=f"partner-{run}@om.test")
 
     # the chair builds the agenda from the suggestions and publishes it
     login_in_browser(page, base, chair)
