@@ -130,6 +130,14 @@ def cases(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def meetings(app: Flask, factories: Factories):  # type: ignore[no-untyped-def]
+    """``create`` meetings with agenda items (published), ``step`` and ``pledge``."""
+    from meetings_support import MeetingFactory
+
+    return MeetingFactory(app, factories)
+
+
+@pytest.fixture
 def own_database(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database of the test's own, on the current backend (real commits), dropped after."""
     from privacy_support import fresh_database

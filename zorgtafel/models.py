@@ -7,21 +7,33 @@ from zorgtafel.auth.models import Organisation, Role, User, UserSession
 from zorgtafel.cases.models import Case, Contribution, Involvement
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
+from zorgtafel.meetings.models import (
+    AgendaItem,
+    Attendance,
+    ConfidentialityPledge,
+    Meeting,
+    TableSeat,
+)
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
     "AuditEvent",
     "AuditHead",
     "Case",
     "CaseKey",
+    "ConfidentialityPledge",
     "Contribution",
     "ConvenantVersion",
     "Involvement",
     "MasterKeyRecord",
+    "Meeting",
     "Organisation",
     "Role",
+    "TableSeat",
     "User",
     "UserSession",
     "metadata",

@@ -7,9 +7,9 @@ data; a contribution's text is sealed by the vault with the case's data key.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zorgtafel.core.db import Base, UTCDateTime, utcnow
@@ -52,6 +52,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: the table wants to discuss the case again by this day (the agenda builder suggests it)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     involvements: Mapped[list[Involvement]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Involvement.id"
