@@ -56,10 +56,16 @@ def iban_valid(candidate: str) -> bool:
     return int(digits) % 97 == 1
 
 
+IBAN_NL = re.compile(r"(?<![A-Za-z0-9])NL ?\d\d ?[A-Z]{4} ?(?:\d{4} ?){2}\d\d(?![A-Za-z0-9])")
+
+
 def find_iban(text: str) -> Iterator[Found]:
+    """Any IBAN that passes the mod-97 check; a Dutch one by its exact shape alone."""
     for match in IBAN.finditer(text):
         if iban_valid(match.group()):
             yield Found(match.start(), match.end(), "IBAN")
+    for match in IBAN_NL.finditer(text):
+        yield Found(match.start(), match.end(), "IBAN")
 
 
 # --- BSN -----------------------------------------------------------------------------------------
@@ -160,7 +166,7 @@ PLATFORMS = (
     r"discord|kik|onlyfans|signal"
 )
 HANDLE_CONTEXT = re.compile(
-    rf"\b(?:{PLATFORMS})\b[\- ]?(?:account|naam|gebruikersnaam|profiel|id)?\s*"
+    rf"\b(?:{PLATFORMS})\b[\- ]?\(?(?:account|naam|gebruikersnaam|profiel|id)?\s*"
     r"(?:[:=]|\bals\b|\bonder de naam\b|\bmet de naam\b)\s*['\"‘“]?"
     r"(?P<handle>@?[A-Za-z0-9_][A-Za-z0-9_.\-]{1,29}[A-Za-z0-9_])",
     re.IGNORECASE,
@@ -179,11 +185,12 @@ def find_handle(text: str) -> Iterator[Found]:
 NUMBER_KEYWORDS = (
     r"(?:registratie|zaak|dossier|parket|mutatie|meldings?|pv|proces-verbaal|bvh|cli[eë]nt|"
     r"leerling|student|referentie|vreemdelingen|v|document|paspoort|id|verbaal|aangifte|"
-    r"rechtbank|rolnummer|klant|polis|burgerzaken|sis|ind)[\- ]?(?:nummer|nr\.?)"
-    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|rol|parket"
+    r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn)[\- ]?(?:nummer|nr\.?)"
+    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie"
 )
+#: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
 NUMBER_CONTEXT = re.compile(
-    rf"\b(?:{NUMBER_KEYWORDS})(?![\w])\s*(?:[:#]|nr\.?|nummer)?\s*"
+    rf"\b(?:{NUMBER_KEYWORDS})(?![\w])(?:\s*[:#]?|(?:\s+[\w.'’]+){{1,4}}?\s*:)\s*"
     r"(?P<number>[A-Za-z]{0,4}[\-/.]?\d[A-Za-z0-9]*(?:[\-/.][A-Za-z0-9]+)*)",
     re.IGNORECASE,
 )
@@ -212,15 +219,25 @@ WEEKDAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo
 DATE_NUMERIC = re.compile(
     r"\b(?:op|sinds|vanaf|tot|t/m|per|d\.d\.|dd|rond|omstreeks|datum|gedateerd|van|en|"
     rf"{WEEKDAYS})\.?\s*:?\s+"
-    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])[\-/.](?:0?[1-9]|1[0-2])(?:[\-/.](?:19|20)?\d\d)?)"
-    r"(?![\d\-/.]\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
+    r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9])(?:[\-/.](?:19|20)?\d\d)?)"
+    r"(?![\d\-/.]*\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
     re.IGNORECASE,
 )
 AGE = re.compile(
     r"(?<![\w\-])(?:\d{1,2}-jarige?|\d{1,2}\s+jaar\s+oud|\d{1,2}\s*(?:jr|jaar)\.?\s*\)|"
     r"(?<=\()\d{1,2}(?=\)))",
 )
-AGE_CONTEXT = re.compile(r"\bleeftijd\s*[:=]?\s*(?P<age>\d{1,2})\b", re.IGNORECASE)
+#: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
+AGE_YEARS = re.compile(
+    r"(?<!\bal )(?<!\bsinds )(?<!\bna )(?<!\bvoor )(?<!\bruim )(?<!\bbinnen )(?<!\bover )"
+    r"(?<!\bde )(?<!\bdie )(?<!\bdeze )(?<!\bper )(?<!\btot )(?<!\bvan )(?<!\bbijna )"
+    r"(?<![\w\-])(?:1\d|2\d) jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)"
+)
+AGE_CONTEXT = re.compile(
+    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)|(?:meisje|jongen|man|vrouw|vriend|vriendin|"
+    r"vriendje|loverboy|dader)['’\"]?\s+van)\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)]|\s+(?:jaar|jr)\b)",
+    re.IGNORECASE,
+)
 
 
 def find_date(text: str) -> Iterator[Found]:
@@ -231,129 +248,171 @@ def find_date(text: str) -> Iterator[Found]:
 
 
 def find_age(text: str) -> Iterator[Found]:
-    for match in AGE.finditer(text):
-        yield Found(match.start(), match.end(), "LEEFTIJD")
+    for pattern in (AGE, AGE_YEARS):
+        for match in pattern.finditer(text):
+            yield Found(match.start(), match.end(), "LEEFTIJD")
     for match in AGE_CONTEXT.finditer(text):
         yield _group(match, "age", "LEEFTIJD")
 
 
-# --- schools and care institutions ----------------------------------------------------------------
+# --- schools, care institutions, venues, neighbourhoods, streets ---------------------------------
 
-NAME = rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+))*"
-#: a proper name of at most three words right after the keyword
+
+def _either_case(words: str) -> str:
+    """``basisschool|Hotel`` -> ``[Bb]asisschool|[Hh]otel``: lists are written in lower case."""
+    return "|".join(
+        f"[{word[0].upper()}{word[0].lower()}]{re.escape(word[1:])}" if word[0].isalpha() else word
+        for word in words.split()
+    )
+
+
+#: a capitalised proper name of at most three words, an article allowed in front
 NAME_AFTER = (
     rf"(?:(?:De|Het|'t|’t|de|het)\s+)?{NAME_WORD}(?:[ \-](?:{NAME_GLUE}[ \-])?{NAME_WORD}){{0,2}}"
 )
-SCHOOL_BEFORE = (
-    r"basisschool|school|scholengemeenschap|scholengroep|college|lyceum|gymnasium|atheneum|"
-    r"ROC|MBO|mbo-school|vmbo-school|praktijkschool|speciaal onderwijs|SBO|SO|VSO|CBS|OBS|PCBS|"
-    r"RKBS|IKC|kindcentrum|montessorischool|daltonschool|jenaplanschool|vakcollege|vakschool|"
-    r"onderwijsgroep|schoolvereniging|Hogeschool|universiteit"
+NAME_BEFORE = rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+)){{0,3}}"
+#: keyword, then a name: the kind; the keyword joins the span only when it is capitalised
+KEYWORD_FIRST = (
+    (
+        """basisschool school scholengemeenschap scholengroep college lyceum gymnasium atheneum
+        praktijkschool vakcollege vakschool kindcentrum montessorischool daltonschool
+        jenaplanschool onderwijsgroep schoolvereniging hogeschool universiteit mavo""",
+        "ROC MBO SBO SO VSO CBS OBS PCBS RKBS IKC OSG CSG RSG PSG SG ISK",
+        "SCHOOL",
+    ),
+    (
+        """ggz ggz-instelling jeugdzorg jeugdzorginstelling zorgaanbieder jeugdhulpaanbieder
+        kliniek opvang crisisopvang noodopvang meidenopvang woongroep leefgroep behandelgroep
+        gezinshuis zorgboerderij instelling jeugdinrichting behandelcentrum stichting
+        zorginstelling woonvoorziening logeerhuis jeugdhulp jeugd-ggz psychiatrie
+        jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
+        voetbalvereniging sportvereniging vereniging""",
+        "GGZ GGz JJI VV SV",
+        "INSTELLING",
+    ),
+    (
+        """hotel hostel motel pension vakantiepark camping bungalowpark chalet buurthuis
+        jongerencentrum snackbar shisha-lounge shishalounge lounge coffeeshop café bar club
+        discotheek sportschool skatepark moskee kerk winkelcentrum station""",
+        "",
+        "LOCATIE",
+    ),
+    (
+        """wijk woonwijk buurt stadsdeel stadswijk dorp kern flat flatgebouw woontoren
+        woonblok appartementencomplex complex park plein""",
+        "",
+        "WIJK",
+    ),
 )
 SCHOOL_AFTER = (
     r"College|Lyceum|Gymnasium|Atheneum|Scholengemeenschap|Scholengroep|Academie|School|"
     r"Vakcollege|Campus|Onderwijsgroep|Mavo|Havo|Vmbo|Praktijkschool|Kindcentrum|Hogeschool"
 )
-CARE_BEFORE = (
-    r"GGZ|GGz|ggz-instelling|Jeugdzorg|jeugdzorginstelling|zorgaanbieder|jeugdhulpaanbieder|"
-    r"kliniek|Kliniek|opvang|Opvang|crisisopvang|noodopvang|meidenopvang|woongroep|leefgroep|"
-    r"behandelgroep|gezinshuis|zorgboerderij|instelling|JJI|jeugdinrichting|behandelcentrum|"
-    r"Stichting|stichting|zorginstelling|woonvoorziening|logeerhuis|blijf-van-m'n-lijfhuis|"
-    r"Jeugdhulp|jeugdhulp|Jeugd-GGZ|jeugd-ggz|Psychiatrisch centrum|centrum"
-)
 CARE_AFTER = (
     r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum"
 )
-SCHOOL_COMPOUND = re.compile(
-    r"\b(?P<name>[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*)-?"
-    r"(?:college|lyceum|school|gymnasium|atheneum|academie|kliniek|instituut)\b"
+#: one word: "Vondelhoutcollege", "Sint-Gerlachziekenhuis", "Rivierenbuurt", "Populierstraat 4"
+COMPOUNDS = (
+    (
+        "college lyceum school gymnasium atheneum academie",
+        "SCHOOL",
+    ),
+    ("kliniek instituut ziekenhuis", "INSTELLING"),
+    ("wijk buurt kwartier polder", "WIJK"),
+    (
+        """straat laan weg gracht kade singel dijk steeg dreef plantsoen markt wal hof pad plein
+        erf park veld""",
+        "LOCATIE",
+    ),
 )
-#: compounds of the field that name no particular school or clinic
+HOUSE_NUMBER = r"(?:\s+\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:[\-/]\d{1,4}(?:[a-zA-Z](?![\w]))?)?)?"
+#: compounds of the field that name no particular school, clinic, street or neighbourhood
 GENERIC_COMPOUNDS = words(
     """basisschool hogeschool praktijkschool dagschool zomerschool kostschool rijschool
     middelbareschool vakschool bovenschool onderschool dansschool muziekschool taalschool
     voetbalschool zwemschool bijlesschool huiswerkschool speciaalschool internaatschool
-    nieuwkomersschool internationaleschool avondschool mbo-school vmbo-school havo-school
-    vwo-school buitenschool weekendschool scholengemeenschap privékliniek dagkliniek
-    jeugdkliniek poliklinisch vakcollege beroepscollege schoolcollege"""
+    nieuwkomersschool avondschool buitenschool weekendschool scholengemeenschap
+    privékliniek dagkliniek jeugdkliniek vakcollege beroepscollege kinderziekenhuis
+    streekziekenhuis woonwijk achterbuurt nieuwbouwwijk vinexwijk probleemwijk volkswijk
+    achterstandswijk buitenwijk bloemkwartier stadspark speelplein schoolplein marktplein
+    dorpsplein stadsplein kerkplein stationsplein binnenhof speeltuin voetbalveld sportpark
+    speelveld sportveld grasveld schoolveld trapveld vakantiepark bedrijfspark industriepark
+    snelweg zijweg omweg fietspad voetpad zijstraat winkelstraat hoofdweg uitweg terugweg
+    heenweg onderweg snelweg rijksweg dijk tussenweg""",
 )
 STOP_NAMES = words(
     """De Het Een Op In Bij Van Naar Met Voor Na Om Uit Tot Dit Dat Deze Die Zij Ze Hij Haar
     Zijn Hun Wij We Ook Toen Daar Hier Als Of En Maar Dan Nu Wel Niet Geen Alle Elke Iedere
-    Volgens Sinds Vanaf Namens Over Onder Tijdens Via"""
+    Volgens Sinds Vanaf Namens Over Onder Tijdens Via Inbreng Melding Signaal Update Verslag
+    Gesprek Betreft Besluit Actie Actiepunt Afspraak Advies Zorgaanbieder Zorgadviesteam
+    Wijkteam Leerplicht Reclassering Jeugdreclassering Politie Afdeling Gemeente Ouders
+    Moeder Vader School Casus Aanwezig Vervolg Nazorg Contactpersoon Melder Slachtoffer"""
+)
+ARTICLE = re.compile(r"^(?:De|Het|'t|’t|de|het)\s+")
+
+
+def _keyword_first(lower: str, upper: str, kind: str) -> re.Pattern[str]:
+    keywords = "|".join(
+        filter(None, (_either_case(" ".join(lower.split())), upper.replace(" ", "|")))
+    )
+    return re.compile(rf"(?<![\w\-])(?P<key>{keywords})\s+(?P<name>{NAME_AFTER})")
+
+
+KEYWORD_FIRST_PATTERNS = tuple(
+    (_keyword_first(lower, upper, kind), kind) for lower, upper, kind in KEYWORD_FIRST
+)
+NAME_FIRST_PATTERNS = (
+    (re.compile(rf"(?P<name>{NAME_BEFORE})\s+(?P<key>{SCHOOL_AFTER})\b"), "SCHOOL"),
+    (re.compile(rf"(?P<name>{NAME_BEFORE})\s+(?P<key>{CARE_AFTER})\b"), "INSTELLING"),
+)
+COMPOUND_PATTERNS = tuple(
+    (
+        re.compile(
+            r"\b[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*-?"
+            rf"(?:{'|'.join(suffixes.split())})\b"
+            + (HOUSE_NUMBER if kind == "LOCATIE" else r"(?:-(?:wijk|buurt))?")
+        ),
+        kind,
+    )
+    for suffixes, kind in COMPOUNDS
 )
 
 
-def _name_ok(name: str) -> bool:
-    first = name.split()[0] if name.split() else ""
-    return bool(first) and first not in STOP_NAMES
+def _is_name(name: str) -> bool:
+    bare = ARTICLE.sub("", name)
+    return bool(bare) and bare.split()[0] not in STOP_NAMES
 
 
-def _keyword_name(keywords: str, kind: str) -> tuple[re.Pattern[str], str]:
-    return re.compile(rf"\b(?P<key>{keywords})\s+(?P<name>{NAME_AFTER})"), kind
-
-
-def _name_keyword(keywords: str, kind: str) -> tuple[re.Pattern[str], str]:
-    return re.compile(rf"(?P<name>{NAME})\s+(?P<key>{keywords})\b"), kind
-
-
-INSTITUTION_PATTERNS = (
-    _keyword_name(SCHOOL_BEFORE, "SCHOOL"),
-    _name_keyword(SCHOOL_AFTER, "SCHOOL"),
-    _keyword_name(CARE_BEFORE, "INSTELLING"),
-    _name_keyword(CARE_AFTER, "INSTELLING"),
-)
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip()  # a line break inside a sentence is no sentence start
+    return not before or before[-1] in ".!?:(•-"
 
 
 def find_institution(text: str) -> Iterator[Found]:
-    for pattern, kind in INSTITUTION_PATTERNS:
+    """Schools, care institutions, venues and neighbourhoods named next to a keyword."""
+    for pattern, kind in KEYWORD_FIRST_PATTERNS:
         for match in pattern.finditer(text):
-            name = match.group("name")
-            words = name.split()
-            # keep only the name-like tail of "Naar het Da Vinci College" / "op de school De Es"
-            while words and words[0] in STOP_NAMES and len(words) > 1:
-                words.pop(0)
-            if not _name_ok(" ".join(words)) or name.lower() in GENERIC_COMPOUNDS:
+            if not _is_name(match.group("name")):
                 continue
-            start = match.start("name") + name.index(words[0])
-            if match.start("key") < start:  # keyword first: the keyword is part of the name
-                start = match.start("key")
-            yield Found(start, max(match.end("name"), match.end("key")), kind)
-    for match in SCHOOL_COMPOUND.finditer(text):
-        word = match.group().lower()
-        if word in GENERIC_COMPOUNDS or match.group("name") in STOP_NAMES:
-            continue
-        kind = "INSTELLING" if word.endswith(("kliniek", "instituut")) else "SCHOOL"
-        yield Found(match.start(), match.end(), kind)
-
-
-# --- neighbourhoods -------------------------------------------------------------------------------
-
-NEIGHBOURHOOD_BEFORE = re.compile(
-    r"\b(?:wijk|woonwijk|buurt|stadsdeel|stadswijk|dorp|kern|flat|flatgebouw|woontoren|"
-    r"winkelcentrum|park|plein|station|hotel|hostel|motel|vakantiepark|camping)\s+"
-    rf"(?P<name>{NAME_AFTER})"
-)
-NEIGHBOURHOOD_COMPOUND = re.compile(
-    r"\b[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*"
-    r"(?:wijk|buurt|kwartier|polder|hof|park|plein|dorp|kwartier|veld|meer|oord|haven)\b"
-)
-GENERIC_PLACES = words(
-    """woonwijk achterbuurt nieuwbouwwijk vinexwijk probleemwijk volkswijk achterstandswijk
-    buitenwijk bloemkwartier stadspark speelplein schoolplein marktplein dorpsplein stadsplein
-    kerkplein stationsplein rondplein binnenhof speeltuin voetbalveld sportpark speelveld
-    sportveld grasveld schoolveld trapveld stadsdeel vakantiepark bedrijfspark industriepark
-    wijkteam wijkagent wijkcentrum wijkverpleging buurthuis buurtteam binnenhaven"""
-)
-
-
-def find_neighbourhood(text: str) -> Iterator[Found]:
-    for match in NEIGHBOURHOOD_BEFORE.finditer(text):
-        if _name_ok(match.group("name")):
-            yield _group(match, "name", "WIJK")
-    for match in NEIGHBOURHOOD_COMPOUND.finditer(text):
-        if match.group().lower() not in GENERIC_PLACES:
-            yield Found(match.start(), match.end(), "WIJK")
+            key_in_name = match.group("key")[0].isupper() and not _sentence_start(
+                text, match.start("key")
+            )
+            start = match.start("key") if key_in_name else match.start("name")
+            yield Found(start, match.end("name"), kind)
+    for pattern, kind in NAME_FIRST_PATTERNS:
+        for match in pattern.finditer(text):
+            words_, start = match.group("name").split(), match.start("name")
+            # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a sentence's first word is no name
+            while len(words_) > 1 and (words_[0] in STOP_NAMES or _sentence_start(text, start)):
+                start = text.index(words_[1], start + len(words_[0]))
+                words_.pop(0)
+            if words_[0] not in STOP_NAMES:
+                yield Found(start, match.end("key"), kind)
+    for pattern, kind in COMPOUND_PATTERNS:
+        for match in pattern.finditer(text):
+            word = match.group().split()[0].lower()
+            if word not in GENERIC_COMPOUNDS and match.group().split()[0] not in STOP_NAMES:
+                yield Found(match.start(), match.end(), kind)
 
 
 # --- nicknames and names after a relation word ----------------------------------------------------
@@ -378,11 +437,12 @@ RELATION_WORDS = (
     r"vriend|vriendje|vriendin|vriendinnetje|ex-vriend|ex|loverboy|pooier|dader|verdachte|"
     r"neef|nicht|oom|tante|broer|broertje|zus|zusje|opa|oma|stiefvader|stiefmoeder|"
     r"mentor|docent|docente|juf|meester|jongen|meisje|man|vrouw|klant|kennis|buurman|"
-    r"buurvrouw|collega|baas|zoon|dochter|vader|moeder|partner|chauffeur|taxichauffeur"
+    r"buurvrouw|collega|baas|zoon|dochter|vader|moeder|partner|chauffeur|taxichauffeur|"
+    r"brother|sister|uncle|auntie|aunty|mama|papa|madam|boss"
 )
 PERSON_AFTER_RELATION = re.compile(
     rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{NAME_GLUE}\s+)*{NAME_WORD}){{0,2}})"
-    r"(?=[\s,.;:!?)]|$)"
+    r"(?=[\s,.;:!?)'’\"”]|$)"
 )
 NOT_PERSON = STOP_NAMES | words(
     """Veilig Thuis Politie Jeugdzorg Jeugdbescherming GGZ School CoMensha Raad OM Gemeente
@@ -425,7 +485,6 @@ ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     find_date,
     find_age,
     find_institution,
-    find_neighbourhood,
     find_nickname,
     find_person,
 )

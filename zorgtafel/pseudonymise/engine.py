@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from zorgtafel.pseudonymise.annotators import Found, annotate, words
+from zorgtafel.pseudonymise.annotators import NAME_WORD, Found, annotate, words
 
 #: role tokens are unnumbered; everything else is ``[KIND-n]``
 SUBJECT = "BETROKKENE"
@@ -110,6 +110,47 @@ KEEP_TERMS: tuple[str, ...] = (
     "zorgcoördinator",
     "ketenpartners",
     "Thuis",
+    "Zorgaanbieder",
+    "zorgaanbieder",
+    # nationalities: some are surnames in deduce's lists ("met Duits kenteken")
+    *[
+        "Nederlands",
+        "Nederlandse",
+        "Duits",
+        "Duitse",
+        "Belgisch",
+        "Belgische",
+        "Pools",
+        "Poolse",
+        "Roemeens",
+        "Roemeense",
+        "Bulgaars",
+        "Bulgaarse",
+        "Hongaars",
+        "Hongaarse",
+        "Marokkaans",
+        "Marokkaanse",
+        "Turks",
+        "Turkse",
+        "Surinaams",
+        "Surinaamse",
+        "Antilliaans",
+        "Antilliaanse",
+        "Eritrees",
+        "Eritrese",
+        "Syrisch",
+        "Syrische",
+        "Nigeriaans",
+        "Nigeriaanse",
+        "Afghaans",
+        "Afghaanse",
+        "Frans",
+        "Franse",
+        "Engels",
+        "Engelse",
+        "Spaans",
+        "Spaanse",
+    ],
 )
 TITLE = re.compile(
     r"^(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
@@ -294,9 +335,9 @@ class Pseudonymiser:
         candidates = list(_known_candidates(text, known or KnownPersons()))
         candidates += _manual_candidates(text, extra_terms)
         kept = [(m.start(), m.end()) for m in self.keep.finditer(text)] if self.keep else []
-        for found in (*self.detector(text), *annotate(text)):
-            if found.end > found.start and not _inside_any(found, kept):
-                candidates.append(Candidate(*found, PRIORITY.get(found.kind, 10), None))
+        for found in _widen(text, [*self.detector(text), *annotate(text)]):
+            if trimmed := _outside(text, found, kept):
+                candidates.append(Candidate(*trimmed, PRIORITY.get(found.kind, 10), None))
         return _render(text, _merge(candidates))
 
 
@@ -400,8 +441,45 @@ def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     )
 
 
-def _inside_any(found: Found, intervals: list[tuple[int, int]]) -> bool:
-    return any(start <= found.start and found.end <= end for start, end in intervals)
+INITIAL_AFTER = re.compile(r"\s[A-Z]\.(?!\w)")
+#: "woont in Hoograven, Utrecht": the name before ", <place>" is a neighbourhood or street
+PLACE_BEFORE_PLACE = re.compile(
+    rf"\b(?:in|uit|te|naar|bij|wijk|buurt)\s+(?P<name>{NAME_WORD}(?:[ \-]{NAME_WORD})?),\s*$"
+)
+
+
+def _widen(text: str, found: list[Found]) -> list[Found]:
+    """Add what a find implies: a surname initial after a name, a neighbourhood before a city."""
+    extra = []
+    for item in found:
+        if item.kind in ("PERSOON", "BIJNAAM") and (m := INITIAL_AFTER.match(text, item.end)):
+            extra.append(Found(item.start, m.end(), item.kind))
+        elif item.kind == "LOCATIE" and (
+            m := PLACE_BEFORE_PLACE.search(text, max(0, item.start - 60), item.start)
+        ):
+            extra.append(Found(m.start("name"), m.end("name"), "WIJK"))
+    return found + extra
+
+
+def _outside(text: str, found: Found, kept: list[tuple[int, int]]) -> Found | None:
+    """``found`` without the keep terms at its edges ("GGZ Lindeveld" -> "Lindeveld");
+    None when nothing name-like is left ("Centrum Seksueel Geweld-verpleegkundige")."""
+    start, end = found.start, found.end
+    for keep_start, keep_end in kept:
+        if keep_start <= start < keep_end:
+            start = keep_end
+        if keep_start < end <= keep_end:
+            end = keep_start
+    if (start, end) == (found.start, found.end):
+        return found if end > start else None
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)"):
+        end -= 1
+    rest = text[start:end]
+    if not any(char.isupper() or char.isdigit() for char in rest):
+        return None
+    return Found(start, end, found.kind)
 
 
 # --- merging and rendering -----------------------------------------------------------------------
