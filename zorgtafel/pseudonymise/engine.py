@@ -153,7 +153,7 @@ KEEP_TERMS: tuple[str, ...] = (
     ],
 )
 TITLE = re.compile(
-    r"^(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
+    r"(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
     re.IGNORECASE,
 )
 PLACE_SUFFIX = re.compile(
@@ -390,24 +390,29 @@ def _add_name(add: Callable[[str, str, str], None], name: str, surname: str, tok
 
 
 def _add_surname(add: Callable[[str, str, str], None], surname: str, token: str) -> None:
-    """The surname, with initials before it; its core without tussenvoegsel only capitalised."""
+    """The surname, initials allowed before it. Any case with its tussenvoegsel ("van der
+    berg"); a bare surname ("Bos", or "Berg" of "van der Berg") only capitalised, since in lower
+    case it is often an ordinary word."""
     initials = r"(?:(?-i:[A-Z])\.\s?){0,4}"
-    add(_word_regex(surname, before=initials), surname.casefold(), token)
     words = surname.split()
-    core = [word for word in words if word.casefold() not in TUSSENVOEGSELS]
-    if core and len(core) < len(words):
-        bare = " ".join(core)
-        capitalised = f"(?-i:{re.escape(bare)}|{re.escape(bare.upper())})"
-        add(rf"(?<![\w]){capitalised}{_POSSESSIVE}", bare.casefold() + "#core", token)
+    core = " ".join(word for word in words if word.casefold() not in TUSSENVOEGSELS)
+    if core != surname:
+        add(_word_regex(surname, before=initials), surname.casefold(), token)
+    if core:
+        capitalised = rf"(?-i:{_words_regex(core)}|{_words_regex(core.upper())})"
+        add(rf"(?<![\w]){initials}{capitalised}{_POSSESSIVE}", core.casefold() + "#core", token)
 
 
 _POSSESSIVE = r"(?:['’`]s|s|['’])?(?![\w])"
 
 
+def _words_regex(name: str) -> str:
+    return r"\s+".join(re.escape(word) for word in name.split())
+
+
 def _word_regex(name: str, before: str = "") -> str:
     """``name`` as whole words, any whitespace between, an optional possessive after."""
-    words = r"\s+".join(re.escape(word) for word in name.split())
-    return r"(?<![\w])" + before + words + _POSSESSIVE
+    return r"(?<![\w])" + before + _words_regex(name) + _POSSESSIVE
 
 
 def _clean(name: str) -> str:
