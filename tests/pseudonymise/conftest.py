@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zorgtafel.pseudonymise.engine import KnownPersons, Pseudonymiser, Result
+from zorgtafel.pseudonymise.engine import Pseudonymiser
 from zorgtafel.pseudonymise.service import PseudonymiserServer
 
 
@@ -23,21 +23,6 @@ def engine() -> Pseudonymiser:
 def annotators_only() -> Pseudonymiser:
     """Known names, marked words and the project's annotators; no deduce."""
     return Pseudonymiser(detector=lambda text: ())
-
-
-class EchoEngine:
-    """A stand-in for the service tests: upper-cases the text, counts calls."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def pseudonymise(
-        self, text: str, known: KnownPersons | None = None, extra_terms: object = ()
-    ) -> Result:
-        self.calls += 1
-        if text == "boem":
-            raise RuntimeError("geheime tekst boem")  # must not reach the client
-        return Result(text.upper())
 
 
 @pytest.fixture
