@@ -200,8 +200,25 @@ PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
 CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 
 
+#: cheap test before the keyword pattern, which is slow to try at every position
+NUMBER_HINTS = (
+    "nummer",
+    "nr",
+    "kenmerk",
+    "ref.",
+    "bvh",
+    "pv",
+    "verbaal",
+    "aangifte",
+    "parket",
+    "mutatie",
+)
+
+
 def find_registration_number(text: str) -> Iterator[Found]:
-    for match in NUMBER_CONTEXT.finditer(text):
+    lower = text.lower()
+    matches = NUMBER_CONTEXT.finditer(text) if any(h in lower for h in NUMBER_HINTS) else ()
+    for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
     for pattern in (POLICE_NUMBER, PARKET_NUMBER):
@@ -229,9 +246,10 @@ AGE = re.compile(
 )
 #: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
 AGE_YEARS = re.compile(
-    r"(?<!\bal )(?<!\bsinds )(?<!\bna )(?<!\bvoor )(?<!\bruim )(?<!\bbinnen )(?<!\bover )"
-    r"(?<!\bde )(?<!\bdie )(?<!\bdeze )(?<!\bper )(?<!\btot )(?<!\bvan )(?<!\bbijna )"
     r"(?<![\w\-])(?:1\d|2\d) jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)"
+)
+DURATION_BEFORE = re.compile(
+    r"\b(?:al|sinds|na|voor|ruim|binnen|over|de|die|deze|per|tot|van|bijna)\s+$", re.IGNORECASE
 )
 AGE_CONTEXT = re.compile(
     r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)|(?:meisje|jongen|man|vrouw|vriend|vriendin|"
@@ -248,8 +266,10 @@ def find_date(text: str) -> Iterator[Found]:
 
 
 def find_age(text: str) -> Iterator[Found]:
-    for pattern in (AGE, AGE_YEARS):
-        for match in pattern.finditer(text):
+    for match in AGE.finditer(text):
+        yield Found(match.start(), match.end(), "LEEFTIJD")
+    for match in AGE_YEARS.finditer(text):
+        if not DURATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             yield Found(match.start(), match.end(), "LEEFTIJD")
     for match in AGE_CONTEXT.finditer(text):
         yield _group(match, "age", "LEEFTIJD")
@@ -351,31 +371,33 @@ STOP_NAMES = words(
 ARTICLE = re.compile(r"^(?:De|Het|'t|’t|de|het)\s+")
 
 
-def _keyword_first(lower: str, upper: str, kind: str) -> re.Pattern[str]:
-    keywords = "|".join(
-        filter(None, (_either_case(" ".join(lower.split())), upper.replace(" ", "|")))
-    )
-    return re.compile(rf"(?<![\w\-])(?P<key>{keywords})\s+(?P<name>{NAME_AFTER})")
+def _keywords(lower: str, upper: str, kind: str) -> dict[str, str]:
+    found = {word: kind for word in lower.split()}
+    found.update({word: kind for word in upper.split()})
+    return found
 
 
-KEYWORD_FIRST_PATTERNS = tuple(
-    (_keyword_first(lower, upper, kind), kind) for lower, upper, kind in KEYWORD_FIRST
-)
-NAME_FIRST_PATTERNS = (
-    (re.compile(rf"(?P<name>{NAME_BEFORE})\s+(?P<key>{SCHOOL_AFTER})\b"), "SCHOOL"),
-    (re.compile(rf"(?P<name>{NAME_BEFORE})\s+(?P<key>{CARE_AFTER})\b"), "INSTELLING"),
-)
-COMPOUND_PATTERNS = tuple(
-    (
-        re.compile(
-            r"\b[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*-?"
-            rf"(?:{'|'.join(suffixes.split())})\b"
-            + (HOUSE_NUMBER if kind == "LOCATIE" else r"(?:-(?:wijk|buurt))?")
-        ),
-        kind,
-    )
-    for suffixes, kind in COMPOUNDS
-)
+#: keyword (lower case, or as written for abbreviations) -> kind, for "keyword Name"
+KEYWORDS_BEFORE_NAME = {
+    word: kind
+    for lower, upper, kind in KEYWORD_FIRST
+    for word, kind in _keywords(lower, upper, kind).items()
+}
+#: keyword as written -> kind, for "Name Keyword"
+KEYWORDS_AFTER_NAME = {
+    **dict.fromkeys(SCHOOL_AFTER.split("|"), "SCHOOL"),
+    **dict.fromkeys(CARE_AFTER.split("|"), "INSTELLING"),
+}
+COMPOUND_SUFFIXES = {suffix: kind for suffixes, kind in COMPOUNDS for suffix in suffixes.split()}
+ALL_SUFFIXES = tuple(COMPOUND_SUFFIXES)
+TOKEN = re.compile(r"\w+(?:[\-'’]\w+)*")
+NAME_AFTER_KEYWORD = re.compile(rf"\s+(?P<name>{NAME_AFTER})")
+NAME_BEFORE_KEYWORD = re.compile(rf"(?<![\w\-])(?P<name>{NAME_BEFORE})\s+$")
+COMPOUND = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*-?[a-zà-ÿ]+\b")
+COMPOUND_TAIL = {
+    "LOCATIE": re.compile(HOUSE_NUMBER),
+    "default": re.compile(r"(?:-(?:wijk|buurt))?"),
+}
 
 
 def _is_name(name: str) -> bool:
@@ -384,35 +406,72 @@ def _is_name(name: str) -> bool:
 
 
 def _sentence_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip()  # a line break inside a sentence is no sentence start
-    return not before or before[-1] in ".!?:(•-"
+    """Whether ``position`` begins a sentence (a line break inside a sentence does not)."""
+    index = position - 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return index < 0 or text[index] in ".!?:(•-"
 
 
 def find_institution(text: str) -> Iterator[Found]:
-    """Schools, care institutions, venues and neighbourhoods named next to a keyword."""
-    for pattern, kind in KEYWORD_FIRST_PATTERNS:
-        for match in pattern.finditer(text):
-            if not _is_name(match.group("name")):
-                continue
-            key_in_name = match.group("key")[0].isupper() and not _sentence_start(
-                text, match.start("key")
-            )
-            start = match.start("key") if key_in_name else match.start("name")
-            yield Found(start, match.end("name"), kind)
-    for pattern, kind in NAME_FIRST_PATTERNS:
-        for match in pattern.finditer(text):
-            words_, start = match.group("name").split(), match.start("name")
-            # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a sentence's first word is no name
-            while len(words_) > 1 and (words_[0] in STOP_NAMES or _sentence_start(text, start)):
-                start = text.index(words_[1], start + len(words_[0]))
-                words_.pop(0)
-            if words_[0] not in STOP_NAMES:
-                yield Found(start, match.end("key"), kind)
-    for pattern, kind in COMPOUND_PATTERNS:
-        for match in pattern.finditer(text):
-            word = match.group().split()[0].lower()
-            if word not in GENERIC_COMPOUNDS and match.group().split()[0] not in STOP_NAMES:
-                yield Found(match.start(), match.end(), kind)
+    """Schools, care institutions, venues, neighbourhoods and streets: a name next to a keyword,
+    or one word ending in one ("Vondelhoutcollege", "Rivierenbuurt", "Populierstraat 4").
+
+    The text is walked word by word and the name patterns run only where a keyword stands:
+    running them over the whole text cost more than deduce itself.
+    """
+    for token in TOKEN.finditer(text):
+        word = token.group()
+        kind = KEYWORDS_BEFORE_NAME.get(word) or KEYWORDS_BEFORE_NAME.get(word.lower())
+        if kind and (match := NAME_AFTER_KEYWORD.match(text, token.end())):
+            yield from _keyword_then_name(text, token, match, kind)
+        if kind := KEYWORDS_AFTER_NAME.get(word):
+            yield from _name_then_keyword(text, token, kind)
+        if word[0].isupper() and len(word) > 5:
+            yield from _compound(text, token)
+
+
+def _keyword_then_name(
+    text: str, keyword: re.Match[str], match: re.Match[str], kind: str
+) -> Iterator[Found]:
+    if not _is_name(match.group("name")):
+        return
+    # "Hotel De Blauwe Reiger", "GGZ Lindeveld": a capitalised keyword is part of the name
+    key_in_name = keyword.group()[0].isupper() and not _sentence_start(text, keyword.start())
+    yield Found(keyword.start() if key_in_name else match.start("name"), match.end("name"), kind)
+
+
+def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator[Found]:
+    match = NAME_BEFORE_KEYWORD.search(text, max(0, keyword.start() - 80), keyword.start())
+    if match is None:
+        return
+    words_, start = match.group("name").split(), match.start("name")
+    # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a sentence's first word is no name
+    while len(words_) > 1 and (words_[0] in STOP_NAMES or _sentence_start(text, start)):
+        start = text.index(words_[1], start + len(words_[0]))
+        words_.pop(0)
+    if words_[0] not in STOP_NAMES:
+        yield Found(start, keyword.end(), kind)
+
+
+def _compound(text: str, token: re.Match[str]) -> Iterator[Found]:
+    word = token.group()
+    lower = word.lower()
+    if lower.endswith(("-wijk", "-buurt")):  # "de Kanaleneiland-wijk"
+        yield Found(token.start(), token.end(), "WIJK")
+        return
+    if not lower.endswith(ALL_SUFFIXES):
+        return
+    for suffix, kind in COMPOUND_SUFFIXES.items():
+        if not lower.endswith(suffix) or len(lower) - len(suffix) < 3:
+            continue
+        if lower.split()[0] in GENERIC_COMPOUNDS or word in STOP_NAMES:
+            return
+        if COMPOUND.match(text, token.start()) is None:
+            return
+        tail = COMPOUND_TAIL.get(kind, COMPOUND_TAIL["default"]).match(text, token.end())
+        yield Found(token.start(), tail.end() if tail else token.end(), kind)
+        return
 
 
 # --- nicknames and names after a relation word ----------------------------------------------------
