@@ -258,9 +258,17 @@ AGE_CONTEXT = re.compile(
 )
 
 
+#: a full date needs no context: "11-03-2009", "2009-03-11", "11.3.09"
+DATE_FULL = re.compile(
+    r"(?<![\w\-/.])(?:(?:3[01]|[12]\d|0?[1-9])([\-/.])(?:1[0-2]|0?[1-9])\1(?:19|20)?\d\d|"
+    r"(?:19|20)\d\d-(?:1[0-2]|0[1-9])-(?:3[01]|[12]\d|0[1-9]))(?![\w\-/]|\.\d)"
+)
+
+
 def find_date(text: str) -> Iterator[Found]:
-    for match in DATE_WORDS.finditer(text):
-        yield Found(match.start(), match.end(), "DATUM")
+    for pattern in (DATE_WORDS, DATE_FULL):
+        for match in pattern.finditer(text):
+            yield Found(match.start(), match.end(), "DATUM")
     for match in DATE_NUMERIC.finditer(text):
         yield _group(match, "date", "DATUM")
 
@@ -366,7 +374,8 @@ STOP_NAMES = words(
     Volgens Sinds Vanaf Namens Over Onder Tijdens Via Inbreng Melding Signaal Update Verslag
     Gesprek Betreft Besluit Actie Actiepunt Afspraak Advies Zorgaanbieder Zorgadviesteam
     Wijkteam Leerplicht Reclassering Jeugdreclassering Politie Afdeling Gemeente Ouders
-    Moeder Vader School Casus Aanwezig Vervolg Nazorg Contactpersoon Melder Slachtoffer"""
+    Moeder Vader School Casus Aanwezig Vervolg Nazorg Contactpersoon Melder Slachtoffer
+    Nederland"""
 )
 ARTICLE = re.compile(r"^(?:De|Het|'t|’t|de|het)\s+")
 
@@ -533,6 +542,29 @@ def find_person(text: str) -> Iterator[Found]:
             yield _group(match, "name", "PERSOON")
 
 
+# --- e-mail, URLs, long numbers (deduce has these too; ours let the engine skip deduce's) ---
+
+EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}\b")
+URL = re.compile(
+    r"(?<![\w@.\-])(?:(?:https?://|www\.)[^\s<>\"']+|"
+    r"[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|info|de|io|tv|me|app|co\.uk)\b(?:/[^\s<>\"']*)?)"
+)
+LONG_NUMBER = re.compile(r"(?<![\w\-/.,])\d{7,}(?![\w\-/]|[.,]\d)")
+
+
+def find_contact(text: str) -> Iterator[Found]:
+    for match in EMAIL.finditer(text):
+        yield Found(match.start(), match.end(), "EMAIL")
+    for match in URL.finditer(text):
+        end = match.end()
+        while end > match.start() and text[end - 1] in ".,;:!?)":  # sentence punctuation
+            end -= 1
+        if "@" not in text[match.start() : end]:
+            yield Found(match.start(), end, "URL")
+    for match in LONG_NUMBER.finditer(text):
+        yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
+
+
 #: every project annotator, in the order they are run
 ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     find_iban,
@@ -546,6 +578,7 @@ ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     find_institution,
     find_nickname,
     find_person,
+    find_contact,
 )
 
 
