@@ -12,11 +12,9 @@ from flask import Flask
 from zorgtafel import ROOT
 from zorgtafel.config import ConfigError, load_settings
 from zorgtafel.pseudonymise import (
-    Pseudonymiser,
     PseudonymiserClient,
     PseudonymiserUnavailable,
     get_pseudonymiser,
-    use_pseudonymiser,
 )
 
 NO_DEDUCE = """
@@ -64,18 +62,15 @@ def test_the_app_gets_a_client_on_the_configured_socket(app: Flask) -> None:
             client.pseudonymise("Sanne belde.")
 
 
-def test_tests_can_substitute_the_engine(app: Flask, annotators_only: Pseudonymiser) -> None:
-    from zorgtafel.pseudonymise import EXTENSION
+def test_tests_can_substitute_the_engine(app: Flask, pseudonymiser_without_deduce) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        assert get_pseudonymiser() is pseudonymiser_without_deduce
+        assert get_pseudonymiser().pseudonymise("Bel 06-12345678.").text == "Bel [TELEFOON-1]."
 
-    previous = app.extensions.pop(EXTENSION, None)
-    try:
-        use_pseudonymiser(app, annotators_only)
-        with app.app_context():
-            assert get_pseudonymiser().pseudonymise("Bel 06-12345678.").text == "Bel [TELEFOON-1]."
-    finally:
-        app.extensions.pop(EXTENSION, None)
-        if previous is not None:
-            app.extensions[EXTENSION] = previous
+
+def test_substitution_is_undone_after_the_test(app: Flask) -> None:
+    with app.app_context():
+        assert isinstance(get_pseudonymiser(), PseudonymiserClient)
 
 
 @pytest.mark.parametrize(
