@@ -254,3 +254,22 @@ def login_as(client: FlaskClient, factories: Factories):  # type: ignore[no-unty
         return user
 
     return _login_as
+
+
+@pytest.fixture
+def pseudonymiser_without_deduce(app: Flask) -> Iterator[object]:
+    """The app's pseudonymiser for this test: the real engine with known names, marked words and
+    the project's annotators, but without deduce (which takes ~1 GB and seconds to load).
+
+    Without this fixture ``get_pseudonymiser()`` is the client of a service that does not run in
+    tests: it raises ``PseudonymiserUnavailable``, which is what a save must survive.
+    """
+    from zorgtafel.pseudonymise import EXTENSION, Pseudonymiser, use_pseudonymiser
+
+    previous = app.extensions.pop(EXTENSION, None)
+    engine = Pseudonymiser(detector=lambda text: ())
+    use_pseudonymiser(app, engine)
+    yield engine
+    app.extensions.pop(EXTENSION, None)
+    if previous is not None:
+        app.extensions[EXTENSION] = previous

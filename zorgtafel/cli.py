@@ -105,8 +105,12 @@ def db_upgrade() -> None:
 @click.option("--bind", default="127.0.0.1:5000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(bind: str, workers: int) -> None:
-    """Serveer met gunicorn (zonder debug)."""
+    """Serveer met gunicorn (zonder debug), met de pseudonimiseerder ernaast."""
     _app_for_cli()  # fail fast with one line on a bad config
+    from zorgtafel.pseudonymise.cli import start_service_for
+
+    # started before the exec, which keeps our pid: the service stops when gunicorn's master goes
+    start_service_for(os.getpid())
     executable = Path(sys.executable).with_name("gunicorn")
     os.execv(  # noqa: S606 - replaces this process with gunicorn from the same venv
         str(executable),
@@ -131,6 +135,7 @@ def register_app_commands() -> None:
     from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
     from zorgtafel.convenant.cli import convenant_group
     from zorgtafel.privacy.keys_cli import keys_group
+    from zorgtafel.pseudonymise.cli import pseudonymise_command, pseudonymiser_group
 
     for command in (
         user_group,
@@ -139,6 +144,8 @@ def register_app_commands() -> None:
         convenant_group,
         keys_group,
         audit_group,
+        pseudonymise_command,
+        pseudonymiser_group,
     ):
         cli.add_command(command)
 

@@ -47,6 +47,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "parallelism": 1,
         "min_length": 12,
     },
+    "pseudonymiser": {
+        # the service that holds deduce; relative to the configuration's folder
+        "socket": "pseudonymiser.sock",
+        "start_with_app": True,
+        "timeout_seconds": 30,
+    },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {"app": ("database_url",)}
 LOCALES = ("nl", "en")
@@ -177,6 +183,19 @@ def validate(settings: Settings) -> None:
         raise ConfigError("audit.origin", "mag niet leeg zijn en geen spaties of '+' bevatten")
     if settings["password.parallelism"] < 1:
         raise ConfigError("password.parallelism", "moet minstens 1 zijn")
+    _validate_pseudonymiser(settings)
+
+
+def _validate_pseudonymiser(settings: Settings) -> None:
+    if not settings["pseudonymiser.socket"].strip():
+        raise ConfigError("pseudonymiser.socket", "mag niet leeg zijn")
+    # AF_UNIX paths hold at most 107 bytes; say so now rather than when the service starts
+    if len(os.fsencode(settings.path("pseudonymiser.socket"))) > 107:
+        raise ConfigError(
+            "pseudonymiser.socket", "pad langer dan 107 bytes (grens van Unix-sockets)"
+        )
+    if not 1 <= settings["pseudonymiser.timeout_seconds"] <= 600:
+        raise ConfigError("pseudonymiser.timeout_seconds", "moet tussen 1 en 600 liggen")
 
 
 def _type_name(value: Any) -> str:
