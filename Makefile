@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
+DEDUCE := $(VENV)/.deduce-cache
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard zorgtafel/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test lint bench messages clean
@@ -14,14 +15,14 @@ run: $(RUNTIME) $(CATALOGS)
 	@echo "zorgtafel draait op http://127.0.0.1:5000 (Ctrl-C stopt)"
 	$(BIN)/zorgtafel serve --bind 127.0.0.1:5000
 
-test: $(TESTDEPS) $(CATALOGS) lint
+test: $(TESTDEPS) $(CATALOGS) $(DEDUCE) lint
 	$(BIN)/python -m pytest
 
 lint: $(TESTDEPS)
 	$(BIN)/ruff check zorgtafel tests bench
 	$(BIN)/ruff format --check zorgtafel tests bench
 
-bench: $(TESTDEPS)
+bench: $(TESTDEPS) $(DEDUCE)
 	$(BIN)/python -m bench
 
 $(VENV)/bin/python:
@@ -34,6 +35,13 @@ $(RUNTIME): pyproject.toml $(VENV)/bin/python
 
 $(TESTDEPS): pyproject.toml $(RUNTIME)
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+# deduce builds its lookup cache (a 75 MB pickle in its own package folder in the venv) on
+# first use: ~2-3 minutes and ~1.2 GB once per venv; after that it loads in ~15 s
+$(DEDUCE): $(RUNTIME)
+	@echo "deduce: opzoekcache bouwen (eenmalig per venv, enkele minuten)"
+	$(BIN)/python -c "import deduce; deduce.Deduce()"
 	touch $@
 
 %.mo: %.po $(RUNTIME)

@@ -132,6 +132,14 @@ def cases(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def meetings(app: Flask, factories: Factories):  # type: ignore[no-untyped-def]
+    """``create`` meetings with agenda items (published), ``step`` and ``pledge``."""
+    from meetings_support import MeetingFactory
+
+    return MeetingFactory(app, factories)
+
+
+@pytest.fixture
 def own_database(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database of the test's own, on the current backend (real commits), dropped after."""
     from privacy_support import fresh_database
@@ -248,3 +256,22 @@ def login_as(client: FlaskClient, factories: Factories):  # type: ignore[no-unty
         return user
 
     return _login_as
+
+
+@pytest.fixture
+def pseudonymiser_without_deduce(app: Flask) -> Iterator[object]:
+    """The app's pseudonymiser for this test: the real engine with known names, marked words and
+    the project's annotators, but without deduce (which takes ~1 GB and seconds to load).
+
+    Without this fixture ``get_pseudonymiser()`` is the client of a service that does not run in
+    tests: it raises ``PseudonymiserUnavailable``, which is what a save must survive.
+    """
+    from zorgtafel.pseudonymise import EXTENSION, Pseudonymiser, use_pseudonymiser
+
+    previous = app.extensions.pop(EXTENSION, None)
+    engine = Pseudonymiser(detector=lambda text: ())
+    use_pseudonymiser(app, engine)
+    yield engine
+    app.extensions.pop(EXTENSION, None)
+    if previous is not None:
+        app.extensions[EXTENSION] = previous

@@ -97,11 +97,13 @@ def _register_blueprints(app: Flask) -> None:
     from zorgtafel.cases.blueprint import bp as cases_bp
     from zorgtafel.convenant.blueprint import bp as convenant_bp
     from zorgtafel.home.blueprint import bp as home_bp
+    from zorgtafel.meetings.blueprint import bp as meetings_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(convenant_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(meetings_bp)
 
 
 def _load_user_per_request(app: Flask) -> None:

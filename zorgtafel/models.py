@@ -7,23 +7,35 @@ from zorgtafel.auth.models import Organisation, Role, User, UserSession
 from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
+from zorgtafel.meetings.models import (
+    AgendaItem,
+    Attendance,
+    ConfidentialityPledge,
+    Meeting,
+    TableSeat,
+)
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
     "AuditEvent",
     "AuditHead",
     "Case",
     "CaseKey",
+    "ConfidentialityPledge",
     "Consent",
     "Contribution",
     "ConvenantVersion",
     "Involvement",
     "MasterKeyRecord",
+    "Meeting",
     "Organisation",
     "Role",
     "StageChange",
+    "TableSeat",
     "User",
     "UserSession",
     "metadata",

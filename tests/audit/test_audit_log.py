@@ -72,9 +72,9 @@ def db_session() -> Session:
     return db.session
 
 
-@pytest.mark.parametrize("field", ["purpose", "reason", "object_type"])
+@pytest.mark.parametrize("field", ["purpose", "reason", "object_type", "object_id"])
 def test_free_text_is_refused(app: Flask, field: str) -> None:
-    with app.app_context(), pytest.raises(ValueError, match="code"):
+    with app.app_context(), pytest.raises(ValueError, match=r"code|pseudonymous"):
         record(AuditAction.read, **{field: "Jan de Vries las het dossier"})
 
 
@@ -345,3 +345,19 @@ def test_the_vkey_command_prints_a_verifier_key(app: Flask, signing_key: Path) -
 
 def test_outcome_codes_are_what_is_stored() -> None:
     assert {o.value for o in Outcome} == {"allowed", "refused"}
+
+
+def test_several_events_appended_at_once_chain_like_single_ones(app: Flask) -> None:
+    from zorgtafel.audit.operations import event, record_all
+
+    append(app, 2)
+    with in_app(app) as session:
+        before = head(session.connection()).size
+        codes = [f"ZT-2026-000{n}" for n in range(4)]
+        recorded = record_all(
+            [event(AuditAction.read, object_type="case", object_id=code) for code in codes]
+        )
+        assert [r.seq for r in recorded] == list(range(before + 1, before + 5))
+        anchor = head(session.connection())
+        assert (anchor.size, anchor.head_hash) == (recorded[-1].seq, recorded[-1].hash)
+        assert verify_log(session.connection()).ok

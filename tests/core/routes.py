@@ -83,4 +83,80 @@ ROUTES: tuple[Route, ...] = (
         "cases.consent", "/casussen/{case_code}/toestemming", "POST", expect=only(("chair",), 302)
     ),
     Route("cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)),
+    # meetings: a published meeting today, one item with politie at the table; the partner
+    # logged in is from another organisation (so: not at the table, not pledged)
+    Route("meetings.index", "/vergaderingen", expect=only(("chair", "partner"))),
+    Route("meetings.create", "/vergaderingen/nieuw", expect=only(("chair",))),
+    # an empty form is shown again with its errors
+    Route("meetings.create", "/vergaderingen/nieuw", "POST", expect=only(("chair",))),
+    Route("meetings.agenda", "/vergaderingen/{meeting_id}", expect=only(("chair", "partner"))),
+    Route(
+        "meetings.add_item",
+        "/vergaderingen/{meeting_id}/punten",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "meetings.update_item",
+        "/vergaderingen/{meeting_id}/punten/{item_id}",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "meetings.move_item",
+        "/vergaderingen/{meeting_id}/punten/{item_id}/verplaatsen",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "meetings.remove_item",
+        "/vergaderingen/{meeting_id}/punten/{item_id}/verwijderen",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    # only a partner whose organisation is at the table for the item
+    Route(
+        "meetings.contribute",
+        "/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
+        "POST",
+        expect=only(()),
+    ),
+    Route(
+        "meetings.publish",
+        "/vergaderingen/{meeting_id}/publiceren",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "meetings.attendance",
+        "/vergaderingen/{meeting_id}/aanwezigheid",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "meetings.pledge",
+        "/vergaderingen/{meeting_id}/geheimhouding",
+        "POST",
+        expect=only(("chair", "partner"), status=302),
+    ),
+    Route(
+        "meetings.live",
+        "/vergaderingen/{meeting_id}/vergadermodus",
+        expect=only(("chair", "partner")),
+    ),
+    # only after the confidentiality pledge
+    Route(
+        "meetings.live_state", "/vergaderingen/{meeting_id}/vergadermodus/stand", expect=only(())
+    ),
+    Route(
+        "meetings.step",
+        "/vergaderingen/{meeting_id}/vergadermodus/stap",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "meetings.export",
+        "/vergaderingen/{meeting_id}/agenda.pdf",
+        expect=only(("chair", "partner")),
+    ),
 )

@@ -30,14 +30,26 @@ def request_as(client: FlaskClient, factories: Factories, login_as, role: str, r
         login_as(Role(role))
     other = factories.user(Role.partner, "politie")
     versions = factories.example_convenant()
-    case = CaseFactory(factories.app).create(coordinator="politie")
-    path = route.path.format(
-        other_user_id=other.id, convenant_version_id=versions[-1], case_code=case.code
-    )
+    objects = {"other_user_id": other.id, "convenant_version_id": versions[-1]}
+    if "{meeting_id}" in route.path:
+        objects.update(_meeting_objects(client.application, factories))
+    if "{case_code}" in route.path:
+        objects["case_code"] = CaseFactory(factories.app).create(coordinator="politie").code
+    path = route.path.format(**objects)
     if route.method == "GET":
         return client.get(path, buffered=True)
     data = {"csrf_token": csrf_token(client, "/" if role != "anonymous" else "/inloggen")}
     return client.open(path, method=route.method, data=data)
+
+
+def _meeting_objects(app, factories: Factories) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A published meeting today with one item, politie at the table."""
+    from meetings_support import MeetingFactory
+    from privacy_support import CaseFactory
+
+    case = CaseFactory(app).create(coordinator="politie")
+    meeting = MeetingFactory(app, factories).create([(case.id, ["politie"])])
+    return {"meeting_id": meeting.id, "item_id": meeting.item_ids[0]}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -83,6 +83,7 @@ MATRIX = [
     (Role.privacy, "gemeente", InvolvementReason.at_table, {Level.exists, Level.process}),
     (Role.admin, "gemeente", None, set()),
     (Role.admin, "gemeente", InvolvementReason.invited, set()),
+    (Role.partner, "kapper", InvolvementReason.invited, set()),  # not a party to the convenant
 ]
 
 

@@ -20,7 +20,7 @@ def test_migrations_match_the_models(app: Flask) -> None:
             opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"},
         )
         assert compare_metadata(context, metadata) == []
-        assert context.get_current_revision() == head_revision(db.engine) == "0004_cases"
+        assert context.get_current_revision() == head_revision(db.engine) == "0005_meetings"
 
 
 def test_the_audit_log_has_its_guards(app: Flask) -> None:

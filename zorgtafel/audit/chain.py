@@ -54,15 +54,19 @@ _sha256 = hashlib.sha256
 
 
 def timestamp(moment: datetime) -> str:
-    """The canonical form of an event time: UTC, microseconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The canonical form of an event time: ISO 8601 in UTC with microseconds."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def encode(fields: Sequence[Any]) -> bytes:
-    """Canonical bytes of one event (values in ``FIELDS`` order; ``occurred_at`` a datetime)."""
-    values = list(fields)
-    values[_TIME] = timestamp(values[_TIME])
-    return _dumps([VERSION, *values]).encode()
+    """Canonical bytes of one event (values in ``FIELDS`` order; ``occurred_at`` a datetime;
+    anything after ``prev_hash``, such as a stored row's ``hash``, is ignored).
+
+    A JSON array (UTF-8, no spaces) of the version tag and the values: unambiguous for any
+    content, including a tampered row's.
+    """
+    moment = fields[_TIME].astimezone(UTC).isoformat(timespec="microseconds")
+    return _dumps([VERSION, fields[_SEQ], moment, *fields[_TIME + 1 : _PREV + 1]]).encode()
 
 
 def event_hash(fields: Sequence[Any]) -> str:
@@ -115,6 +119,8 @@ class Anchor:
     size: int
     head_hash: str
     name: str
+    #: the log must end exactly here (the head row); a checkpoint only bounds it from below
+    is_head: bool = False
 
 
 def verify_rows(
@@ -135,7 +141,7 @@ def verify_rows(
     anchor_hash: str | None = None
     for row in iterator:
         seq, stored_prev, stored_hash = row[_SEQ], row[_PREV], row[-1]
-        computed = _sha256(encode(row[:-1])).hexdigest()
+        computed = _sha256(encode(row)).hexdigest()
         if seq != expected or computed != stored_hash or stored_prev != prev_hash:
             problem = _diagnose(row, computed, expected, prev_hash, recent, iterator)
             return Verification(expected - 1, prev_hash, problem)
@@ -235,7 +241,7 @@ def _against_anchor(
         )
     if anchor.size == 0:
         return None
-    if anchor.name == "kop" and anchor.size < count:
+    if anchor.is_head and anchor.size < count:
         return Problem(
             anchor.size + 1,
             Tampering.inserted,

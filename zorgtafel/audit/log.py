@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
 
 from zorgtafel.audit.chain import FIELDS, Anchor, Verification, verify_rows
 from zorgtafel.audit.models import AuditEvent, AuditHead
@@ -16,7 +18,7 @@ BATCH = 10_000
 def head(connection: Connection) -> Anchor:
     """The head row: last sequence number and hash."""
     seq, hash_ = connection.execute(select(AuditHead.seq, AuditHead.hash)).one()
-    return Anchor(int(seq), hash_, "kop")
+    return Anchor(int(seq), hash_, "kop", is_head=True)
 
 
 def last_event(connection: Connection) -> tuple[int, str] | None:
@@ -27,15 +29,18 @@ def last_event(connection: Connection) -> tuple[int, str] | None:
     return None if row is None else (int(row[0]), row[1])
 
 
+def chain_rows() -> Select[Any]:
+    """Every event as ``FIELDS + (hash,)``, in ``seq`` order, fetched in batches."""
+    return select(*_COLUMNS).order_by(_TABLE.c.seq).execution_options(yield_per=BATCH)
+
+
 def verify_log(connection: Connection, *, checkpoint: Anchor | None = None) -> Verification:
     """Verify the whole chain, the head row and (if given) a signed checkpoint.
 
     Run it in one read transaction (a snapshot) so appends during the run do not matter.
     """
     anchor = head(connection)
-    rows = connection.execute(
-        select(*_COLUMNS).order_by(_TABLE.c.seq).execution_options(yield_per=BATCH)
-    )
+    rows = connection.execute(chain_rows())
     try:
         return verify_rows(rows, head=anchor, checkpoint=checkpoint)
     finally:

@@ -12,10 +12,10 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from zorgtafel.audit.chain import FIELDS, event_hash
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+#: pseudonymous ids: case codes (``ZT-2026-0042``), ``case/partner`` pairs, numeric ids, key ids
+_OBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
 
 
 class ConvenantVersion(Protocol):
@@ -64,7 +66,21 @@ class Recorded:
     hash: str
 
 
-def record(
+def record(action: AuditAction, *, session: Session | None = None, **fields: Any) -> Recorded:
+    """Append one event in the current transaction and return its seq and hash.
+
+    ``fields`` are those of :func:`event`. Raises if the event cannot be written, so a
+    caller's read fails with it.
+    """
+    return append(session or db.session, [event(action, **fields)])[0]
+
+
+def record_all(events: list[dict[str, object]], session: Session | None = None) -> list[Recorded]:
+    """Append several events from :func:`event` at once (one lock, one insert round trip)."""
+    return append(session or db.session, events) if events else []
+
+
+def event(
     action: AuditAction,
     *,
     outcome: Outcome = Outcome.allowed,
@@ -77,16 +93,16 @@ def record(
     article: str | None = None,
     purpose: str | None = None,
     reason: str | None = None,
-    session: Session | None = None,
-) -> Recorded:
-    """Append one event in the current transaction and return its seq and hash.
+) -> dict[str, object]:
+    """The column values of one event (all but seq and the hashes), checked.
 
     Everything passed must be a code or a pseudonym: the log never holds content or names.
-    Raises if the event cannot be written, so a caller's read fails with it.
     """
     for name, value in (("object_type", object_type), ("purpose", purpose), ("reason", reason)):
         if value is not None and not _CODE.match(value):
             raise ValueError(f"audit {name} must be a code")
+    if object_id is not None and not _OBJECT_ID.match(object_id):
+        raise ValueError("audit object_id must be a pseudonymous id")
     actor = actor or _current_actor()
     values = {
         "occurred_at": utcnow(),
@@ -107,19 +123,35 @@ def record(
         "reason": reason,
         **_request_origin(),
     }
-    return append(session or db.session, values)
+    return values
 
 
-def append(session: Session, values: dict[str, object]) -> Recorded:
-    """Chain ``values`` (every field but seq and the hashes) onto the log under the head lock."""
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-    ).one()
-    row = {**values, "seq": head.seq + 1, "prev_hash": head.hash}
-    digest = event_hash([row[name] for name in FIELDS])
-    session.execute(insert(AuditEvent).values(**row, hash=digest))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=row["seq"], hash=digest))
-    return Recorded(int(row["seq"]), digest)  # type: ignore[call-overload]
+_EVENTS = AuditEvent.__table__
+_HEAD = AuditHead.__table__
+#: built once: appends are on every disclosure's path, so their statements are compiled once
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
+def append(session: Session, events: list[dict[str, object]]) -> list[Recorded]:
+    """Chain ``events`` (every field but seq and the hashes) onto the log under the head lock."""
+    seq, prev_hash = session.execute(_LOCK_HEAD).one()
+    rows = []
+    for values in events:
+        seq += 1
+        row = {**values, "seq": seq, "prev_hash": prev_hash}
+        row["hash"] = prev_hash = event_hash([row[name] for name in FIELDS])
+        rows.append(row)
+    session.execute(_INSERT_EVENT, rows)
+    # one step per event: the database lets the head move forward by one at a time only
+    steps = [{"new_seq": row["seq"], "new_hash": row["hash"]} for row in rows]
+    session.execute(_MOVE_HEAD, steps if len(steps) > 1 else steps[0])
+    return [Recorded(int(row["seq"]), str(row["hash"])) for row in rows]  # type: ignore[call-overload]
 
 
 def _current_actor() -> Actor:

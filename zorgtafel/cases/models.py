@@ -96,6 +96,8 @@ class Case(Base):
     comensha_reported_by: Mapped[str | None] = mapped_column(String(40), default=None)
     #: whether that melding carried identity (only with recorded consent, art. 8.2)
     comensha_with_identity: Mapped[bool | None] = mapped_column(default=None)
+    #: the table wants to discuss the case again by this day (the agenda builder suggests it)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     involvements: Mapped[list[Involvement]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Involvement.id"

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
-from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit.operations import Actor, event, record, record_all
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import (
     Case,
@@ -32,6 +32,7 @@ from zorgtafel.cases.models import (
 from zorgtafel.convenant.model import Convenant
 from zorgtafel.core.db import db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
+from zorgtafel.meetings.models import AgendaItem, ItemKind, Meeting, TableSeat
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.convenants import current_convenant
 from zorgtafel.privacy.policy import (
@@ -40,8 +41,12 @@ from zorgtafel.privacy.policy import (
     Level,
     LevelDecision,
     Purpose,
+    SeatWarning,
     decide_categories,
     decide_level,
+    decide_level_given,
+    seat_warnings,
+    strongest,
 )
 from zorgtafel.privacy.sealed import DisclosedText
 
@@ -128,7 +133,7 @@ def disclose_case(
     """Show ``case`` to ``user`` at ``level`` for ``purpose``, logged; DisclosureRefused if not."""
     level, purpose = Level(level), Purpose(purpose)
     convenant = convenant or current_convenant()
-    decision = decide_level(user, case, level, at or utcnow())
+    decision = decide_level(user, case, level, at or utcnow(), convenant)
     if not decision.allowed:
         _refuse(user, case, decision, purpose, convenant)
     if level is Level.exists:
@@ -155,8 +160,9 @@ def disclose_case_page(
     the refusal logged and :class:`DisclosureRefused`, exactly like a missing case.
     """
     at = at or utcnow()
+    convenant = convenant or current_convenant()
     for level in (Level.content, Level.process):
-        if decide_level(user, case, level, at).allowed:
+        if decide_level(user, case, level, at, convenant).allowed:
             return disclose_case(user, case, level, purpose, convenant=convenant, at=at)
     return disclose_case(user, case, Level.process, purpose, convenant=convenant, at=at)
 
@@ -184,7 +190,7 @@ def case_list(
         query = query.where(Case.coordinator_code == coordinator)
     views = []
     for case in db.session.scalars(query):
-        decision = decide_level(user, case, Level.process, at)
+        decision = decide_level(user, case, Level.process, at, convenant)
         if decision.allowed:
             _record(
                 user, AuditAction.search, case, Level.process, purpose, convenant,
@@ -206,7 +212,7 @@ def visible_cases(
     at = at or utcnow()
     views = []
     for case in db.session.scalars(_visible_query(user, at)):
-        decision = decide_level(user, case, Level.exists, at)
+        decision = decide_level(user, case, Level.exists, at, convenant)
         if decision.allowed:
             _record(
                 user, AuditAction.search, case, Level.exists, purpose, convenant,
@@ -282,8 +288,8 @@ def _content_view(
     )
     if not categories:
         _record_level(user, case, decision, purpose, convenant)
-    for category in categories:  # every decision is logged before anything is decrypted
-        _record_category(user, case, category, decision, purpose, convenant)
+    # every decision is logged (in one append) before anything is decrypted
+    record_all([_category_event(user, case, c, decision, purpose, convenant) for c in categories])
     allowed = {c.category for c in categories if c.allowed}
     contributions, shredded = _open_contributions(case, allowed, purpose)
     codes = [category.code for category in convenant.categories]
@@ -350,21 +356,27 @@ def _record_level(
     )
 
 
-def _record_category(
+def _category_event(
     user: User,
     case: Case,
     category: CategoryDecision,
     decision: LevelDecision,
     purpose: Purpose,
     convenant: Convenant,
-) -> None:
-    _record(
-        user, AuditAction.read, case, Level.content, purpose, convenant,
+) -> dict[str, object]:
+    return event(
+        AuditAction.read,
         outcome=Outcome.allowed if category.allowed else Outcome.refused,
+        actor=Actor.of(user),
+        object_type="case",
+        object_id=case.code,
+        level=Level.content.value,
         categories=(category.category,),
+        convenant=convenant,
         article=category.article,
+        purpose=purpose.value,
         reason=decision.reason if category.allowed else _code(category.reason),
-    )  # fmt: skip
+    )
 
 
 def _record(
@@ -397,3 +409,248 @@ def _record(
 
 def _code(reason: str) -> str:
     return reason.replace("-", "_")
+
+
+# --- meetings: agenda lines, the item under discussion, case lists for the agenda builder ----
+
+
+@dataclass(frozen=True)
+class AgendaLineView:
+    """One agenda line as one user may see it. A closed line shows only that it exists."""
+
+    item_id: int
+    position: int
+    minutes: int
+    #: the case at ``exists`` level (code and stage); None on a closed line
+    case: CaseView | None = None
+    kind: ItemKind | None = None
+    #: partner codes at the table (process level)
+    partner_codes: tuple[str, ...] = ()
+    #: for the chair only: partners at the table who may get little out of it
+    warnings: tuple[SeatWarning, ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return self.case is None
+
+
+def disclose_agenda(
+    user: User,
+    meeting: Meeting,
+    *,
+    convenant: Convenant,
+    action: AuditAction = AuditAction.read,
+    at: datetime | None = None,
+) -> list[AgendaLineView]:
+    """A meeting's agenda at process level for ``user``, in a fixed number of queries.
+
+    The chair sees every line, with seat warnings. A partner sees the lines its organisation
+    sits at the table for while the policy allows process level; every other line is closed
+    (position and time only, nothing read, nothing logged). Each opened line is one audit
+    event (``action``: read, or export for the PDF), a seated partner refused by the policy
+    one refusal event; all of them written together, before anything is returned.
+    """
+    at = at or utcnow()
+    rows = _agenda_rows(meeting)
+    seats = _seats(meeting)
+    case_ids = [row.case_id for row in rows]
+    reasons = _strongest_reasons(user, case_ids, at)
+    categories = _case_categories(case_ids) if user.role is Role.chair else {}
+    lines, events = [], []
+    for row in rows:
+        partner_codes = seats.get(row.id, ())
+        line, outcome, reason = _agenda_line(
+            user, row, partner_codes, convenant, categories, reasons.get(row.case_id)
+        )
+        lines.append(line)
+        if outcome is not None:
+            events.append(
+                _event(
+                    user,
+                    action,
+                    row.code,
+                    Level.process,
+                    convenant,
+                    outcome=outcome,
+                    reason=reason,
+                )
+            )
+    record_all(events)
+    if any(row["outcome"] == Outcome.refused for row in events) and has_app_context():
+        keep_on_error()
+    return lines
+
+
+def _agenda_rows(meeting: Meeting):  # type: ignore[no-untyped-def]
+    """Plain rows, no ORM objects: forty lines must stay cheap."""
+    return db.session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.position,
+            AgendaItem.minutes,
+            AgendaItem.kind,
+            AgendaItem.case_id,
+            Case.code,
+            Case.stage,
+        )
+        .join(Case, Case.id == AgendaItem.case_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position)
+    ).all()
+
+
+def _seats(meeting: Meeting) -> dict[int, tuple[str, ...]]:
+    seats: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(TableSeat.agenda_item_id, TableSeat.partner_code)
+        .join(AgendaItem, AgendaItem.id == TableSeat.agenda_item_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(TableSeat.partner_code)
+    )
+    for item_id, code in rows:
+        seats.setdefault(item_id, []).append(code)
+    return {item_id: tuple(codes) for item_id, codes in seats.items()}
+
+
+def _strongest_reasons(
+    user: User, case_ids: list[int], at: datetime
+) -> dict[int, InvolvementReason]:
+    """Per case, the user's organisation's strongest active involvement (one query)."""
+    if not case_ids or user.role not in (Role.chair, Role.partner):
+        return {}
+    found: dict[int, list[InvolvementReason]] = {}
+    rows = db.session.execute(
+        select(Involvement.case_id, Involvement.reason).where(
+            Involvement.case_id.in_(case_ids),
+            Involvement.partner_code == user.organisation.code,
+            Involvement.valid_from <= at,
+            or_(Involvement.valid_until.is_(None), Involvement.valid_until > at),
+        )
+    )
+    for case_id, reason in rows:
+        found.setdefault(case_id, []).append(InvolvementReason(reason))
+    return {case_id: strongest(reasons) for case_id, reasons in found.items()}  # type: ignore[misc]
+
+
+def _case_categories(case_ids: list[int]) -> dict[int, set[str]]:
+    """Which categories each case holds contributions in (codes only; nothing decrypted)."""
+    found: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
+    if case_ids:
+        rows = db.session.execute(
+            select(Contribution.case_id, Contribution.category_code)
+            .where(Contribution.case_id.in_(case_ids))
+            .distinct()
+        )
+        for case_id, category in rows:
+            found[case_id].add(category)
+    return found
+
+
+def _agenda_line(  # type: ignore[no-untyped-def]
+    user: User,
+    row,
+    partner_codes: tuple[str, ...],
+    convenant: Convenant,
+    categories: dict[int, set[str]],
+    reason: InvolvementReason | None,
+) -> tuple[AgendaLineView, Outcome | None, str | None]:
+    closed = AgendaLineView(row.id, row.position, row.minutes)
+    if user.role is Role.partner and user.organisation.code not in partner_codes:
+        return closed, None, None
+    decision = decide_level_given(user, Level.process, convenant, lambda: reason)
+    if not decision.allowed:
+        return closed, Outcome.refused, decision.reason
+    warnings: tuple[SeatWarning, ...] = ()
+    if user.role is Role.chair:
+        warnings = tuple(
+            warning
+            for code in partner_codes
+            for warning in seat_warnings(convenant, code, categories.get(row.case_id, ()))
+        )
+    line = AgendaLineView(
+        row.id,
+        row.position,
+        row.minutes,
+        CaseView(row.code, Stage(row.stage), Level.exists),
+        ItemKind(row.kind),
+        partner_codes,
+        warnings,
+    )
+    return line, Outcome.allowed, decision.reason
+
+
+def disclose_agenda_item(
+    user: User, item: AgendaItem, *, convenant: Convenant, at: datetime | None = None
+) -> CaseView | None:
+    """The case of the item under discussion in meeting mode, for one attendee, logged.
+
+    None for a partner whose organisation is not at the table for this item (nothing read,
+    nothing logged) or whom the policy refuses (the refusal logged). A seated partner gets
+    the content level; the chair the content level where its organisation has need-to-know,
+    else the process level.
+    """
+    at = at or utcnow()
+    if user.role is Role.partner and user.organisation.code not in item.partner_codes:
+        return None
+    level = Level.content
+    if user.role is Role.chair and not decide_level(user, item.case, level, at, convenant).allowed:
+        level = Level.process
+    try:
+        return disclose_case(
+            user, item.case, level, Purpose.case_conference, convenant=convenant, at=at
+        )
+    except DisclosureRefused:
+        return None
+
+
+def disclose_case_list(
+    user: User, cases: list[Case], purpose: Purpose, *, convenant: Convenant | None = None
+) -> list[CaseView]:
+    """Code and stage of chosen cases (e.g. the agenda builder's suggestions), logged as a
+    search per case; cases the policy refuses are left out silently, like ``visible_cases``."""
+    convenant = convenant or current_convenant()
+    at = utcnow()
+    views, events = [], []
+    for case in cases:
+        decision = decide_level(user, case, Level.exists, at, convenant)
+        if decision.allowed:
+            events.append(
+                _event(
+                    user,
+                    AuditAction.search,
+                    case.code,
+                    Level.exists,
+                    convenant,
+                    outcome=Outcome.allowed,
+                    reason=decision.reason,
+                    purpose=purpose,
+                )
+            )
+            views.append(CaseView(case.code, case.stage, Level.exists))
+    record_all(events)
+    return views
+
+
+def _event(
+    user: User,
+    action: AuditAction,
+    case_code: str,
+    level: Level,
+    convenant: Convenant,
+    *,
+    outcome: object,
+    reason: object,
+    purpose: Purpose = Purpose.case_conference,
+) -> dict[str, object]:
+    """One checked audit event for a case, to be appended with the others of the page."""
+    return event(
+        action,
+        outcome=outcome,  # type: ignore[arg-type]
+        actor=Actor.of(user),
+        object_type="case",
+        object_id=case_code,
+        level=level.value,
+        convenant=convenant,
+        purpose=Purpose(purpose).value,
+        reason=reason,  # type: ignore[arg-type]
+    )

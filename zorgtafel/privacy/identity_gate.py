@@ -129,7 +129,7 @@ def known_persons_for(
     """
     convenant = convenant or current_convenant()
     at = at or utcnow()
-    level = decide_level(user, case, Level.process, at)
+    level = decide_level(user, case, Level.process, at, convenant)
     provide = decide_contribution(user, convenant, category_code)
     allowed = level.allowed and provide.allowed
     reason = level.reason if not level.allowed else _code(provide.reason)
@@ -187,7 +187,7 @@ def find_known_cases(
     at = utcnow()
     codes = []
     for case in db.session.scalars(query):
-        decision = decide_level(user, case, Level.exists, at)
+        decision = decide_level(user, case, Level.exists, at, convenant)
         if not decision.allowed:
             continue
         matched = "bsn" if lookups.bsn and case.bsn_lookup == lookups.bsn else "name_birth_date"

@@ -17,14 +17,14 @@ organisation and, per category, the convenant's ``may_receive``. Admins see no c
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Involvement, InvolvementReason
 from zorgtafel.convenant.model import Convenant
-from zorgtafel.convenant.policy import may_provide, may_receive
+from zorgtafel.convenant.policy import may_provide, may_receive, needs_consent
 
 
 class Level(enum.StrEnum):
@@ -84,8 +84,31 @@ def active_involvement(case: Case, partner_code: str, at: datetime) -> Involveme
     return min(active, key=lambda i: REASON_ORDER.index(i.reason), default=None)
 
 
-def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDecision:
-    """May ``user`` see ``case`` at ``level`` at moment ``at``?"""
+def decide_level(
+    user: User, case: Case, level: Level, at: datetime, convenant: Convenant
+) -> LevelDecision:
+    """May ``user`` see ``case`` at ``level`` at moment ``at``, under ``convenant``?"""
+    return decide_level_given(
+        user,
+        level,
+        convenant,
+        lambda: _reason(active_involvement(case, user.organisation.code, at)),
+    )
+
+
+def strongest(reasons: Iterable[InvolvementReason]) -> InvolvementReason | None:
+    """The reason ``decide_level`` would rely on among several active ones."""
+    return min(reasons, key=REASON_ORDER.index, default=None)
+
+
+def decide_level_given(
+    user: User,
+    level: Level,
+    convenant: Convenant,
+    active_reason: Callable[[], InvolvementReason | None],
+) -> LevelDecision:
+    """``decide_level`` for when the caller already looked up the organisation's strongest
+    active involvement (e.g. for forty agenda lines in one query); asked only when needed."""
     level = Level(level)
     if not user.is_active:
         return LevelDecision(level, False, "inactive_user")
@@ -97,10 +120,16 @@ def decide_level(user: User, case: Case, level: Level, at: datetime) -> LevelDec
         return LevelDecision(level, False, "role_privacy_no_content")
     if user.role not in (Role.chair, Role.partner):
         raise ValueError(f"no disclosure rule for role {user.role!r}")
-    involvement = active_involvement(case, user.organisation.code, at)
-    if involvement is None:
+    if not convenant.has_partner(user.organisation.code):
+        return LevelDecision(level, False, "not_a_party")
+    reason = active_reason()
+    if reason is None:
         return LevelDecision(level, False, "no_need_to_know")
-    return LevelDecision(level, True, involvement.reason.value)
+    return LevelDecision(level, True, InvolvementReason(reason).value)
+
+
+def _reason(involvement: Involvement | None) -> InvolvementReason | None:
+    return None if involvement is None else involvement.reason
 
 
 def decide_categories(
@@ -134,7 +163,7 @@ def decide_identity(
 ) -> tuple[LevelDecision, CategoryDecision]:
     """May ``user`` see the subject's identity: need-to-know at content level and the
     convenant letting the organisation receive ``identiteit`` (with consent where required)?"""
-    level = decide_level(user, case, Level.content, at)
+    level = decide_level(user, case, Level.content, at, convenant)
     if not level.allowed:
         return level, CategoryDecision(IDENTITY, False, "no-need-to-know", None)
     (category,) = decide_categories(user, convenant, (IDENTITY,), case.consented(at))
@@ -145,3 +174,33 @@ def decide_contribution(user: User, convenant: Convenant, category: str) -> Cate
     """May the user's organisation provide information in ``category``?"""
     decision = may_provide(convenant, user.organisation.code, category)
     return CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
+
+
+@dataclass(frozen=True)
+class SeatWarning:
+    """Why a partner picked for the table may get little out of it (the chair decides)."""
+
+    partner_code: str
+    #: ``receives_nothing``: may receive none of the case's categories;
+    #: ``consent_missing``: a category needs the subject's consent, which is not recorded
+    reason: str
+    category: str | None = None
+
+
+def seat_warnings(
+    convenant: Convenant, partner_code: str, case_categories: Iterable[str]
+) -> list[SeatWarning]:
+    """Warnings for seating ``partner_code`` at a case holding ``case_categories``.
+
+    A case without contributions yet is judged on every category of the convenant. Consent
+    records do not exist yet, so every consent the convenant requires counts as missing.
+    """
+    categories = sorted(set(case_categories)) or [c.code for c in convenant.categories]
+    warnings = [
+        SeatWarning(partner_code, "consent_missing", category)
+        for category in categories
+        if needs_consent(convenant, partner_code, category).required
+    ]
+    if not any(may_receive(convenant, partner_code, category) for category in categories):
+        warnings.insert(0, SeatWarning(partner_code, "receives_nothing"))
+    return warnings

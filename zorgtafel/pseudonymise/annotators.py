@@ -56,10 +56,16 @@ def iban_valid(candidate: str) -> bool:
     return int(digits) % 97 == 1
 
 
+IBAN_NL = re.compile(r"(?<![A-Za-z0-9])NL ?\d\d ?[A-Z]{4} ?(?:\d{4} ?){2}\d\d(?![A-Za-z0-9])")
+
+
 def find_iban(text: str) -> Iterator[Found]:
+    """Any IBAN that passes the mod-97 check; a Dutch one by its exact shape alone."""
     for match in IBAN.finditer(text):
         if iban_valid(match.group()):
             yield Found(match.start(), match.end(), "IBAN")
+    for match in IBAN_NL.finditer(text):
+        yield Found(match.start(), match.end(), "IBAN")
 
 
 # --- BSN -----------------------------------------------------------------------------------------
@@ -160,7 +166,7 @@ PLATFORMS = (
     r"discord|kik|onlyfans|signal"
 )
 HANDLE_CONTEXT = re.compile(
-    rf"\b(?:{PLATFORMS})\b[\- ]?(?:account|naam|gebruikersnaam|profiel|id)?\s*"
+    rf"\b(?:{PLATFORMS})\b[\- ]?\(?(?:account|naam|gebruikersnaam|profiel|id)?\s*"
     r"(?:[:=]|\bals\b|\bonder de naam\b|\bmet de naam\b)\s*['\"‘“]?"
     r"(?P<handle>@?[A-Za-z0-9_][A-Za-z0-9_.\-]{1,29}[A-Za-z0-9_])",
     re.IGNORECASE,
@@ -179,11 +185,12 @@ def find_handle(text: str) -> Iterator[Found]:
 NUMBER_KEYWORDS = (
     r"(?:registratie|zaak|dossier|parket|mutatie|meldings?|pv|proces-verbaal|bvh|cli[eë]nt|"
     r"leerling|student|referentie|vreemdelingen|v|document|paspoort|id|verbaal|aangifte|"
-    r"rechtbank|rolnummer|klant|polis|burgerzaken|sis|ind)[\- ]?(?:nummer|nr\.?)"
-    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|rol|parket"
+    r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn)[\- ]?(?:nummer|nr\.?)"
+    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie"
 )
+#: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
 NUMBER_CONTEXT = re.compile(
-    rf"\b(?:{NUMBER_KEYWORDS})(?![\w])\s*(?:[:#]|nr\.?|nummer)?\s*"
+    rf"\b(?:{NUMBER_KEYWORDS})(?![\w])(?:\s*[:#]?|(?:\s+[\w.'’]+){{1,4}}?\s*:)\s*"
     r"(?P<number>[A-Za-z]{0,4}[\-/.]?\d[A-Za-z0-9]*(?:[\-/.][A-Za-z0-9]+)*)",
     re.IGNORECASE,
 )
@@ -193,8 +200,25 @@ PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
 CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 
 
+#: cheap test before the keyword pattern, which is slow to try at every position
+NUMBER_HINTS = (
+    "nummer",
+    "nr",
+    "kenmerk",
+    "ref.",
+    "bvh",
+    "pv",
+    "verbaal",
+    "aangifte",
+    "parket",
+    "mutatie",
+)
+
+
 def find_registration_number(text: str) -> Iterator[Found]:
-    for match in NUMBER_CONTEXT.finditer(text):
+    lower = text.lower()
+    matches = NUMBER_CONTEXT.finditer(text) if any(h in lower for h in NUMBER_HINTS) else ()
+    for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
     for pattern in (POLICE_NUMBER, PARKET_NUMBER):
@@ -212,20 +236,39 @@ WEEKDAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo
 DATE_NUMERIC = re.compile(
     r"\b(?:op|sinds|vanaf|tot|t/m|per|d\.d\.|dd|rond|omstreeks|datum|gedateerd|van|en|"
     rf"{WEEKDAYS})\.?\s*:?\s+"
-    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])[\-/.](?:0?[1-9]|1[0-2])(?:[\-/.](?:19|20)?\d\d)?)"
-    r"(?![\d\-/.]\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
+    r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9])(?:[\-/.](?:19|20)?\d\d)?)"
+    r"(?![\d\-/.]*\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
     re.IGNORECASE,
 )
 AGE = re.compile(
     r"(?<![\w\-])(?:\d{1,2}-jarige?|\d{1,2}\s+jaar\s+oud|\d{1,2}\s*(?:jr|jaar)\.?\s*\)|"
     r"(?<=\()\d{1,2}(?=\)))",
 )
-AGE_CONTEXT = re.compile(r"\bleeftijd\s*[:=]?\s*(?P<age>\d{1,2})\b", re.IGNORECASE)
+#: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
+AGE_YEARS = re.compile(
+    r"(?<![\w\-])(?:1\d|2\d) jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)"
+)
+DURATION_BEFORE = re.compile(
+    r"\b(?:al|sinds|na|voor|ruim|binnen|over|de|die|deze|per|tot|van|bijna)\s+$", re.IGNORECASE
+)
+AGE_CONTEXT = re.compile(
+    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)|(?:meisje|jongen|man|vrouw|vriend|vriendin|"
+    r"vriendje|loverboy|dader)['’\"]?\s+van)\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)]|\s+(?:jaar|jr)\b)",
+    re.IGNORECASE,
+)
+
+
+#: a full date needs no context: "11-03-2009", "2009-03-11", "11.3.09"
+DATE_FULL = re.compile(
+    r"(?<![\w\-/.])(?:(?:3[01]|[12]\d|0?[1-9])([\-/.])(?:1[0-2]|0?[1-9])\1(?:19|20)?\d\d|"
+    r"(?:19|20)\d\d-(?:1[0-2]|0[1-9])-(?:3[01]|[12]\d|0[1-9]))(?![\w\-/]|\.\d)"
+)
 
 
 def find_date(text: str) -> Iterator[Found]:
-    for match in DATE_WORDS.finditer(text):
-        yield Found(match.start(), match.end(), "DATUM")
+    for pattern in (DATE_WORDS, DATE_FULL):
+        for match in pattern.finditer(text):
+            yield Found(match.start(), match.end(), "DATUM")
     for match in DATE_NUMERIC.finditer(text):
         yield _group(match, "date", "DATUM")
 
@@ -233,127 +276,211 @@ def find_date(text: str) -> Iterator[Found]:
 def find_age(text: str) -> Iterator[Found]:
     for match in AGE.finditer(text):
         yield Found(match.start(), match.end(), "LEEFTIJD")
+    for match in AGE_YEARS.finditer(text):
+        if not DURATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            yield Found(match.start(), match.end(), "LEEFTIJD")
     for match in AGE_CONTEXT.finditer(text):
         yield _group(match, "age", "LEEFTIJD")
 
 
-# --- schools and care institutions ----------------------------------------------------------------
+# --- schools, care institutions, venues, neighbourhoods, streets ---------------------------------
 
-NAME = rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+))*"
-#: a proper name of at most three words right after the keyword
+
+def _either_case(words: str) -> str:
+    """``basisschool|Hotel`` -> ``[Bb]asisschool|[Hh]otel``: lists are written in lower case."""
+    return "|".join(
+        f"[{word[0].upper()}{word[0].lower()}]{re.escape(word[1:])}" if word[0].isalpha() else word
+        for word in words.split()
+    )
+
+
+#: a capitalised proper name of at most three words, an article allowed in front
 NAME_AFTER = (
     rf"(?:(?:De|Het|'t|’t|de|het)\s+)?{NAME_WORD}(?:[ \-](?:{NAME_GLUE}[ \-])?{NAME_WORD}){{0,2}}"
 )
-SCHOOL_BEFORE = (
-    r"basisschool|school|scholengemeenschap|scholengroep|college|lyceum|gymnasium|atheneum|"
-    r"ROC|MBO|mbo-school|vmbo-school|praktijkschool|speciaal onderwijs|SBO|SO|VSO|CBS|OBS|PCBS|"
-    r"RKBS|IKC|kindcentrum|montessorischool|daltonschool|jenaplanschool|vakcollege|vakschool|"
-    r"onderwijsgroep|schoolvereniging|Hogeschool|universiteit"
+NAME_BEFORE = rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+)){{0,3}}"
+#: keyword, then a name: the kind; the keyword joins the span only when it is capitalised
+KEYWORD_FIRST = (
+    (
+        """basisschool school scholengemeenschap scholengroep college lyceum gymnasium atheneum
+        praktijkschool vakcollege vakschool kindcentrum montessorischool daltonschool
+        jenaplanschool onderwijsgroep schoolvereniging hogeschool universiteit mavo""",
+        "ROC MBO SBO SO VSO CBS OBS PCBS RKBS IKC OSG CSG RSG PSG SG ISK",
+        "SCHOOL",
+    ),
+    (
+        """ggz ggz-instelling jeugdzorg jeugdzorginstelling zorgaanbieder jeugdhulpaanbieder
+        kliniek opvang crisisopvang noodopvang meidenopvang woongroep leefgroep behandelgroep
+        gezinshuis zorgboerderij instelling jeugdinrichting behandelcentrum stichting
+        zorginstelling woonvoorziening logeerhuis jeugdhulp jeugd-ggz psychiatrie
+        jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
+        voetbalvereniging sportvereniging vereniging""",
+        "GGZ GGz JJI VV SV",
+        "INSTELLING",
+    ),
+    (
+        """hotel hostel motel pension vakantiepark camping bungalowpark chalet buurthuis
+        jongerencentrum snackbar shisha-lounge shishalounge lounge coffeeshop café bar club
+        discotheek sportschool skatepark moskee kerk winkelcentrum station""",
+        "",
+        "LOCATIE",
+    ),
+    (
+        """wijk woonwijk buurt stadsdeel stadswijk dorp kern flat flatgebouw woontoren
+        woonblok appartementencomplex complex park plein""",
+        "",
+        "WIJK",
+    ),
 )
 SCHOOL_AFTER = (
     r"College|Lyceum|Gymnasium|Atheneum|Scholengemeenschap|Scholengroep|Academie|School|"
     r"Vakcollege|Campus|Onderwijsgroep|Mavo|Havo|Vmbo|Praktijkschool|Kindcentrum|Hogeschool"
 )
-CARE_BEFORE = (
-    r"GGZ|GGz|ggz-instelling|Jeugdzorg|jeugdzorginstelling|zorgaanbieder|jeugdhulpaanbieder|"
-    r"kliniek|Kliniek|opvang|Opvang|crisisopvang|noodopvang|meidenopvang|woongroep|leefgroep|"
-    r"behandelgroep|gezinshuis|zorgboerderij|instelling|JJI|jeugdinrichting|behandelcentrum|"
-    r"Stichting|stichting|zorginstelling|woonvoorziening|logeerhuis|blijf-van-m'n-lijfhuis|"
-    r"Jeugdhulp|jeugdhulp|Jeugd-GGZ|jeugd-ggz|Psychiatrisch centrum|centrum"
-)
 CARE_AFTER = (
     r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum"
 )
-SCHOOL_COMPOUND = re.compile(
-    r"\b(?P<name>[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*)-?"
-    r"(?:college|lyceum|school|gymnasium|atheneum|academie|kliniek|instituut)\b"
+#: one word: "Vondelhoutcollege", "Sint-Gerlachziekenhuis", "Rivierenbuurt", "Populierstraat 4"
+COMPOUNDS = (
+    (
+        "college lyceum school gymnasium atheneum academie",
+        "SCHOOL",
+    ),
+    ("kliniek instituut ziekenhuis", "INSTELLING"),
+    ("wijk buurt kwartier polder", "WIJK"),
+    (
+        """straat laan weg gracht kade singel dijk steeg dreef plantsoen markt wal hof pad plein
+        erf park veld""",
+        "LOCATIE",
+    ),
 )
-#: compounds of the field that name no particular school or clinic
+HOUSE_NUMBER = r"(?:\s+\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:[\-/]\d{1,4}(?:[a-zA-Z](?![\w]))?)?)?"
+#: compounds of the field that name no particular school, clinic, street or neighbourhood
 GENERIC_COMPOUNDS = words(
     """basisschool hogeschool praktijkschool dagschool zomerschool kostschool rijschool
     middelbareschool vakschool bovenschool onderschool dansschool muziekschool taalschool
     voetbalschool zwemschool bijlesschool huiswerkschool speciaalschool internaatschool
-    nieuwkomersschool internationaleschool avondschool mbo-school vmbo-school havo-school
-    vwo-school buitenschool weekendschool scholengemeenschap privékliniek dagkliniek
-    jeugdkliniek poliklinisch vakcollege beroepscollege schoolcollege"""
+    nieuwkomersschool avondschool buitenschool weekendschool scholengemeenschap
+    privékliniek dagkliniek jeugdkliniek vakcollege beroepscollege kinderziekenhuis
+    streekziekenhuis woonwijk achterbuurt nieuwbouwwijk vinexwijk probleemwijk volkswijk
+    achterstandswijk buitenwijk bloemkwartier stadspark speelplein schoolplein marktplein
+    dorpsplein stadsplein kerkplein stationsplein binnenhof speeltuin voetbalveld sportpark
+    speelveld sportveld grasveld schoolveld trapveld vakantiepark bedrijfspark industriepark
+    snelweg zijweg omweg fietspad voetpad zijstraat winkelstraat hoofdweg uitweg terugweg
+    heenweg onderweg snelweg rijksweg dijk tussenweg""",
 )
 STOP_NAMES = words(
     """De Het Een Op In Bij Van Naar Met Voor Na Om Uit Tot Dit Dat Deze Die Zij Ze Hij Haar
     Zijn Hun Wij We Ook Toen Daar Hier Als Of En Maar Dan Nu Wel Niet Geen Alle Elke Iedere
-    Volgens Sinds Vanaf Namens Over Onder Tijdens Via"""
+    Volgens Sinds Vanaf Namens Over Onder Tijdens Via Inbreng Melding Signaal Update Verslag
+    Gesprek Betreft Besluit Actie Actiepunt Afspraak Advies Zorgaanbieder Zorgadviesteam
+    Wijkteam Leerplicht Reclassering Jeugdreclassering Politie Afdeling Gemeente Ouders
+    Moeder Vader School Casus Aanwezig Vervolg Nazorg Contactpersoon Melder Slachtoffer
+    Nederland"""
 )
+ARTICLE = re.compile(r"^(?:De|Het|'t|’t|de|het)\s+")
 
 
-def _name_ok(name: str) -> bool:
-    first = name.split()[0] if name.split() else ""
-    return bool(first) and first not in STOP_NAMES
+def _keywords(lower: str, upper: str, kind: str) -> dict[str, str]:
+    found = {word: kind for word in lower.split()}
+    found.update({word: kind for word in upper.split()})
+    return found
 
 
-def _keyword_name(keywords: str, kind: str) -> tuple[re.Pattern[str], str]:
-    return re.compile(rf"\b(?P<key>{keywords})\s+(?P<name>{NAME_AFTER})"), kind
+#: keyword (lower case, or as written for abbreviations) -> kind, for "keyword Name"
+KEYWORDS_BEFORE_NAME = {
+    word: kind
+    for lower, upper, kind in KEYWORD_FIRST
+    for word, kind in _keywords(lower, upper, kind).items()
+}
+#: keyword as written -> kind, for "Name Keyword"
+KEYWORDS_AFTER_NAME = {
+    **dict.fromkeys(SCHOOL_AFTER.split("|"), "SCHOOL"),
+    **dict.fromkeys(CARE_AFTER.split("|"), "INSTELLING"),
+}
+COMPOUND_SUFFIXES = {suffix: kind for suffixes, kind in COMPOUNDS for suffix in suffixes.split()}
+ALL_SUFFIXES = tuple(COMPOUND_SUFFIXES)
+TOKEN = re.compile(r"\w+(?:[\-'’]\w+)*")
+NAME_AFTER_KEYWORD = re.compile(rf"\s+(?P<name>{NAME_AFTER})")
+NAME_BEFORE_KEYWORD = re.compile(rf"(?<![\w\-])(?P<name>{NAME_BEFORE})\s+$")
+COMPOUND = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*-?[a-zà-ÿ]+\b")
+COMPOUND_TAIL = {
+    "LOCATIE": re.compile(HOUSE_NUMBER),
+    "default": re.compile(r"(?:-(?:wijk|buurt))?"),
+}
 
 
-def _name_keyword(keywords: str, kind: str) -> tuple[re.Pattern[str], str]:
-    return re.compile(rf"(?P<name>{NAME})\s+(?P<key>{keywords})\b"), kind
+def _is_name(name: str) -> bool:
+    bare = ARTICLE.sub("", name)
+    return bool(bare) and bare.split()[0] not in STOP_NAMES
 
 
-INSTITUTION_PATTERNS = (
-    _keyword_name(SCHOOL_BEFORE, "SCHOOL"),
-    _name_keyword(SCHOOL_AFTER, "SCHOOL"),
-    _keyword_name(CARE_BEFORE, "INSTELLING"),
-    _name_keyword(CARE_AFTER, "INSTELLING"),
-)
+def _sentence_start(text: str, position: int) -> bool:
+    """Whether ``position`` begins a sentence (a line break inside a sentence does not)."""
+    index = position - 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return index < 0 or text[index] in ".!?:(•-"
 
 
 def find_institution(text: str) -> Iterator[Found]:
-    for pattern, kind in INSTITUTION_PATTERNS:
-        for match in pattern.finditer(text):
-            name = match.group("name")
-            words = name.split()
-            # keep only the name-like tail of "Naar het Da Vinci College" / "op de school De Es"
-            while words and words[0] in STOP_NAMES and len(words) > 1:
-                words.pop(0)
-            if not _name_ok(" ".join(words)) or name.lower() in GENERIC_COMPOUNDS:
-                continue
-            start = match.start("name") + name.index(words[0])
-            if match.start("key") < start:  # keyword first: the keyword is part of the name
-                start = match.start("key")
-            yield Found(start, max(match.end("name"), match.end("key")), kind)
-    for match in SCHOOL_COMPOUND.finditer(text):
-        word = match.group().lower()
-        if word in GENERIC_COMPOUNDS or match.group("name") in STOP_NAMES:
+    """Schools, care institutions, venues, neighbourhoods and streets: a name next to a keyword,
+    or one word ending in one ("Vondelhoutcollege", "Rivierenbuurt", "Populierstraat 4").
+
+    The text is walked word by word and the name patterns run only where a keyword stands:
+    running them over the whole text cost more than deduce itself.
+    """
+    for token in TOKEN.finditer(text):
+        word = token.group()
+        kind = KEYWORDS_BEFORE_NAME.get(word) or KEYWORDS_BEFORE_NAME.get(word.lower())
+        if kind and (match := NAME_AFTER_KEYWORD.match(text, token.end())):
+            yield from _keyword_then_name(text, token, match, kind)
+        if kind := KEYWORDS_AFTER_NAME.get(word):
+            yield from _name_then_keyword(text, token, kind)
+        if word[0].isupper() and len(word) > 5:
+            yield from _compound(text, token)
+
+
+def _keyword_then_name(
+    text: str, keyword: re.Match[str], match: re.Match[str], kind: str
+) -> Iterator[Found]:
+    if not _is_name(match.group("name")):
+        return
+    # "Hotel De Blauwe Reiger", "GGZ Lindeveld": a capitalised keyword is part of the name
+    key_in_name = keyword.group()[0].isupper() and not _sentence_start(text, keyword.start())
+    yield Found(keyword.start() if key_in_name else match.start("name"), match.end("name"), kind)
+
+
+def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator[Found]:
+    match = NAME_BEFORE_KEYWORD.search(text, max(0, keyword.start() - 80), keyword.start())
+    if match is None:
+        return
+    words_, start = match.group("name").split(), match.start("name")
+    # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a sentence's first word is no name
+    while len(words_) > 1 and (words_[0] in STOP_NAMES or _sentence_start(text, start)):
+        start = text.index(words_[1], start + len(words_[0]))
+        words_.pop(0)
+    if words_[0] not in STOP_NAMES:
+        yield Found(start, keyword.end(), kind)
+
+
+def _compound(text: str, token: re.Match[str]) -> Iterator[Found]:
+    word = token.group()
+    lower = word.lower()
+    if lower.endswith(("-wijk", "-buurt")):  # "de Kanaleneiland-wijk"
+        yield Found(token.start(), token.end(), "WIJK")
+        return
+    if not lower.endswith(ALL_SUFFIXES):
+        return
+    for suffix, kind in COMPOUND_SUFFIXES.items():
+        if not lower.endswith(suffix) or len(lower) - len(suffix) < 3:
             continue
-        kind = "INSTELLING" if word.endswith(("kliniek", "instituut")) else "SCHOOL"
-        yield Found(match.start(), match.end(), kind)
-
-
-# --- neighbourhoods -------------------------------------------------------------------------------
-
-NEIGHBOURHOOD_BEFORE = re.compile(
-    r"\b(?:wijk|woonwijk|buurt|stadsdeel|stadswijk|dorp|kern|flat|flatgebouw|woontoren|"
-    r"winkelcentrum|park|plein|station|hotel|hostel|motel|vakantiepark|camping)\s+"
-    rf"(?P<name>{NAME_AFTER})"
-)
-NEIGHBOURHOOD_COMPOUND = re.compile(
-    r"\b[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*"
-    r"(?:wijk|buurt|kwartier|polder|hof|park|plein|dorp|kwartier|veld|meer|oord|haven)\b"
-)
-GENERIC_PLACES = words(
-    """woonwijk achterbuurt nieuwbouwwijk vinexwijk probleemwijk volkswijk achterstandswijk
-    buitenwijk bloemkwartier stadspark speelplein schoolplein marktplein dorpsplein stadsplein
-    kerkplein stationsplein rondplein binnenhof speeltuin voetbalveld sportpark speelveld
-    sportveld grasveld schoolveld trapveld stadsdeel vakantiepark bedrijfspark industriepark
-    wijkteam wijkagent wijkcentrum wijkverpleging buurthuis buurtteam binnenhaven"""
-)
-
-
-def find_neighbourhood(text: str) -> Iterator[Found]:
-    for match in NEIGHBOURHOOD_BEFORE.finditer(text):
-        if _name_ok(match.group("name")):
-            yield _group(match, "name", "WIJK")
-    for match in NEIGHBOURHOOD_COMPOUND.finditer(text):
-        if match.group().lower() not in GENERIC_PLACES:
-            yield Found(match.start(), match.end(), "WIJK")
+        if lower.split()[0] in GENERIC_COMPOUNDS or word in STOP_NAMES:
+            return
+        if COMPOUND.match(text, token.start()) is None:
+            return
+        tail = COMPOUND_TAIL.get(kind, COMPOUND_TAIL["default"]).match(text, token.end())
+        yield Found(token.start(), tail.end() if tail else token.end(), kind)
+        return
 
 
 # --- nicknames and names after a relation word ----------------------------------------------------
@@ -378,11 +505,12 @@ RELATION_WORDS = (
     r"vriend|vriendje|vriendin|vriendinnetje|ex-vriend|ex|loverboy|pooier|dader|verdachte|"
     r"neef|nicht|oom|tante|broer|broertje|zus|zusje|opa|oma|stiefvader|stiefmoeder|"
     r"mentor|docent|docente|juf|meester|jongen|meisje|man|vrouw|klant|kennis|buurman|"
-    r"buurvrouw|collega|baas|zoon|dochter|vader|moeder|partner|chauffeur|taxichauffeur"
+    r"buurvrouw|collega|baas|zoon|dochter|vader|moeder|partner|chauffeur|taxichauffeur|"
+    r"brother|sister|uncle|auntie|aunty|mama|papa|madam|boss"
 )
 PERSON_AFTER_RELATION = re.compile(
     rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{NAME_GLUE}\s+)*{NAME_WORD}){{0,2}})"
-    r"(?=[\s,.;:!?)]|$)"
+    r"(?=[\s,.;:!?)'’\"”]|$)"
 )
 NOT_PERSON = STOP_NAMES | words(
     """Veilig Thuis Politie Jeugdzorg Jeugdbescherming GGZ School CoMensha Raad OM Gemeente
@@ -414,6 +542,29 @@ def find_person(text: str) -> Iterator[Found]:
             yield _group(match, "name", "PERSOON")
 
 
+# --- e-mail, URLs, long numbers (deduce has these too; ours let the engine skip deduce's) ---
+
+EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}\b")
+URL = re.compile(
+    r"(?<![\w@.\-])(?:(?:https?://|www\.)[^\s<>\"']+|"
+    r"[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|info|de|io|tv|me|app|co\.uk)\b(?:/[^\s<>\"']*)?)"
+)
+LONG_NUMBER = re.compile(r"(?<![\w\-/.,])\d{7,}(?![\w\-/]|[.,]\d)")
+
+
+def find_contact(text: str) -> Iterator[Found]:
+    for match in EMAIL.finditer(text):
+        yield Found(match.start(), match.end(), "EMAIL")
+    for match in URL.finditer(text):
+        end = match.end()
+        while end > match.start() and text[end - 1] in ".,;:!?)":  # sentence punctuation
+            end -= 1
+        if "@" not in text[match.start() : end]:
+            yield Found(match.start(), end, "URL")
+    for match in LONG_NUMBER.finditer(text):
+        yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
+
+
 #: every project annotator, in the order they are run
 ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     find_iban,
@@ -425,9 +576,9 @@ ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     find_date,
     find_age,
     find_institution,
-    find_neighbourhood,
     find_nickname,
     find_person,
+    find_contact,
 )
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from zorgtafel.pseudonymise.annotators import Found, annotate, words
+from zorgtafel.pseudonymise.annotators import NAME_WORD, Found, annotate, words
 
 #: role tokens are unnumbered; everything else is ``[KIND-n]``
 SUBJECT = "BETROKKENE"
@@ -110,9 +110,50 @@ KEEP_TERMS: tuple[str, ...] = (
     "zorgcoördinator",
     "ketenpartners",
     "Thuis",
+    "Zorgaanbieder",
+    "zorgaanbieder",
+    # nationalities: some are surnames in deduce's lists ("met Duits kenteken")
+    *[
+        "Nederlands",
+        "Nederlandse",
+        "Duits",
+        "Duitse",
+        "Belgisch",
+        "Belgische",
+        "Pools",
+        "Poolse",
+        "Roemeens",
+        "Roemeense",
+        "Bulgaars",
+        "Bulgaarse",
+        "Hongaars",
+        "Hongaarse",
+        "Marokkaans",
+        "Marokkaanse",
+        "Turks",
+        "Turkse",
+        "Surinaams",
+        "Surinaamse",
+        "Antilliaans",
+        "Antilliaanse",
+        "Eritrees",
+        "Eritrese",
+        "Syrisch",
+        "Syrische",
+        "Nigeriaans",
+        "Nigeriaanse",
+        "Afghaans",
+        "Afghaanse",
+        "Frans",
+        "Franse",
+        "Engels",
+        "Engelse",
+        "Spaans",
+        "Spaanse",
+    ],
 )
 TITLE = re.compile(
-    r"^(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
+    r"(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
     re.IGNORECASE,
 )
 PLACE_SUFFIX = re.compile(
@@ -238,6 +279,14 @@ class Detector(Protocol):
     def __call__(self, text: str) -> Iterable[Found]: ...
 
 
+#: deduce's steps the engine does not need: the redactor (we replace), and the pattern
+#: annotators that the project's own annotators cover (dates, ages, numbers, phone, e-mail, URL),
+#: which leaves deduce its strength: names, places and institutions from its lookup lists
+DEDUCE_SKIPPED = frozenset(
+    {"redactor", "dates", "ages", "identifiers", "phone_numbers", "email_addresses", "urls"}
+)
+
+
 class DeduceDetector:
     """deduce, loaded once: its annotations as ``Found`` with this module's kinds."""
 
@@ -247,7 +296,7 @@ class DeduceDetector:
         self.deduce = deduce.Deduce()
 
     def __call__(self, text: str) -> list[Found]:
-        document = self.deduce.deidentify(text, disabled={"redactor"})
+        document = self.deduce.deidentify(text, disabled=DEDUCE_SKIPPED)
         found = []
         for annotation in document.annotations:
             kind = DEDUCE_KINDS.get(annotation.tag.split("+")[0])
@@ -294,36 +343,120 @@ class Pseudonymiser:
         candidates = list(_known_candidates(text, known or KnownPersons()))
         candidates += _manual_candidates(text, extra_terms)
         kept = [(m.start(), m.end()) for m in self.keep.finditer(text)] if self.keep else []
-        for found in (*self.detector(text), *annotate(text)):
-            if found.end > found.start and not _inside_any(found, kept):
-                candidates.append(Candidate(*found, PRIORITY.get(found.kind, 10), None))
+        for found in _widen(text, [*self.detector(text), *annotate(text)]):
+            if trimmed := _outside(text, found, kept):
+                candidates.append(Candidate(*trimmed, PRIORITY.get(found.kind, 10), None))
         return _render(text, _merge(candidates))
 
 
 # --- known persons -------------------------------------------------------------------------------
 
 
-def _known_candidates(text: str, known: KnownPersons) -> Iterable[Candidate]:
-    for pattern, token in _known_patterns(known):
-        for match in pattern.finditer(text):
-            yield Candidate(match.start(), match.end(), token, KNOWN_PRIORITY, f"[{token}]")
+WORD = re.compile(r"\w+")
+#: what may stand between the words of one name: spaces, a hyphen, an apostrophe
+NAME_SEPARATOR = re.compile(r"[\s\-'’]+")
+INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}$")
+POSSESSIVE_AFTER = re.compile(r"['’`]s(?!\w)|['’](?!\w)")
+
+
+class _Form(NamedTuple):
+    words: tuple[str, ...]  # casefolded
+    token: str
+    capitalised: bool  # only when written with a capital (a bare surname: "Bos", not "bos")
+
+
+class KnownMatcher:
+    """The known persons' name forms, matched word by word (no regex to compile per case).
+
+    Case-insensitive; a trailing possessive ("Sanne's", "Luuks") and initials before a surname
+    ("S. van der Berg") belong to the match. At each word the longest form wins; the subject's
+    forms were added first, so they win a tie with a relative's.
+    """
+
+    def __init__(self, known: KnownPersons) -> None:
+        self.by_first: dict[str, list[_Form]] = {}
+        seen: set[tuple[str, ...]] = set()
+        for name, token, capitalised in _name_forms(known):
+            words = tuple(word.casefold() for word in WORD.findall(name))
+            if words and words not in seen:
+                seen.add(words)
+                form = _Form(words, token, capitalised)
+                self.by_first.setdefault(words[0], []).append(form)
+                if len(words) == 1:  # "Luuks": the possessive without an apostrophe
+                    self.by_first.setdefault(words[0] + "s", []).append(form)
+        for forms in self.by_first.values():
+            forms.sort(key=lambda form: -len(form.words))
+
+    def find(self, text: str) -> Iterator[Candidate]:
+        if not self.by_first:
+            return
+        words = list(WORD.finditer(text))
+        folded = [word.group().casefold() for word in words]
+        index = 0
+        while index < len(words):
+            match = self._longest(text, words, folded, index)
+            if match is None:
+                index += 1
+                continue
+            form, length = match
+            start, end = words[index].start(), words[index + length - 1].end()
+            if initials := INITIALS_BEFORE.search(text, max(0, start - 12), start):
+                start = initials.start()
+            if possessive := POSSESSIVE_AFTER.match(text, end):
+                end = possessive.end()
+            yield Candidate(start, end, form.token, KNOWN_PRIORITY, f"[{form.token}]")
+            index += length
+
+    def _longest(
+        self, text: str, words: list[re.Match[str]], folded: list[str], index: int
+    ) -> tuple[_Form, int] | None:
+        for form in self.by_first.get(folded[index], ()):
+            length = len(form.words)
+            last = index + length - 1
+            if last >= len(words):
+                continue
+            if length > 1 and folded[index:last] != list(form.words[:-1]):
+                continue
+            if folded[last] not in (form.words[-1], form.words[-1] + "s"):
+                continue
+            if length == 1 and folded[last] != form.words[0] and not _possessive_s(words[last]):
+                continue
+            if any(
+                not NAME_SEPARATOR.fullmatch(text, words[i].end(), words[i + 1].start())
+                for i in range(index, last)
+            ):
+                continue
+            if form.capitalised and not all(
+                words[i].group()[0].isupper() for i in range(index, last + 1)
+            ):
+                continue
+            return form, length
+        return None
+
+
+def _possessive_s(word: re.Match[str]) -> bool:
+    """ "Luuks" may be Luuk's; only for a capitalised word, so "bos" is not "Bo's"."""
+    return word.group()[0].isupper()
+
+
+def _known_candidates(text: str, known: KnownPersons) -> Iterator[Candidate]:
+    return _matcher(known).find(text)
 
 
 @lru_cache(maxsize=256)
-def _known_patterns(known: KnownPersons) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """One pattern per name form, longest forms first; the subject's forms before relatives'."""
-    forms: dict[str, tuple[str, str]] = {}  # casefolded form -> (regex, token)
+def _matcher(known: KnownPersons) -> KnownMatcher:
+    return KnownMatcher(known)
 
-    def add(regex: str, key: str, token: str) -> None:
-        forms.setdefault(key, (regex, token))
 
+def _name_forms(known: KnownPersons) -> Iterator[tuple[str, str, bool]]:
+    """(name, token, capitalised only) for every form, the subject's before the relatives'."""
     surname = _clean(known.surname)
     for name in (*known.first_names, *known.aliases):
-        _add_name(add, _clean(name), surname, SUBJECT)
+        yield from _first_name_forms(_clean(name), surname, SUBJECT)
     if known.first_names:
-        _add_name(add, _clean(" ".join(known.first_names)), surname, SUBJECT)
+        yield from _first_name_forms(_clean(" ".join(known.first_names)), surname, SUBJECT)
     if surname:
-        _add_surname(add, surname, SUBJECT)
+        yield from _surname_forms(surname, SUBJECT)
     for relation, names in known.relatives:
         base = re.sub(r"[^A-Z\-]", "", _ascii(relation).upper().replace(" ", "-")) or "FAMILIE"
         for number, name in enumerate(names, 1):
@@ -331,42 +464,27 @@ def _known_patterns(known: KnownPersons) -> tuple[tuple[re.Pattern[str], str], .
             words = _clean(name).split()
             if not words:
                 continue
-            _add_name(add, " ".join(words), surname, token)
+            yield from _first_name_forms(" ".join(words), surname, token)
             if len(words) > 1:  # "Petra de Wit": "Petra" and "de Wit" alone are hers too
-                _add_name(add, words[0], surname, token)
-                _add_surname(add, " ".join(words[1:]), token)
-    ordered = sorted(forms.values(), key=lambda item: -len(item[0]))
-    return tuple((re.compile(regex, re.IGNORECASE), token) for regex, token in ordered)
+                yield from _first_name_forms(words[0], surname, token)
+                yield from _surname_forms(" ".join(words[1:]), token)
 
 
-def _add_name(add: Callable[[str, str, str], None], name: str, surname: str, token: str) -> None:
-    if not name:
-        return
-    add(_word_regex(name), name.casefold(), token)
-    if surname:
-        full = f"{name} {surname}"
-        add(_word_regex(full), full.casefold(), token)
+def _first_name_forms(name: str, surname: str, token: str) -> Iterator[tuple[str, str, bool]]:
+    if name:
+        yield name, token, False
+        if surname:
+            yield f"{name} {surname}", token, False
 
 
-def _add_surname(add: Callable[[str, str, str], None], surname: str, token: str) -> None:
-    """The surname, with initials before it; its core without tussenvoegsel only capitalised."""
-    initials = r"(?:(?-i:[A-Z])\.\s?){0,4}"
-    add(_word_regex(surname, before=initials), surname.casefold(), token)
-    words = surname.split()
-    core = [word for word in words if word.casefold() not in TUSSENVOEGSELS]
-    if core and len(core) < len(words):
-        bare = " ".join(core)
-        capitalised = f"(?-i:{re.escape(bare)}|{re.escape(bare.upper())})"
-        add(rf"(?<![\w]){capitalised}{_POSSESSIVE}", bare.casefold() + "#core", token)
-
-
-_POSSESSIVE = r"(?:['’`]s|s|['’])?(?![\w])"
-
-
-def _word_regex(name: str, before: str = "") -> str:
-    """``name`` as whole words, any whitespace between, an optional possessive after."""
-    words = r"\s+".join(re.escape(word) for word in name.split())
-    return r"(?<![\w])" + before + words + _POSSESSIVE
+def _surname_forms(surname: str, token: str) -> Iterator[tuple[str, str, bool]]:
+    """Any case with its tussenvoegsel ("van der berg"); bare ("Bos", the "Berg" of "van der
+    Berg") only capitalised, since in lower case it is often an ordinary word."""
+    core = " ".join(word for word in surname.split() if word.casefold() not in TUSSENVOEGSELS)
+    if core != surname:
+        yield surname, token, False
+    if core:
+        yield core, token, True
 
 
 def _clean(name: str) -> str:
@@ -385,7 +503,9 @@ def _manual_candidates(text: str, terms: Iterable[str | tuple[str, str]]) -> Ite
         word = _clean(word)
         if not word:
             continue
-        for match in re.finditer(_word_regex(word), text, re.IGNORECASE):
+        words = r"\s+".join(re.escape(part) for part in word.split())
+        pattern = rf"(?<![\w]){words}(?:['’`]s|['’])?(?![\w])"
+        for match in re.finditer(pattern, text, re.IGNORECASE):  # re caches the compiled form
             yield Candidate(match.start(), match.end(), kind, MANUAL_PRIORITY, None)
 
 
@@ -400,8 +520,45 @@ def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     )
 
 
-def _inside_any(found: Found, intervals: list[tuple[int, int]]) -> bool:
-    return any(start <= found.start and found.end <= end for start, end in intervals)
+INITIAL_AFTER = re.compile(r"\s[A-Z]\.(?!\w)")
+#: "woont in Hoograven, Utrecht": the name before ", <place>" is a neighbourhood or street
+PLACE_BEFORE_PLACE = re.compile(
+    rf"\b(?:in|uit|te|naar|bij|wijk|buurt)\s+(?P<name>{NAME_WORD}(?:[ \-]{NAME_WORD})?),\s*$"
+)
+
+
+def _widen(text: str, found: list[Found]) -> list[Found]:
+    """Add what a find implies: a surname initial after a name, a neighbourhood before a city."""
+    extra = []
+    for item in found:
+        if item.kind in ("PERSOON", "BIJNAAM") and (m := INITIAL_AFTER.match(text, item.end)):
+            extra.append(Found(item.start, m.end(), item.kind))
+        elif item.kind == "LOCATIE" and (
+            m := PLACE_BEFORE_PLACE.search(text, max(0, item.start - 60), item.start)
+        ):
+            extra.append(Found(m.start("name"), m.end("name"), "WIJK"))
+    return found + extra
+
+
+def _outside(text: str, found: Found, kept: list[tuple[int, int]]) -> Found | None:
+    """``found`` without the keep terms at its edges ("GGZ Lindeveld" -> "Lindeveld");
+    None when nothing name-like is left ("Centrum Seksueel Geweld-verpleegkundige")."""
+    start, end = found.start, found.end
+    for keep_start, keep_end in kept:
+        if keep_start <= start < keep_end:
+            start = keep_end
+        if keep_start < end <= keep_end:
+            end = keep_start
+    if (start, end) == (found.start, found.end):
+        return found if end > start else None
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)"):
+        end -= 1
+    rest = text[start:end]
+    if not any(char.isupper() or char.isdigit() for char in rest):
+        return None
+    return Found(start, end, found.kind)
 
 
 # --- merging and rendering -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ never logs texts: only that it started, loaded and stopped.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -108,6 +109,14 @@ def _prepare_socket_path(path: Path) -> None:
         probe.close()
 
 
+def _yield_cpu_while_loading() -> None:
+    """Lower this thread's priority: loading deduce takes seconds of CPU, the web workers that
+    start beside us should not wait for it. On Linux niceness is per thread, so the threads that
+    answer requests keep theirs."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 def serve(
     socket_path: str | Path,
     engine_factory: Callable[[], Pseudonymiser] = Pseudonymiser,
@@ -126,6 +135,7 @@ def serve(
     failed: list[BaseException] = []
 
     def load() -> None:
+        _yield_cpu_while_loading()
         started = time.monotonic()
         try:
             server.engine = engine_factory()

@@ -1,0 +1,562 @@
+"""Meetings: bound to the convenant, agenda builder, at the table, publish, preparation,
+pledge and attendance, meeting mode, PDF export. All data is fictitious."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from meetings_support import MeetingFactory, future
+from privacy_support import CaseFactory, CaseRecord
+from sqlalchemy import select
+
+from tests.conftest import Factories, csrf_token, in_app, login
+from zorgtafel.audit.log import verify_log
+from zorgtafel.audit.models import AuditEvent
+from zorgtafel.auth.models import Role, User
+from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
+from zorgtafel.meetings import operations
+from zorgtafel.meetings.models import (
+    AgendaItem,
+    AttendanceStatus,
+    ConfidentialityPledge,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+)
+from zorgtafel.meetings.operations import MeetingError, Step
+
+
+def events(app: Flask, **where: Any) -> list[AuditEvent]:
+    with in_app(app) as session:
+        query = select(AuditEvent).order_by(AuditEvent.seq)
+        for name, value in where.items():
+            query = query.where(getattr(AuditEvent, name) == value)
+        return list(session.scalars(query))
+
+
+def page(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+# --- 1. a meeting is bound to the convenant version in force on its date --------------------
+
+
+@pytest.mark.parametrize(("day", "version"), [(date(2025, 6, 3), "1.0"), (date(2026, 2, 3), "1.1")])
+def test_meeting_is_bound_to_the_version_in_force_on_its_date(
+    app: Flask, factories: Factories, day: date, version: str
+) -> None:
+    factories.example_convenant()
+    chair = factories.user(Role.chair, "gemeente")
+    with in_app(app) as session:
+        starts = datetime(day.year, day.month, day.day, 13, tzinfo=UTC)
+        meeting = operations.create_meeting(session.get(User, chair.id), starts, "Zaal 1")
+        assert meeting.convenant_version.version == version
+        assert operations.convenant_for(meeting).version == version
+        assert meeting.preparation_deadline == starts - timedelta(days=2)
+
+
+def test_no_meeting_without_a_convenant_in_force(app: Flask, factories: Factories) -> None:
+    factories.example_convenant()
+    chair = factories.user(Role.chair, "gemeente")
+    with in_app(app) as session, pytest.raises(MeetingError):
+        operations.create_meeting(
+            session.get(User, chair.id), datetime(2024, 5, 1, 12, tzinfo=UTC), "Zaal 1"
+        )
+
+
+def test_the_chair_creates_a_meeting_with_the_form(
+    app: Flask, client: FlaskClient, factories: Factories, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    factories.example_convenant()
+    chair = login_as(Role.chair)
+    response = client.post(
+        "/vergaderingen/nieuw",
+        data={
+            "starts_at": "2026-12-10T14:00",
+            "location": "https://video.voorbeeldland.test/zorgtafel",
+            "preparation_deadline": "2026-12-08T17:00",
+            "csrf_token": csrf_token(client, "/vergaderingen/nieuw"),
+        },
+    )
+    assert response.status_code == 302
+    meeting_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with in_app(app) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting.starts_at == datetime(2026, 12, 10, 13, tzinfo=UTC)  # 14:00 CET
+        assert meeting.preparation_deadline == datetime(2026, 12, 8, 16, tzinfo=UTC)
+        assert meeting.status is MeetingStatus.draft
+    created = events(app, object_type="meeting", action="create")
+    assert [(e.actor_user_id, e.object_id) for e in created] == [
+        (chair.id, f"meeting-{meeting_id}")
+    ]
+
+
+def test_a_draft_meeting_does_not_exist_for_partners(
+    client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create(coordinator="politie")
+    meeting = meetings.create([(case.id, ["politie"])], publish=False)
+    login_as(Role.partner, "politie")
+    assert client.get(f"/vergaderingen/{meeting.id}").status_code == 404
+    assert client.get(f"/vergaderingen/{meeting.id + 999}").status_code == 404
+    assert f'/vergaderingen/{meeting.id}"' not in page(client, "/vergaderingen")
+
+
+# --- 2. agenda builder ----------------------------------------------------------------------
+
+
+def test_suggestions_new_since_last_meeting_and_follow_up_due(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    old = cases.create()
+    meetings.create([(old.id, [])], starts_at=future(-3))  # the previous meeting
+    new = cases.create()
+    follow_up, later, closed = cases.create(), cases.create(), cases.create(stage=Stage.afgesloten)
+    with in_app(app) as session:
+        for record in (old, follow_up, later, closed):
+            session.get(Case, record.id).created_at = datetime(2026, 1, 5, tzinfo=UTC)
+        session.get(Case, follow_up.id).follow_up_on = date.today() + timedelta(days=3)
+        session.get(Case, later.id).follow_up_on = date.today() + timedelta(days=30)
+    meeting = meetings.create(starts_at=future(7), publish=False)
+    from zorgtafel.meetings.suggestions import suggestions
+
+    with in_app(app) as session:
+        found = {s.case.code: s.reasons for s in suggestions(session.get(Meeting, meeting.id))}
+    assert found == {new.code: ("new",), follow_up.code: ("follow_up",)}
+
+
+def test_the_builder_adds_orders_and_seats_items(
+    app: Flask,
+    client: FlaskClient,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = cases.create(coordinator="veilig-thuis"), cases.create()
+    cases.involve(second, "politie")
+    chair = login_as(Role.chair)
+    meeting = meetings.create(starts_at=future(7), publish=False, chair_id=chair.id)
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert first.code in html
+    assert second.code in html
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    for case in (first, second):
+        response = client.post(
+            f"/vergaderingen/{meeting.id}/punten",
+            data={"case_code": case.code, "csrf_token": token},
+        )
+        assert response.status_code == 302
+    with in_app(app) as session:
+        items = session.get(Meeting, meeting.id).items
+        assert [(i.case_id, i.partner_codes, i.kind) for i in items] == [
+            (first.id, ["veilig-thuis"], ItemKind.new),
+            (second.id, ["politie"], ItemKind.new),
+        ]
+        second_item = items[1].id
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{second_item}/verplaatsen",
+        data={"direction": "up", "csrf_token": token},
+    )
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{second_item}",
+        data={
+            f"item-{second_item}-minutes": "25",
+            f"item-{second_item}-kind": "closing",
+            f"item-{second_item}-partners": ["politie", "om", "gi"],
+            "csrf_token": token,
+        },
+    )
+    with in_app(app) as session:
+        items = session.get(Meeting, meeting.id).items
+        assert [i.case_id for i in items] == [second.id, first.id]
+        assert (items[0].minutes, items[0].kind) == (25, ItemKind.closing)
+        assert items[0].partner_codes == ["gi", "om", "politie"]
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert html.index(second.code) < html.index(first.code)
+
+
+def test_unknown_case_code_and_partner_change_nothing(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(case.id, ["politie"])], publish=False, chair_id=chair.id)
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    response = client.post(
+        f"/vergaderingen/{meeting.id}/punten",
+        data={"case_code": "ZT-2026-00000001", "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Er is geen casus met die code." in response.get_data(as_text=True)
+    item = meeting.item_ids[0]
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{item}",
+        data={
+            f"item-{item}-minutes": "5",
+            f"item-{item}-kind": "new",
+            f"item-{item}-partners": ["bestaat-niet"],
+            "csrf_token": token,
+        },
+    )
+    with in_app(app) as session:
+        assert session.get(AgendaItem, item).partner_codes == ["politie"]
+        assert len(session.get(Meeting, meeting.id).items) == 1
+
+
+# --- 3. at the table: warnings ---------------------------------------------------------------
+
+
+def test_warnings_for_partners_who_may_receive_nothing_or_need_consent(
+    client: FlaskClient,
+    factories: Factories,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create(coordinator="jeugd-ggz")
+    author = factories.user(Role.partner, "jeugd-ggz")
+    cases.contribute(case, author.id, "gezondheid", "Fictief: [BETROKKENE] is onder behandeling.")
+    chair = login_as(Role.chair)
+    meeting = meetings.create(
+        [(case.id, ["jeugd-ggz", "leerplicht", "mee"])], publish=False, chair_id=chair.id
+    )
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert "leerplicht mag geen enkele categorie van deze casus ontvangen" in html
+    assert "mee: toestemming nodig voor Gezondheid" in html
+    assert "jeugd-ggz mag geen" not in html
+    assert "jeugd-ggz: toestemming" not in html
+
+
+# --- 4. publish: need-to-know, partners see only their items ---------------------------------
+
+
+def test_publishing_gives_the_table_need_to_know_until_days_after_the_meeting(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    case = cases.create()
+    starts = future(5)
+    meeting = meetings.create([(case.id, ["politie", "om"])], starts_at=starts)
+    with in_app(app) as session:
+        published = session.get(Meeting, meeting.id)
+        assert published.status is MeetingStatus.published
+        rows = session.scalars(
+            select(Involvement).where(Involvement.reason == InvolvementReason.at_table)
+        ).all()
+        assert sorted(r.partner_code for r in rows) == ["om", "politie"]
+        for row in rows:
+            assert row.source == f"agenda-item:{meeting.item_ids[0]}"
+            assert row.valid_from == published.published_at
+            assert row.valid_until == starts + timedelta(days=14)
+        with pytest.raises(MeetingError):
+            operations.add_item(
+                session.get(User, meeting.chair_id), published, session.get(Case, case.id)
+            )
+
+
+def test_partners_see_only_their_items(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    ours, theirs = cases.create(), cases.create()
+    meeting = meetings.create([(theirs.id, ["om"]), (ours.id, ["politie", "om"])])
+    user = login_as(Role.partner, "politie")
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert ours.code in html
+    assert theirs.code not in html
+    assert html.count("Besloten agendapunt") == 1
+    reads = events(app, actor_user_id=user.id, object_type="case")
+    assert [(e.action, e.object_id, e.level, e.reason) for e in reads] == [
+        ("read", ours.code, "process", "at_table")
+    ]
+    assert reads[0].convenant_version == "1.1"
+
+
+def test_a_seated_partner_past_the_access_period_sees_a_closed_line_and_a_logged_refusal(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(-20))
+    user = login_as(Role.partner, "politie")
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert case.code not in html
+    assert "Besloten agendapunt" in html
+    refused = events(app, actor_user_id=user.id, object_type="case")
+    assert [(e.object_id, e.outcome, e.reason) for e in refused] == [
+        (case.code, "refused", "no_need_to_know")
+    ]
+
+
+def test_the_chair_sees_every_line(
+    client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    one, two = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(one.id, ["om"]), (two.id, ["politie"])], chair_id=chair.id)
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert one.code in html
+    assert two.code in html
+    assert "Besloten" not in html
+
+
+# --- 4b. preparation: contributions before the deadline --------------------------------------
+
+
+def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, f"/vergaderingen/{meeting_id}")
+    return client.post(
+        f"/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
+        data={"csrf_token": token, **data},
+        follow_redirects=True,
+    )
+
+
+def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
+    login_as(Role.partner, "politie")
+    response = contribute(
+        client, meeting.id, meeting.item_ids[0], category="signalen", text="Fictief: [BETROKKENE]"
+    )
+    assert "Uw inbreng is opgeslagen." in response.get_data(as_text=True)
+    with in_app(app) as session:
+        stored = session.scalars(select(Contribution).where(Contribution.case_id == case.id)).all()
+        assert [(c.partner_code, c.category_code) for c in stored] == [("politie", "signalen")]
+
+
+def test_no_contribution_after_the_deadline_or_in_a_category_not_allowed(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    open_meeting = meetings.create(
+        [(case.id, ["politie"])], starts_at=future(3), deadline=future(1)
+    )
+    late = cases.create()
+    closed_meeting = meetings.create([(late.id, ["politie"])], deadline=future(-0.01))
+    login_as(Role.partner, "politie")
+    refused = contribute(
+        client, open_meeting.id, open_meeting.item_ids[0], category="gezondheid", text="Fictief"
+    )
+    assert refused.status_code == 200  # back to the agenda with a message; politie may not
+    too_late = contribute(
+        client, closed_meeting.id, closed_meeting.item_ids[0], category="signalen", text="Fictief"
+    )
+    assert "Inbreng toevoegen" not in too_late.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+
+
+def test_a_partner_not_at_the_table_cannot_contribute(
+    client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["om"])], starts_at=future(3), deadline=future(1))
+    login_as(Role.partner, "politie")
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    response = client.post(
+        f"/vergaderingen/{meeting.id}/punten/{meeting.item_ids[0]}/inbreng",
+        data={"csrf_token": token, "category": "signalen", "text": "Fictief"},
+    )
+    assert response.status_code == 404
+
+
+# --- 5. meeting day: pledge and attendance ---------------------------------------------------
+
+
+def test_cases_open_only_after_the_pledge_which_is_logged(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])])
+    meetings.step(meeting, Step.start)
+    user = login_as(Role.partner, "politie")
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    before = page(client, live)
+    assert "Geheimhoudingsverklaring" in before
+    assert case.code not in before
+    assert client.get(f"{live}/stand").status_code == 404
+    token = csrf_token(client, live)
+    client.post(f"/vergaderingen/{meeting.id}/geheimhouding", data={"csrf_token": token})
+    assert case.code not in page(client, live)  # not confirmed: the box was not ticked
+    client.post(
+        f"/vergaderingen/{meeting.id}/geheimhouding", data={"csrf_token": token, "confirm": "y"}
+    )
+    assert case.code in page(client, live)
+    with in_app(app) as session:
+        assert session.scalars(select(ConfidentialityPledge.user_id)).all() == [user.id]
+        assert operations.attendances(session.get(Meeting, meeting.id)) == {
+            "politie": AttendanceStatus.present
+        }
+    logged = events(app, object_type="pledge")
+    assert [(e.actor_user_id, e.object_id) for e in logged] == [(user.id, f"meeting-{meeting.id}")]
+
+
+def test_no_pledge_before_the_meeting_day(
+    client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3))
+    login_as(Role.partner, "politie")
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    assert "opent op de dag van de vergadering" in page(client, live)
+    client.post(
+        f"/vergaderingen/{meeting.id}/geheimhouding",
+        data={"csrf_token": csrf_token(client, live), "confirm": "y"},
+    )
+    assert "Geheimhoudingsverklaring" not in page(client, live)
+    assert client.get(f"{live}/stand").status_code == 404
+
+
+def test_the_chair_records_attendance_and_apologies(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(case.id, ["politie", "om"])], chair_id=chair.id)
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    for partner, status in (("politie", "present"), ("om", "apologies"), ("om", "absent")):
+        client.post(
+            f"/vergaderingen/{meeting.id}/aanwezigheid",
+            data={"partner": partner, "status": status, "csrf_token": token},
+        )
+    with in_app(app) as session:
+        assert operations.attendances(session.get(Meeting, meeting.id)) == {
+            "politie": AttendanceStatus.present,
+            "om": AttendanceStatus.absent,
+        }
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    assert "afwezig" in html
+    reasons = [e.reason for e in events(app, object_type="meeting", action="update")]
+    assert reasons[-3:] == ["attendance_present", "attendance_apologies", "attendance_absent"]
+
+
+# --- 6. meeting mode ------------------------------------------------------------------------
+
+
+def test_meeting_mode_shows_the_current_item_only_to_those_at_the_table(
+    app: Flask,
+    client: FlaskClient,
+    factories: Factories,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+) -> None:
+    first, second = cases.create(), cases.create()
+    author = factories.user(Role.partner, "politie")
+    cases.contribute(first, author.id, "signalen", "Fictief: [BETROKKENE] zag [PERSOON-1].")
+    meeting = meetings.create([(first.id, ["politie"]), (second.id, ["om"])])
+    meetings.pledge(meeting, author.id)
+    login(client, author)
+    state = f"/vergaderingen/{meeting.id}/vergadermodus/stand"
+    assert "nog niet begonnen" in page(client, state)
+    assert client.get(f"{state}?stand=published-0").status_code == 204  # nothing changed
+    meetings.step(meeting, Step.start)
+    html = page(client, f"{state}?stand=published-0")
+    assert first.code in html
+    assert "[PERSOON-1]" in html
+    assert 'stand=in_session-1"' in html
+    assert client.get(f"{state}?stand=in_session-1").status_code == 204
+    meetings.step(meeting, Step.next)
+    html = page(client, f"{state}?stand=in_session-1")
+    assert "U zit niet aan tafel voor dit punt." in html
+    assert second.code not in html
+    meetings.step(meeting, Step.end)
+    assert "afgesloten" in page(client, f"{state}?stand=in_session-2")
+
+
+def test_the_chair_moves_through_the_items(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    one, two = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(one.id, ["om"]), (two.id, ["om"])], chair_id=chair.id)
+    meetings.pledge(meeting, chair.id)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    token = csrf_token(client, live)
+    positions = []
+    for action in ("next", "start", "next", "next", "previous", "end", "start"):
+        client.post(f"{live}/stap", data={"step": action, "csrf_token": token})
+        with in_app(app) as session:
+            found = session.get(Meeting, meeting.id)
+            positions.append((found.status.value, found.current_position))
+    assert positions == [
+        ("published", None),
+        ("in_session", 1),
+        ("in_session", 2),
+        ("in_session", 2),
+        ("in_session", 1),
+        ("closed", None),
+        ("closed", None),
+    ]
+
+
+# --- 7. export -------------------------------------------------------------------------------
+
+
+def test_the_pdf_holds_exactly_what_the_partner_may_see_and_is_logged(
+    app: Flask,
+    client: FlaskClient,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    from zorgtafel.meetings import export
+
+    rendered: list[str] = []
+    real = export.render_pdf
+    monkeypatch.setattr(export, "render_pdf", lambda html: rendered.append(html) or real(html))
+    ours, theirs = cases.create(), cases.create()
+    meeting = meetings.create([(ours.id, ["politie"]), (theirs.id, ["om"])])
+    user = login_as(Role.partner, "politie")
+    response = client.get(f"/vergaderingen/{meeting.id}/agenda.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(
+        r'attachment; filename="agenda-\d{4}-\d\d-\d\d\.pdf"',
+        response.headers["Content-Disposition"],
+    )
+    (html,) = rendered
+    assert ours.code in html
+    assert theirs.code not in html
+    assert "Besloten agendapunt" in html
+    exported = events(app, actor_user_id=user.id, action="export")
+    assert [(e.object_type, e.object_id, e.level) for e in exported] == [
+        ("case", ours.code, "process"),
+        ("meeting", f"meeting-{meeting.id}", None),
+    ]
+
+
+def test_external_resources_are_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    from zorgtafel.meetings.export import render_pdf
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the export tried to fetch something")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
+    pdf = render_pdf('<img src="http://192.0.2.1/x.png"><p>Fictief</p>')
+    assert pdf.startswith(b"%PDF-")
+
+
+# --- the batched audit append keeps one chain ------------------------------------------------
+
+
+def test_a_page_of_agenda_lines_keeps_the_audit_chain_intact(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    records: list[CaseRecord] = [cases.create() for _ in range(6)]
+    meeting = meetings.create([(r.id, ["politie"]) for r in records])
+    login_as(Role.partner, "politie")
+    page(client, f"/vergaderingen/{meeting.id}")
+    with in_app(app) as session:
+        assert verify_log(session.connection()).ok

@@ -1,0 +1,1 @@
+"""Meetings (vergaderingen): the zorgtafel itself: agenda, who sits at the table, meeting mode."""

@@ -1,0 +1,79 @@
+"""Which cases the agenda builder suggests for a meeting, and why.
+
+Each source maps case ids to a reason code. Sources register themselves, so the actions domain
+adds "actions due before this meeting" with ``register_source`` without this module knowing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from zorgtafel.cases.models import Case, Stage
+from zorgtafel.convenant.operations import AMSTERDAM
+from zorgtafel.core.db import db
+from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
+
+#: a source: (meeting) -> {case id: reason code}
+SuggestionSource = Callable[[Meeting], dict[int, str]]
+
+_SOURCES: dict[str, SuggestionSource] = {}
+
+
+def register_source(name: str, source: SuggestionSource) -> None:
+    """Add a source of suggestions (idempotent per name)."""
+    _SOURCES.setdefault(name, source)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    case: Case
+    #: reason codes: ``new``, ``follow_up``, ``action_due`` ...
+    reasons: tuple[str, ...]
+
+
+def suggestions(meeting: Meeting) -> list[Suggestion]:
+    """Open cases some source suggests and that are not on this agenda yet, in code order."""
+    reasons: dict[int, list[str]] = {}
+    for source in _SOURCES.values():
+        for case_id, reason in source(meeting).items():
+            reasons.setdefault(case_id, []).append(reason)
+    on_agenda = set(
+        db.session.scalars(select(AgendaItem.case_id).where(AgendaItem.meeting_id == meeting.id))
+    )
+    wanted = [case_id for case_id in reasons if case_id not in on_agenda]
+    if not wanted:
+        return []
+    cases = db.session.scalars(select(Case).where(Case.id.in_(wanted)).order_by(Case.code))
+    return [Suggestion(case, tuple(reasons[case.id])) for case in cases]
+
+
+def _open_cases():  # type: ignore[no-untyped-def]
+    return select(Case.id).where(Case.stage != Stage.afgesloten)
+
+
+def new_since_last_meeting(meeting: Meeting) -> dict[int, str]:
+    """Cases registered after the previous published meeting began (all, before the first)."""
+    previous = db.session.scalar(
+        select(Meeting.starts_at)
+        .where(Meeting.starts_at < meeting.starts_at, Meeting.status != MeetingStatus.draft)
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    query = _open_cases()
+    if previous is not None:
+        query = query.where(Case.created_at > previous)
+    return dict.fromkeys(db.session.scalars(query), "new")
+
+
+def follow_up_due(meeting: Meeting) -> dict[int, str]:
+    """Cases whose follow-up date falls on or before the meeting's day."""
+    day = meeting.starts_at.astimezone(AMSTERDAM).date()
+    query = _open_cases().where(Case.follow_up_on.is_not(None), Case.follow_up_on <= day)
+    return dict.fromkeys(db.session.scalars(query), "follow_up")
+
+
+register_source("new", new_since_last_meeting)
+register_source("follow_up", follow_up_due)
