@@ -317,18 +317,44 @@ def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):
 
 
 def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
+    app: Flask,
+    client: FlaskClient,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+    pseudonymiser_without_deduce,
+) -> None:  # type: ignore[no-untyped-def]
+    from privacy_support import read_contents
+
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
+    user = login_as(Role.partner, "politie")
+    text = "Fictief: [BETROKKENE] belde vanaf 06-12345678 en mailt naar zus@voorbeeld.test."
+    response = contribute(client, meeting.id, meeting.item_ids[0], category="signalen", text=text)
+    assert "Uw inbreng is opgeslagen." in response.get_data(as_text=True)
+    with in_app(app) as session:
+        stored = session.scalars(select(Contribution).where(Contribution.case_id == case.id)).all()
+        assert [(c.partner_code, c.category_code) for c in stored] == [("politie", "signalen")]
+    # pseudonymised like every contribution: the number and address are gone
+    (shown,) = read_contents(app, user.id, [case.id])
+    assert shown is not None
+    assert "06-12345678" not in shown
+    assert "zus@voorbeeld.test" not in shown
+    assert "[TELEFOON-1]" in shown
+
+
+def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(
     app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
 ) -> None:  # type: ignore[no-untyped-def]
     case = cases.create()
     meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
     login_as(Role.partner, "politie")
     response = contribute(
-        client, meeting.id, meeting.item_ids[0], category="signalen", text="Fictief: [BETROKKENE]"
+        client, meeting.id, meeting.item_ids[0], category="signalen", text="Fictief: 06-12345678"
     )
-    assert "Uw inbreng is opgeslagen." in response.get_data(as_text=True)
+    assert "niet opgeslagen" in response.get_data(as_text=True)
     with in_app(app) as session:
-        stored = session.scalars(select(Contribution).where(Contribution.case_id == case.id)).all()
-        assert [(c.partner_code, c.category_code) for c in stored] == [("politie", "signalen")]
+        assert session.scalars(select(Contribution)).all() == []
 
 
 def test_no_contribution_after_the_deadline_or_in_a_category_not_allowed(

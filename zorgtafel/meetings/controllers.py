@@ -40,6 +40,7 @@ from zorgtafel.meetings.operations import MeetingError, convenant_for
 from zorgtafel.meetings.suggestions import suggestions
 from zorgtafel.privacy import gate
 from zorgtafel.privacy.policy import Purpose
+from zorgtafel.pseudonymise import PseudonymiserError
 
 
 def index() -> str:
@@ -189,6 +190,11 @@ def contribute(meeting_id: int, item_id: int) -> Response:
         operations.add_preparation(user, item, form.category.data, form.text.data or "")
     except ContributionRefused:
         return _back(meeting, _("Het convenant staat uw organisatie deze categorie niet toe."))
+    except PseudonymiserError:
+        return _back(
+            meeting,
+            _("De pseudonimisering is nu niet beschikbaar; uw inbreng is niet opgeslagen."),
+        )
     except MeetingError as error:
         return _back(meeting, str(error))
     flash(_("Uw inbreng is opgeslagen."), "success")

@@ -188,13 +188,15 @@ def preparation_open(meeting: Meeting) -> bool:
 def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> Contribution:
     """A partner at the table adds a contribution before the preparation deadline.
 
-    The convenant check (may provide) and its audit event are ``add_contribution``'s.
+    Pseudonymised like every contribution (``contribute``: known names, detectors; the sealed
+    original kept for identity readers); the convenant check and its audit event are its too.
+    PseudonymiserUnavailable: nothing is stored.
     """
     if not is_seated(user, item):
         raise MeetingError(_l("Uw organisatie zit niet aan tafel voor dit punt."))
     if not preparation_open(item.meeting):
         raise MeetingError(_l("De termijn voor inbreng is verstreken."))
-    return case_operations.add_contribution(
+    return case_operations.contribute(
         user, item.case, category, text, convenant=convenant_for(item.meeting)
     )
 
