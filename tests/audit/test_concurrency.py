@@ -17,14 +17,18 @@ WRITERS = 50
 
 
 def append_one(url: str, instance: str, barrier: object, number: int) -> None:
-    """One writer: its own app, engine and transaction; starts when all writers are ready."""
-    app = build_app(url, Path(instance))
+    """One writer process: its own app, engine and transaction."""
+    append_with(build_app(url, Path(instance)), barrier, number)
+
+
+def append_with(app, barrier: object, number: int) -> None:  # type: ignore[no-untyped-def]
+    """One writer: the app's own engine and transaction; appends when all writers are ready."""
     with app.app_context():
         from zorgtafel.core.db import db
 
         db.session.connection()  # connect before the barrier, append after it
         db.session.rollback()
-        barrier.wait(timeout=60)  # type: ignore[attr-defined]
+        barrier.wait(timeout=120)  # type: ignore[attr-defined]
         record(
             AuditAction.read,
             actor=Actor(number, "politie", "partner"),
@@ -41,9 +45,11 @@ def test_concurrent_appends_make_one_chain(backend: str, own_database: str, tmp_
     dispose(own_app(own_database, instance))
     if backend == "sqlite":
         barrier = threading.Barrier(WRITERS)
+        # apps are built first: fifty create_app calls racing under the GIL could outlast the
+        # barrier on a loaded machine, and the race to test is the appends, not the start-up
+        apps = [build_app(own_database, instance) for _ in range(WRITERS)]
         workers = [
-            threading.Thread(target=append_one, args=(own_database, str(instance), barrier, n))
-            for n in range(WRITERS)
+            threading.Thread(target=append_with, args=(apps[n], barrier, n)) for n in range(WRITERS)
         ]
     else:
         context = multiprocessing.get_context("fork")
