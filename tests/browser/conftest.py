@@ -78,16 +78,22 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def new_page(browser):  # type: ignore[no-untyped-def]
+    """A page in a fresh context (own cookies) that collects console errors (CSP violations)."""
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.console_errors = []
     page.on(
         "console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None
     )
+    return page
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def login_in_browser(page, base_url: str, user) -> None:  # type: ignore[no-untyped-def]

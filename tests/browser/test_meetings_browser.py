@@ -10,23 +10,13 @@ import pytest
 from meetings_support import today_at
 from privacy_support import CaseFactory
 
-from tests.browser.conftest import login_in_browser
+from tests.browser.conftest import login_in_browser, new_page
 from tests.conftest import Factories
 
 pytestmark = pytest.mark.browser
 
 #: every screen follows the chair within this many milliseconds (issue: two seconds)
 FOLLOW_MS = 2000
-
-
-def new_page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None
-    )
-    return page
 
 
 def test_chair_builds_publishes_and_runs_the_meeting(  # type: ignore[no-untyped-def]
