@@ -365,7 +365,11 @@ def test_no_contribution_after_the_deadline_or_in_a_category_not_allowed(
         [(case.id, ["politie"])], starts_at=future(3), deadline=future(1)
     )
     late = cases.create()
-    closed_meeting = meetings.create([(late.id, ["politie"])], deadline=future(-0.01))
+    # tomorrow's meeting whose preparation closed a moment ago (a meeting at noon today
+    # would start before that deadline in the afternoon)
+    closed_meeting = meetings.create(
+        [(late.id, ["politie"])], starts_at=future(1), deadline=future(-0.01)
+    )
     login_as(Role.partner, "politie")
     refused = contribute(
         client, open_meeting.id, open_meeting.item_ids[0], category="gezondheid", text="Fictief"
