@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorgtafel import create_app
+from zorgtafel.audit.sequencer import ImmediateSequencer, audit_log
 from zorgtafel.auth import operations
 from zorgtafel.auth.models import Role
 from zorgtafel.config import load_settings
@@ -113,12 +114,17 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     state.sessionmaker = sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
     )
+    # queued events (PostgreSQL) are chained right after each commit, inside this transaction
+    log = audit_log(app)
+    background = log.sequencer
+    log.sequencer = ImmediateSequencer(connection)
     with app.app_context():
         limiter.reset()
     try:
         yield
     finally:
         state.sessionmaker = original
+        log.sequencer = background
         transaction.rollback()
         connection.close()
 

@@ -120,6 +120,10 @@ def own_app(url: str, instance: Path, *, migrate: bool = True) -> Flask:
 
 
 def dispose(app: Flask) -> None:
+    """Chain what the app queued, stop its sequencer and close its connections."""
+    from zorgtafel.audit.sequencer import audit_log
+
+    audit_log(app).sequencer.close()
     app.extensions["zorgtafel.db"].engine.dispose()
 
 

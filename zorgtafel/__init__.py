@@ -27,11 +27,13 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     app.extensions["zorgtafel.settings"] = settings
     _flask_config(app, settings)
 
+    from zorgtafel.audit import sequencer
     from zorgtafel.core import errors, i18n, limiter, navigation, pipeline
     from zorgtafel.core.db import db
     from zorgtafel.privacy import vault
 
     db.init_app(app, settings.database_url)
+    sequencer.init_app(app, settings["audit.sequencing"], app.extensions["zorgtafel.db"].engine)
     vault.init_app(app, settings)  # a wrong or missing master key stops here, before any write
     csrf.init_app(app)
     i18n.init_app(app)

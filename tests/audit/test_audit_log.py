@@ -38,7 +38,7 @@ def append(app: Flask, count: int = EVENTS) -> None:
 
 def test_an_event_holds_the_nen_7513_fields_and_no_content(app: Flask) -> None:
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "198.51.100.4"}):
-        recorded = record(
+        record(
             AuditAction.read,
             actor=Actor(3, "veilig-thuis", "partner"),
             object_type="case",
@@ -49,7 +49,8 @@ def test_an_event_holds_the_nen_7513_fields_and_no_content(app: Flask) -> None:
             purpose="case_conference",
             reason="coordinator",
         )
-        event = db_session().get(AuditEvent, recorded.seq)
+        db_session().commit()
+        event = db_session().scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
         assert event is not None
         assert event.occurred_at.tzinfo is not None
         assert (event.actor_user_id, event.actor_org, event.actor_role) == (
@@ -57,13 +58,12 @@ def test_an_event_holds_the_nen_7513_fields_and_no_content(app: Flask) -> None:
             "veilig-thuis",
             "partner",
         )
-        assert (event.action, event.outcome) == ("read", "allowed")
+        assert (event.action, event.outcome, event.object_id) == ("read", "allowed", "ZT-2026-0042")
         assert event.categories == "gezondheid,signalen"
         assert event.client_address == "198.51.100.4"
         assert event.request_id
-        assert event.hash == recorded.hash
         assert event.hash == chain.event_hash([getattr(event, f) for f in chain.FIELDS])
-        db_session().rollback()
+        assert head(db_session().connection()).head_hash == event.hash
 
 
 def db_session() -> Session:
@@ -85,28 +85,39 @@ def test_free_text_is_refused(app: Flask, field: str) -> None:
         "DELETE FROM audit_events WHERE seq = 2",
         "DELETE FROM audit_events",
         "UPDATE audit_head SET seq = 1",
+        "UPDATE audit_head SET seq = seq + 1",
+        "UPDATE audit_head SET hash = 'f'",
         "DELETE FROM audit_head",
+        "UPDATE audit_queue SET object_id = 'ZT-2026-9999'",
     ],
 )
 def test_the_database_refuses_to_change_the_log(app: Flask, statement: str) -> None:
     append(app, 3)
-    refused = r"append-only|only moves forward|cannot be deleted"
+    refused = r"append-only|only moves forward|cannot be deleted|UPDATE refused"
     with in_app(app) as session:
+        queue_one(session)
         with pytest.raises(DBAPIError, match=refused), session.begin_nested():
             session.execute(text(statement))
         assert verify_log(session.connection()).ok
 
 
-def test_truncate_is_refused_on_postgresql(app: Flask, backend: str) -> None:
+def queue_one(session: Session) -> None:
+    """Put one event in the queue, as a disclosing transaction on PostgreSQL does."""
+    from zorgtafel.audit.operations import CLI_ACTOR, event
+    from zorgtafel.audit.sequencer import enqueue
+
+    enqueue(session.connection(), [event(AuditAction.read, actor=CLI_ACTOR, object_type="case")])
+
+
+@pytest.mark.parametrize("table", ["audit_events", "audit_queue"])
+def test_truncate_is_refused_on_postgresql(app: Flask, backend: str, table: str) -> None:
     if backend != "postgresql":
         pytest.skip("TRUNCATE exists only on PostgreSQL (on SQLite DELETE is refused above)")
     append(app, 2)
-    with (
-        in_app(app) as session,
-        pytest.raises(DBAPIError, match="append-only"),
-        session.begin_nested(),
-    ):
-        session.execute(text("TRUNCATE audit_events"))
+    with in_app(app) as session:
+        queue_one(session)
+        with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+            session.execute(text(f"TRUNCATE {table}"))
 
 
 # --- tampering, by someone who dropped the triggers ----------------------------------------
@@ -351,13 +362,14 @@ def test_several_events_appended_at_once_chain_like_single_ones(app: Flask) -> N
     from zorgtafel.audit.operations import event, record_all
 
     append(app, 2)
+    codes = [f"ZT-2026-000{n}" for n in range(4)]
     with in_app(app) as session:
         before = head(session.connection()).size
-        codes = [f"ZT-2026-000{n}" for n in range(4)]
-        recorded = record_all(
-            [event(AuditAction.read, object_type="case", object_id=code) for code in codes]
-        )
-        assert [r.seq for r in recorded] == list(range(before + 1, before + 5))
+        record_all([event(AuditAction.read, object_type="case", object_id=code) for code in codes])
+    with in_app(app) as session:
         anchor = head(session.connection())
-        assert (anchor.size, anchor.head_hash) == (recorded[-1].seq, recorded[-1].hash)
+        last = session.scalars(select(AuditEvent).where(AuditEvent.seq > before)).all()
+        assert [e.object_id for e in last] == codes
+        assert [e.seq for e in last] == list(range(before + 1, before + 5))
+        assert (anchor.size, anchor.head_hash) == (last[-1].seq, last[-1].hash)
         assert verify_log(session.connection()).ok

@@ -1,4 +1,9 @@
-"""50 concurrent appends give one linear chain: threads on SQLite, processes on PostgreSQL."""
+"""50 concurrent appends give one linear chain: threads on SQLite, processes on PostgreSQL.
+
+Both ways of chaining: inline (each transaction chains its own event under the head lock) and
+queued (each transaction queues its event, then every writer's sequencer races to chain the
+queue), and a queue left behind by writers that died before sequencing.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,47 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+import pytest
 from privacy_support import build_app, dispose, in_app, make_instance, own_app
 from sqlalchemy import text
 
 from zorgtafel.audit.log import verify_log
 from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit.sequencer import audit_log, pending, sequence_all
 
 WRITERS = 50
 
 
-def append_one(url: str, instance: str, barrier: object, number: int) -> None:
+def append_one(url: str, instance: str, barrier: object, number: int, mode: str) -> None:
     """One writer process: its own app, engine and transaction."""
-    append_with(build_app(url, Path(instance)), barrier, number)
+    append_with(writer_app(url, Path(instance), mode), barrier, number)
+
+
+class DiesBeforeSequencing:
+    """A writer process that is killed right after its commit, before it chains anything."""
+
+    def committed(self) -> None:
+        pass
+
+    def flush(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+def writer_app(url: str, instance: Path, mode: str):  # type: ignore[no-untyped-def]
+    """``mode``: inline, queued, or ``crash`` (queued; the writer dies before sequencing)."""
+    app = build_app(url, instance, audit={"sequencing": "inline" if mode == "inline" else "queued"})
+    if mode == "crash":
+        audit_log(app).sequencer = DiesBeforeSequencing()
+    return app
 
 
 def append_with(app, barrier: object, number: int) -> None:  # type: ignore[no-untyped-def]
-    """One writer: the app's own engine and transaction; appends when all writers are ready."""
+    """One writer: the app's own engine and transaction; appends when all writers are ready,
+    then chains the queue (queued mode; several writers' sequencers race for the head)."""
     with app.app_context():
         from zorgtafel.core.db import db
 
@@ -37,17 +66,21 @@ def append_with(app, barrier: object, number: int) -> None:  # type: ignore[no-u
             purpose="case_conference",
         )
         db.session.commit()
+        audit_log(app).sequencer.flush()
     dispose(app)
 
 
-def test_concurrent_appends_make_one_chain(backend: str, own_database: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["inline", "queued", "crash"])
+def test_concurrent_appends_make_one_chain(
+    backend: str, own_database: str, tmp_path: Path, mode: str
+) -> None:
     instance = make_instance(tmp_path / "instance")
     dispose(own_app(own_database, instance))
     if backend == "sqlite":
         barrier = threading.Barrier(WRITERS)
         # apps are built first: fifty create_app calls racing under the GIL could outlast the
         # barrier on a loaded machine, and the race to test is the appends, not the start-up
-        apps = [build_app(own_database, instance) for _ in range(WRITERS)]
+        apps = [writer_app(own_database, instance, mode) for _ in range(WRITERS)]
         workers = [
             threading.Thread(target=append_with, args=(apps[n], barrier, n)) for n in range(WRITERS)
         ]
@@ -55,7 +88,7 @@ def test_concurrent_appends_make_one_chain(backend: str, own_database: str, tmp_
         context = multiprocessing.get_context("fork")
         barrier = context.Barrier(WRITERS)
         workers = [
-            context.Process(target=append_one, args=(own_database, str(instance), barrier, n))
+            context.Process(target=append_one, args=(own_database, str(instance), barrier, n, mode))
             for n in range(WRITERS)
         ]
     for worker in workers:
@@ -66,6 +99,13 @@ def test_concurrent_appends_make_one_chain(backend: str, own_database: str, tmp_
         assert [w.exitcode for w in workers] == [0] * WRITERS
 
     app = build_app(own_database, instance)
+    with in_app(app) as session:
+        left = pending(session.connection())
+        if mode == "crash":
+            assert left == WRITERS  # durable in the queue, waiting
+            assert sequence_all(session.connection()) == WRITERS  # the next sequencer's work
+        else:
+            assert left == 0
     with in_app(app) as session:
         result = verify_log(session.connection())
         actors = (

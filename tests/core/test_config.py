@@ -44,6 +44,7 @@ def test_unknown_key_is_warned_about(tmp_path: Path) -> None:
         ('[app]\ndatabase_url = "sqlite:///x"\n[session]\nidle_minutes = 0\n', "idle_minutes"),
         ('[app]\ndatabase_url = "sqlite:///x"\ndefault_locale = "fr"\n', "default_locale"),
         ('[app]\ndatabase_url = "sqlite:///x"\n[password]\nmemory_cost_kib = 1024\n', "password"),
+        ('[app]\ndatabase_url = "sqlite:///x"\n[audit]\nsequencing = "later"\n', "sequencing"),
         ("[app\n", "config.toml"),
     ],
 )

@@ -20,6 +20,7 @@ from privacy_support import (
 from sqlalchemy import func, select
 
 from zorgtafel.audit.models import AuditEvent
+from zorgtafel.audit.sequencer import audit_log
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case
 from zorgtafel.core.db import db
@@ -60,6 +61,7 @@ def site(own_database: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def count_events(app: Flask, outcome: str) -> int:
+    audit_log(app).sequencer.flush()  # PostgreSQL: chain what the request queued
     with in_app(app) as session:
         query = select(func.count()).where(AuditEvent.outcome == outcome)
         return session.scalar(query.where(AuditEvent.object_type == "case")) or 0

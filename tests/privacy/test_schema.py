@@ -20,7 +20,7 @@ def test_migrations_match_the_models(app: Flask) -> None:
             opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"},
         )
         assert compare_metadata(context, metadata) == []
-        assert context.get_current_revision() == head_revision(db.engine) == "0005_meetings"
+        assert context.get_current_revision() == head_revision(db.engine) == "0006_audit_queue"
 
 
 def test_the_audit_log_has_its_guards(app: Flask) -> None:
@@ -42,4 +42,5 @@ def test_the_audit_log_has_its_guards(app: Flask) -> None:
             }
         assert {n for n in names if n.startswith("audit_")} >= {"audit_head_forward_only"}
         assert len([n for n in names if n.startswith("audit_events")]) >= 2
+        assert "audit_queue_no_update" in names
         assert "audit_head" in inspect(connection).get_table_names()

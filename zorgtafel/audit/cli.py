@@ -1,4 +1,5 @@
-"""``zorgtafel audit verify | checkpoint | vkey``: check the log, sign its head, share the key."""
+"""``zorgtafel audit verify | checkpoint | vkey | seal``: check the log, sign its head, share the
+key, chain what waits in the queue."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.chain import Verification
 from zorgtafel.audit.log import verify_log
+from zorgtafel.audit.sequencer import audit_log, pending
 from zorgtafel.core.db import READ_ONLY, db
 
 audit_group = AppGroup("audit", help="Auditlog (NEN 7513): controleren en ondertekenen.")
@@ -74,16 +76,22 @@ def verify_command(checkpoint_file: Path | None, vkey: str | None) -> None:
             click.echo(f"checkpoint is van een ander log ({signed.origin})", err=True)
             sys.exit(1)
         anchor = signed.anchor()
-    result = verify_log(_snapshot(), checkpoint=anchor)
-    _report(result)
+    snapshot = _snapshot()
+    result = verify_log(snapshot, checkpoint=anchor)
+    _report(result, pending(snapshot))
 
 
-def _report(result: Verification) -> None:
+def _report(result: Verification, queued: int) -> None:
     if result.problem is not None:
         click.echo(f"auditlog NIET intact: {result.problem}", err=True)
         click.echo(f"  {result.count} gebeurtenissen in orde tot aan het probleem", err=True)
         sys.exit(1)
     click.echo(f"auditlog intact: {result.count} gebeurtenissen, kop {result.head_hash}")
+    if queued:
+        click.echo(
+            f"  {queued} gebeurtenissen wachten in de wachtrij op opname in de keten "
+            "('zorgtafel audit seal')"
+        )
 
 
 @audit_group.command("checkpoint")
@@ -116,3 +124,10 @@ def checkpoint_command(out: Path | None) -> None:
 def vkey_command() -> None:
     """Toon de publieke verificatiesleutel; bewaar die buiten bereik van de databasebeheerder."""
     click.echo(checkpoints.verifier_key(_settings()["audit.origin"], _signing_key()))
+
+
+@audit_group.command("seal")
+def seal_command() -> None:
+    """Neem wachtende gebeurtenissen op in de keten (doet de app zelf ook, vlak na elke commit)."""
+    chained = audit_log().sequencer.flush()
+    click.echo(f"{chained} gebeurtenissen opgenomen in de keten")

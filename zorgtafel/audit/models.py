@@ -1,8 +1,10 @@
-"""The audit log table and its head row.
+"""The audit log: its chained events, the queue in front of them, and the head row.
 
-Rows are only ever inserted: the database refuses UPDATE and DELETE (triggers, see migration
-``0003_privacy_core``). Columns hold codes and pseudonyms only, never content, names or free
-text. Coded columns are plain strings so that the hash input is exactly what is stored.
+Chained rows are only ever inserted: the database refuses UPDATE and DELETE (triggers, see
+migrations ``0003_privacy_core`` and ``0006_audit_queue``). Queued rows are inserted by the
+disclosing transaction and deleted only when the sequencer moves them onto the chain (see
+``zorgtafel.audit.sequencer``). Columns hold codes and pseudonyms only, never content, names
+or free text. Coded columns are plain strings so that the hash input is exactly what is stored.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, Identity, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zorgtafel.core.db import Base, UTCDateTime
@@ -40,11 +42,9 @@ class Outcome(enum.StrEnum):
     refused = "refused"
 
 
-class AuditEvent(Base):
-    __tablename__ = "audit_events"
+class EventFields:
+    """What one event says (NEN 7513): the columns a queued and a chained event share."""
 
-    #: 1, 2, 3, ... without gaps; assigned under the head row's lock
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: who: user id, organisation (partner) code and role at the time
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
@@ -72,6 +72,15 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(String(40))
     client_address: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class AuditEvent(EventFields, Base):
+    """An event on the chain."""
+
+    __tablename__ = "audit_events"
+
+    #: 1, 2, 3, ... without gaps; assigned under the head row's lock
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     prev_hash: Mapped[str] = mapped_column(String(64))
     #: SHA-256 over the canonical encoding of every column above (see ``audit.chain``)
     hash: Mapped[str] = mapped_column(String(64))
@@ -80,8 +89,22 @@ class AuditEvent(Base):
         return f"<AuditEvent {self.seq} {self.action} {self.outcome}>"
 
 
+class QueuedEvent(EventFields, Base):
+    """An event written with the read it records, waiting for the sequencer to chain it."""
+
+    __tablename__ = "audit_queue"
+
+    #: arrival order; the sequencer chains queued events in this order
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<QueuedEvent {self.id} {self.action} {self.outcome}>"
+
+
 class AuditHead(Base):
-    """The one row holding the last sequence number and hash; appends lock it."""
+    """The one row holding the last sequence number and hash; sequencing locks it."""
 
     __tablename__ = "audit_head"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)

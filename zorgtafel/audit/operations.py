@@ -1,9 +1,8 @@
-"""Appending to the audit log: ``record(...)`` is the only writer.
+"""Appending to the audit log: ``record(...)`` and ``record_all(...)`` are the only writers.
 
-An append locks the head row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every write
-transaction already holds the database's write lock from BEGIN IMMEDIATE), takes the next
-sequence number and the previous hash, inserts the event and moves the head, all inside the
-caller's transaction: the event commits or rolls back together with what it records.
+An event is written inside the caller's transaction: it commits or rolls back together with
+what it records, and if it cannot be written the caller fails. It is chained there and then
+(SQLite) or queued and chained right after the commit (PostgreSQL); see ``audit.sequencer``.
 """
 
 from __future__ import annotations
@@ -15,11 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from zorgtafel.audit.chain import FIELDS, event_hash
-from zorgtafel.audit.models import AuditAction, AuditEvent, AuditHead, Outcome
+from zorgtafel.audit import sequencer
+from zorgtafel.audit.models import AuditAction, Outcome
 from zorgtafel.core.db import db, utcnow
 
 if TYPE_CHECKING:
@@ -60,24 +58,19 @@ CLI_ACTOR = Actor(None, None, "cli")
 ANONYMOUS = Actor(None, None, None)
 
 
-@dataclass(frozen=True)
-class Recorded:
-    seq: int
-    hash: str
-
-
-def record(action: AuditAction, *, session: Session | None = None, **fields: Any) -> Recorded:
-    """Append one event in the current transaction and return its seq and hash.
+def record(action: AuditAction, *, session: Session | None = None, **fields: Any) -> None:
+    """Append one event in the current transaction.
 
     ``fields`` are those of :func:`event`. Raises if the event cannot be written, so a
     caller's read fails with it.
     """
-    return append(session or db.session, [event(action, **fields)])[0]
+    append(session or db.session, [event(action, **fields)])
 
 
-def record_all(events: list[dict[str, object]], session: Session | None = None) -> list[Recorded]:
-    """Append several events from :func:`event` at once (one lock, one insert round trip)."""
-    return append(session or db.session, events) if events else []
+def record_all(events: list[dict[str, object]], session: Session | None = None) -> None:
+    """Append several events from :func:`event` at once (one statement)."""
+    if events:
+        append(session or db.session, events)
 
 
 def event(
@@ -126,32 +119,9 @@ def event(
     return values
 
 
-_EVENTS = AuditEvent.__table__
-_HEAD = AuditHead.__table__
-#: built once: appends are on every disclosure's path, so their statements are compiled once
-_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_INSERT_EVENT = insert(_EVENTS)
-_MOVE_HEAD = (
-    update(_HEAD)
-    .where(_HEAD.c.id == 1)
-    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
-)
-
-
-def append(session: Session, events: list[dict[str, object]]) -> list[Recorded]:
-    """Chain ``events`` (every field but seq and the hashes) onto the log under the head lock."""
-    seq, prev_hash = session.execute(_LOCK_HEAD).one()
-    rows = []
-    for values in events:
-        seq += 1
-        row = {**values, "seq": seq, "prev_hash": prev_hash}
-        row["hash"] = prev_hash = event_hash([row[name] for name in FIELDS])
-        rows.append(row)
-    session.execute(_INSERT_EVENT, rows)
-    # one step per event: the database lets the head move forward by one at a time only
-    steps = [{"new_seq": row["seq"], "new_hash": row["hash"]} for row in rows]
-    session.execute(_MOVE_HEAD, steps if len(steps) > 1 else steps[0])
-    return [Recorded(int(row["seq"]), str(row["hash"])) for row in rows]  # type: ignore[call-overload]
+def append(session: Session, events: list[dict[str, object]]) -> None:
+    """Write ``events`` (every field but seq and the hashes) in ``session``'s transaction."""
+    sequencer.write(session, events)
 
 
 def _current_actor() -> Actor:

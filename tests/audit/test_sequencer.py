@@ -1,0 +1,170 @@
+"""Queued events (PostgreSQL's way, tried here on both backends): written in the transaction of
+the read they record, chained after its commit, oldest first, in batches, and never lost."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from privacy_support import build_app, dispose, in_app, make_instance
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from zorgtafel.audit.log import head, verify_log
+from zorgtafel.audit.models import AuditAction, AuditEvent
+from zorgtafel.audit.operations import CLI_ACTOR, event, record
+from zorgtafel.audit.sequencer import (
+    BackgroundSequencer,
+    audit_log,
+    enqueue,
+    pending,
+    sequence_all,
+    sequence_batch,
+)
+from zorgtafel.cli import cli
+from zorgtafel.migrate import upgrade
+
+
+@pytest.fixture
+def queued(app: Flask) -> Iterator[Flask]:
+    """The shared app, queueing its events (as on PostgreSQL) for one test."""
+    log = audit_log(app)
+    before, log.queued = log.queued, True
+    yield app
+    log.queued = before
+
+
+def read_event(number: int) -> dict[str, object]:
+    return event(
+        AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id=f"ZT-2026-{number:04d}"
+    )
+
+
+def chained(connection: Connection) -> int:
+    return connection.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+
+def last_ids(session: Session, count: int) -> list[str | None]:
+    query = select(AuditEvent.object_id).order_by(AuditEvent.seq.desc()).limit(count)
+    return list(reversed(session.scalars(query).all()))
+
+
+def test_a_queued_event_is_chained_when_its_transaction_commits(queued: Flask) -> None:
+    with in_app(queued) as session:
+        before = chained(session.connection())
+        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0001")
+        assert pending(session.connection()) == 1  # written with the read, not yet chained
+        assert chained(session.connection()) == before
+    with in_app(queued) as session:
+        assert pending(session.connection()) == 0
+        assert chained(session.connection()) == before + 1
+        assert last_ids(session, 1) == ["ZT-2026-0001"]
+        assert verify_log(session.connection()).ok
+
+
+def test_a_rolled_back_event_never_reaches_the_chain(queued: Flask) -> None:
+    with in_app(queued) as session:
+        before = head(session.connection()).size
+        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0002")
+        session.rollback()
+    with in_app(queued) as session:
+        assert pending(session.connection()) == 0
+        assert head(session.connection()).size == before
+
+
+def test_queued_events_are_chained_oldest_first_in_batches(app: Flask) -> None:
+    with in_app(app) as session:
+        connection = session.connection()
+        before = head(connection).size
+        enqueue(connection, [read_event(n) for n in range(5)])
+        assert sequence_batch(connection, batch=2) == 2
+        assert pending(connection) == 3
+        assert head(connection).size == before + 2
+        assert sequence_all(connection, batch=2) == 3
+        assert pending(connection) == 0
+        assert last_ids(session, 5) == [f"ZT-2026-{n:04d}" for n in range(5)]
+        assert verify_log(connection).ok
+
+
+def test_verify_reports_waiting_events_and_seal_chains_them(app: Flask) -> None:
+    with in_app(app) as session:
+        enqueue(session.connection(), [read_event(n) for n in range(3)])  # nobody woken
+    runner = app.test_cli_runner()
+    verified = runner.invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0
+    assert "3 gebeurtenissen wachten in de wachtrij" in verified.output
+    sealed = runner.invoke(cli, ["audit", "seal"])
+    assert (sealed.exit_code, sealed.output) == (0, "3 gebeurtenissen opgenomen in de keten\n")
+    verified = runner.invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0
+    assert "wachten" not in verified.output
+
+
+def wait_until(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    """Poll ``condition`` until it holds (a correctness check with a generous bound, not a
+    speed test: the machine may be busy)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def background(own_database: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own database whose requests queue events for a background sequencer."""
+    app = build_app(
+        own_database, make_instance(tmp_path / "instance"), audit={"sequencing": "queued"}
+    )
+    with app.app_context():
+        from zorgtafel.core.db import db
+
+        upgrade(db.engine)
+    engine = app.extensions["zorgtafel.db"].engine
+    audit_log(app).sequencer = BackgroundSequencer(engine, idle_seconds=0.3)
+
+    def view(number: int) -> str:
+        record(AuditAction.read, object_type="case", object_id=f"ZT-2026-{number:04d}")
+        return "ok"
+
+    app.add_url_rule("/test/lees/<int:number>", view_func=view)
+    yield app
+    dispose(app)
+
+
+def counts(app: Flask) -> tuple[int, int]:
+    """(chained, queued), read in a transaction of its own."""
+    with in_app(app) as session:
+        connection = session.connection()
+        return chained(connection), pending(connection)
+
+
+def test_the_background_sequencer_chains_what_requests_queued(background: Flask) -> None:
+    sequencer = audit_log(background).sequencer
+    client = background.test_client()
+    for number in range(3):
+        assert client.get(f"/test/lees/{number}").status_code == 200
+    assert wait_until(lambda: counts(background) == (3, 0))
+    # idle, its thread ends; the next commit starts another, which chains that event too
+    assert wait_until(lambda: sequencer._thread is None)  # type: ignore[attr-defined]
+    assert client.get("/test/lees/3").status_code == 200
+    assert wait_until(lambda: counts(background) == (4, 0))
+    with in_app(background) as session:
+        assert last_ids(session, 4) == [f"ZT-2026-{n:04d}" for n in range(4)]
+        assert verify_log(session.connection()).ok
+
+
+def test_what_is_still_queued_at_exit_is_chained(background: Flask) -> None:
+    sequencer = audit_log(background).sequencer
+    client = background.test_client()
+    assert client.get("/test/lees/0").status_code == 200  # this process has queued before
+    assert wait_until(lambda: counts(background) == (1, 0))
+    with in_app(background) as session:  # queued by a commit whose wake-up never came
+        enqueue(session.connection(), [read_event(n) for n in range(1, 3)])
+    assert counts(background) == (1, 2)
+    sequencer.close()  # what the process does at exit
+    assert counts(background) == (3, 0)

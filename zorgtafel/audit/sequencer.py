@@ -1,0 +1,345 @@
+"""Putting events on the chain: inline in the disclosing transaction, or queued and sequenced.
+
+Every event is written in the transaction of the read it records: no event, no read. Where
+it gets its place on the chain (``seq``, ``prev_hash``, ``hash``) depends on the database:
+
+- **inline** (SQLite): a write transaction already holds the database's only write lock, so
+  the event is chained at once, under that lock, at no extra cost.
+- **queued** (PostgreSQL): chaining inside the disclosing transaction would hold the head
+  row's lock until that transaction commits, so every disclosing request of every worker
+  would wait for the one before it, and the log could take no more appends per second than
+  the disk takes commits. Instead the event goes into ``audit_queue`` (rows that only a
+  sequencer deletes), the transaction commits without any shared lock, so the database
+  flushes concurrent commits together, and a sequencer then chains what is queued, oldest
+  first, in batches: many events under one lock and one commit (Trillian's queue, then
+  sequence). Every queued event is chained within moments; one left behind by a process
+  that died is chained by the next sequencer to run, or by ``zorgtafel audit seal``.
+
+A queued event is not yet protected by the chain. That is no weaker than the chain's tail:
+events after the last signed checkpoint can be rewritten and re-hashed by anyone who can
+write to the database, queued or not; checkpoints are what protect history.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+from sqlalchemy import Connection, Engine, bindparam, delete, event, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from zorgtafel.audit.chain import FIELDS, event_hash
+from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
+
+log = logging.getLogger(__name__)
+
+#: queued events chained per sequencing transaction
+BATCH = 1000
+
+_EVENTS = AuditEvent.__table__
+_QUEUE = QueuedEvent.__table__
+_HEAD = AuditHead.__table__
+#: the columns an event is written with (all but the chain's own and the queue's id)
+EVENT_COLUMNS = tuple(column.name for column in _QUEUE.columns if column.name != "id")
+#: built once: they are on every disclosure's path
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+#: the head, unless another sequencer holds it (PostgreSQL; SQLite's writers wait at BEGIN)
+_TRY_LOCK_HEAD = _LOCK_HEAD.with_for_update(skip_locked=True)
+_INSERT_CHAINED = insert(_EVENTS)
+_INSERT_QUEUED = insert(_QUEUE)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+_OLDEST_QUEUED = (
+    select(_QUEUE.c.id, *(_QUEUE.c[name] for name in EVENT_COLUMNS))
+    .order_by(_QUEUE.c.id)
+    .limit(bindparam("batch"))
+)
+_UNQUEUE = delete(_QUEUE).where(_QUEUE.c.id.in_(bindparam("ids", expanding=True)))
+_SESSION_KEY = "zorgtafel.audit.sequencer"
+
+
+def chain(connection: Connection, events: Iterable[Mapping[str, Any]]) -> int:
+    """Chain ``events`` (column values without seq and hashes) in the caller's transaction,
+    under the head row's lock; returns the new head's sequence number."""
+    seq, prev_hash = connection.execute(_LOCK_HEAD).one()
+    return _chain_after(connection, seq, prev_hash, events)
+
+
+def _chain_after(
+    connection: Connection, seq: int, prev_hash: str, events: Iterable[Mapping[str, Any]]
+) -> int:
+    rows = []
+    for values in events:
+        seq += 1
+        row = {**values, "seq": seq, "prev_hash": prev_hash}
+        row["hash"] = prev_hash = event_hash([row[name] for name in FIELDS])
+        rows.append(row)
+    if rows:
+        connection.execute(_INSERT_CHAINED, rows)
+        connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev_hash})
+    return seq
+
+
+def enqueue(connection: Connection, events: Sequence[Mapping[str, Any]]) -> None:
+    """Write ``events`` to the queue in the caller's transaction (one statement)."""
+    connection.execute(_INSERT_QUEUED, list(events))
+
+
+def sequence_batch(connection: Connection, batch: int = BATCH) -> int:
+    """Chain up to ``batch`` queued events, oldest first, in the caller's transaction.
+
+    The head is locked first: a second sequencer waits there, and its next statement then
+    sees what the first one took off the queue. Returns how many were chained.
+    """
+    seq, prev_hash = connection.execute(_LOCK_HEAD).one()
+    return _sequence_after(connection, seq, prev_hash, batch)
+
+
+def _sequence_after(connection: Connection, seq: int, prev_hash: str, batch: int) -> int:
+    queued = connection.execute(_OLDEST_QUEUED, {"batch": batch}).all()
+    if not queued:
+        return 0
+    events = ({name: row._mapping[name] for name in EVENT_COLUMNS} for row in queued)
+    _chain_after(connection, seq, prev_hash, events)
+    connection.execute(_UNQUEUE, {"ids": [row.id for row in queued]})
+    return len(queued)
+
+
+def sequence_all(connection: Connection, batch: int = BATCH) -> int:
+    """Chain everything queued, in the caller's transaction."""
+    total = 0
+    while moved := sequence_batch(connection, batch):
+        total += moved
+        if moved < batch:
+            break
+    return total
+
+
+def drain(engine: Engine, batch: int = BATCH) -> int:
+    """Chain everything queued, one transaction per batch; returns how many were chained."""
+    total = 0
+    while True:
+        with engine.begin() as connection:
+            moved = sequence_batch(connection, batch)
+        total += moved
+        if moved < batch:
+            return total
+
+
+def try_drain(engine: Engine, batch: int = BATCH) -> bool:
+    """Like :func:`drain`, but give way when another sequencer holds the head: False then
+    (it may not have seen the latest commits; the caller tries again a moment later)."""
+    while True:
+        with engine.begin() as connection:
+            head = connection.execute(_TRY_LOCK_HEAD).first()
+            if head is None:
+                return False
+            moved = _sequence_after(connection, head.seq, head.hash, batch)
+        if moved < batch:
+            return True
+
+
+def pending(connection: Connection) -> int:
+    """How many events wait in the queue."""
+    return int(connection.execute(select(func.count()).select_from(_QUEUE)).scalar_one())
+
+
+class Sequencer(Protocol):
+    """Chains queued events after the transaction that queued them has committed."""
+
+    def committed(self) -> None:
+        """A transaction that queued events has just committed."""
+
+    def flush(self) -> int:
+        """Chain everything queued now; returns how many were chained."""
+
+    def close(self) -> None:
+        """Chain what is left and stop (the app or process is going away)."""
+
+
+class BackgroundSequencer:
+    """A thread per process that chains the queue soon after each commit that filled it.
+
+    Commits only wake it, so a request never waits for sequencing; what several requests
+    queued in the meantime is chained in one transaction. The thread starts on the first
+    wake in a process (so a forking server's workers each get their own), ends after a
+    few idle seconds, and whatever is still queued when the process exits is chained then.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        batch: int = BATCH,
+        linger_seconds: float = 0.02,
+        idle_seconds: float = 5.0,
+    ) -> None:
+        self._engine = engine
+        self._batch = batch
+        self._linger_seconds = linger_seconds
+        self._idle_seconds = idle_seconds
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        self._closed = False
+        #: this process queued something (only then is there anything to chain at exit)
+        self._used = False
+        _LIVE.add(self)
+
+    def committed(self) -> None:
+        self._wake.set()
+        with self._lock:
+            self._used = True
+            running = self._thread is not None and self._pid == os.getpid()
+            if not running and not self._closed:
+                self._pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=self._run, name="zorgtafel-audit-sequencer", daemon=True
+                )
+                self._thread.start()
+
+    def flush(self) -> int:
+        return drain(self._engine, self._batch)
+
+    def close(self) -> None:
+        """Stop the thread and chain what is left (at exit, or when the engine goes away)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            thread, self._thread = self._thread, None
+        self._wake.set()
+        if thread is not None and self._pid == os.getpid():
+            thread.join(timeout=10)
+        if self._used:
+            self._drain_logged()
+
+    def _run(self) -> None:
+        idle_since = time.monotonic()
+        while not self._closed:
+            if self._wake.wait(timeout=min(1.0, self._idle_seconds)):
+                # let the commits of a busy moment gather: one sequencing transaction for all
+                time.sleep(self._linger_seconds)
+                if self._closed:
+                    return  # close() chains what is left
+                self._wake.clear()
+                if not self._try_drain_logged():
+                    self._wake.set()  # another process's sequencer is busy: look again soon
+                idle_since = time.monotonic()
+                continue
+            with self._lock:
+                # end only if nobody woke us since the wait returned; the next wake restarts
+                if time.monotonic() - idle_since >= self._idle_seconds and not self._wake.is_set():
+                    self._thread = None
+                    return
+
+    def _drain_logged(self) -> None:
+        try:
+            drain(self._engine, self._batch)
+        except Exception as exc:  # the queue keeps the events: log, go on, retry at the next wake
+            _log_failure(exc)
+
+    def _try_drain_logged(self) -> bool:
+        try:
+            return try_drain(self._engine, self._batch)
+        except Exception as exc:  # as above
+            _log_failure(exc)
+            return True
+
+
+def _log_failure(exc: Exception) -> None:
+    # the type only: a driver's message may quote parameters
+    log.error("audit: sequencing failed (%s); events stay queued", type(exc).__name__)
+
+
+class ImmediateSequencer:
+    """Chains right after each commit, on one connection, inside its owner's transaction.
+
+    For a session bound to a connection whose transaction someone else ends (the test
+    suite's rolled-back transaction, or a command that wants its events chained before it
+    returns).
+    """
+
+    def __init__(self, connection: Connection, *, batch: int = BATCH) -> None:
+        self._connection = connection
+        self._batch = batch
+
+    def committed(self) -> None:
+        self.flush()
+
+    def flush(self) -> int:
+        return sequence_all(self._connection, self._batch)
+
+    def close(self) -> None:
+        self.flush()
+
+
+#: the app extension holding its :class:`AuditLog`
+EXTENSION = "zorgtafel.audit"
+MODES = ("auto", "inline", "queued")
+
+
+@dataclass
+class AuditLog:
+    """How one app puts events on the chain."""
+
+    #: queue events and sequence them after commit (else chain them inline)
+    queued: bool
+    sequencer: Sequencer
+
+
+def init_app(app: Flask, mode: str, engine: Engine) -> None:
+    """``mode``: ``inline``, ``queued``, or ``auto`` (queued on PostgreSQL, inline on SQLite)."""
+    if mode not in MODES:
+        raise ValueError(f"audit sequencing mode {mode!r}")
+    queued = mode == "queued" or (mode == "auto" and engine.dialect.name == "postgresql")
+    app.extensions[EXTENSION] = AuditLog(queued, BackgroundSequencer(engine))
+    install()
+
+
+def audit_log(app: Flask | None = None) -> AuditLog:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def write(session: Session, events: Sequence[Mapping[str, Any]]) -> None:
+    """Write ``events`` in ``session``'s transaction: chained now, or queued for after commit."""
+    target = audit_log()
+    connection = session.connection()
+    if target.queued:
+        enqueue(connection, events)
+        session.info[_SESSION_KEY] = target.sequencer
+    else:
+        chain(connection, events)
+
+
+def _after_commit(session: Session) -> None:
+    sequencer = session.info.pop(_SESSION_KEY, None)
+    if sequencer is not None:
+        sequencer.committed()
+
+
+def install() -> None:
+    """Wake the sequencer after every commit that queued events (idempotent)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+
+
+_LIVE: weakref.WeakSet[BackgroundSequencer] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for sequencer in list(_LIVE):
+        sequencer.close()
