@@ -17,7 +17,8 @@ from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 
 from zorgtafel import create_app
-from zorgtafel.config import load_settings
+from zorgtafel.audit.sequencer import audit_log
+from zorgtafel.config import Settings, load_settings
 from zorgtafel.core.db import db
 from zorgtafel.migrate import upgrade
 
@@ -49,30 +50,41 @@ def scratch_database(backend: str) -> Iterator[str]:
         admin.dispose()
 
 
+def settings_for(url: str, instance: Path) -> Settings:
+    """Settings of a throw-away app on ``url`` with its key files in ``instance``."""
+    return load_settings(
+        {
+            "app": {
+                "database_url": url,
+                "secret_key_file": str(instance / "secret_key"),
+                "master_key_file": str(instance / "master.key"),
+            }
+        },
+        path=instance / "config.toml",
+    )
+
+
 @contextmanager
 def bench_app(url: str) -> Iterator[Flask]:
-    """A migrated app on ``url`` with fresh keys in a temporary instance folder."""
+    """A migrated app on ``url`` with fresh keys in a temporary instance folder (its
+    ``instance_dir``, for other processes that need an app on the same database)."""
     with tempfile.TemporaryDirectory(prefix="zorgtafel-instance-") as folder:
         instance = Path(folder)
         (instance / "secret_key").write_text(secrets.token_urlsafe(48))
         (instance / "master.key").write_bytes(base64.urlsafe_b64encode(os.urandom(32)) + b"\n")
-        settings = load_settings(
-            {
-                "app": {
-                    "database_url": url,
-                    "secret_key_file": str(instance / "secret_key"),
-                    "master_key_file": str(instance / "master.key"),
-                }
-            },
-            path=instance / "config.toml",
-        )
-        app = create_app(settings)
+        app = create_app(settings_for(url, instance))
         with app.app_context():
             upgrade(db.engine)
         try:
             yield app
         finally:
+            audit_log(app).sequencer.close()
             app.extensions["zorgtafel.db"].engine.dispose()
+
+
+def instance_dir(app: Flask) -> Path:
+    """The instance folder of an app from :func:`bench_app`."""
+    return app.extensions["zorgtafel.settings"].base_dir
 
 
 def write_result(name: str, result: dict[str, Any]) -> Path:
