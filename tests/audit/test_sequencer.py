@@ -10,19 +10,22 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from privacy_support import build_app, dispose, in_app, make_instance
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
+from zorgtafel.audit import sequencer
 from zorgtafel.audit.log import head, verify_log
 from zorgtafel.audit.models import AuditAction, AuditEvent
 from zorgtafel.audit.operations import CLI_ACTOR, event, record
 from zorgtafel.audit.sequencer import (
+    _LOCK_HEAD,
     BackgroundSequencer,
     audit_log,
     enqueue,
     pending,
     sequence_all,
     sequence_batch,
+    try_drain,
 )
 from zorgtafel.cli import cli
 from zorgtafel.migrate import upgrade
@@ -168,3 +171,57 @@ def test_what_is_still_queued_at_exit_is_chained(background: Flask) -> None:
     assert counts(background) == (1, 2)
     sequencer.close()  # what the process does at exit
     assert counts(background) == (3, 0)
+
+
+@pytest.fixture
+def engine_with_queue(own_database: str, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of its own (real commits from several connections)."""
+    app = build_app(own_database, make_instance(tmp_path / "instance"))
+    engine = app.extensions["zorgtafel.db"].engine
+    upgrade(engine)
+    yield engine
+    dispose(app)
+
+
+def queue_committed(engine: Engine, *numbers: int) -> None:
+    with engine.begin() as connection:
+        enqueue(connection, [read_event(n) for n in numbers])
+
+
+def test_a_sequencer_gives_way_to_one_holding_the_head(
+    backend: str, engine_with_queue: Engine
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only: on SQLite sequencers wait for the database's write lock")
+    engine = engine_with_queue
+    queue_committed(engine, 1)
+    with engine.connect() as holder:
+        holder.execute(_LOCK_HEAD)  # another process's sequencer, mid-batch
+        assert try_drain(engine) == 0  # gives way at once instead of queueing behind it
+        holder.rollback()
+    assert try_drain(engine) == 1
+
+
+def test_events_committed_while_the_head_was_held_are_not_left_behind(
+    backend: str, engine_with_queue: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sequencer that held the head looks again after releasing it: an event committed
+    in the meantime, whose own sequencer gave way, is chained by it."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only: on SQLite nobody commits while a sequencer writes")
+    engine = engine_with_queue
+    queue_committed(engine, 1)
+    real = sequencer._sequence_after
+    arrivals = [2]
+
+    def batch_while_another_commits(connection, seq, prev_hash, batch):  # type: ignore[no-untyped-def]
+        moved = real(connection, seq, prev_hash, batch)
+        if arrivals:  # committed by another process after this batch was read
+            queue_committed(engine, arrivals.pop())
+        return moved
+
+    monkeypatch.setattr(sequencer, "_sequence_after", batch_while_another_commits)
+    assert try_drain(engine) == 2
+    with engine.connect() as connection:
+        assert pending(connection) == 0
+        assert verify_log(connection).count == 2

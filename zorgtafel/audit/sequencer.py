@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from zorgtafel.audit.chain import FIELDS, event_hash
 from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
+from zorgtafel.core.db import READ_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ _OLDEST_QUEUED = (
     .order_by(_QUEUE.c.id)
     .limit(bindparam("batch"))
 )
+_ANY_QUEUED = select(_QUEUE.c.id).limit(1)
 _UNQUEUE = delete(_QUEUE).where(_QUEUE.c.id.in_(bindparam("ids", expanding=True)))
 _SESSION_KEY = "zorgtafel.audit.sequencer"
 
@@ -137,17 +139,26 @@ def drain(engine: Engine, batch: int = BATCH) -> int:
             return total
 
 
-def try_drain(engine: Engine, batch: int = BATCH) -> bool:
-    """Like :func:`drain`, but give way when another sequencer holds the head: False then
-    (it may not have seen the latest commits; the caller tries again a moment later)."""
+def try_drain(engine: Engine, batch: int = BATCH) -> int:
+    """Like :func:`drain`, but give way when another sequencer holds the head.
+
+    Nothing committed before the call is left behind: whoever holds the head looks at the
+    queue again after releasing it, and sequences on if anything is there.
+    """
+    total = 0
     while True:
         with engine.begin() as connection:
             head = connection.execute(_TRY_LOCK_HEAD).first()
             if head is None:
-                return False
+                return total  # the holder will look again when it is done
             moved = _sequence_after(connection, head.seq, head.hash, batch)
-        if moved < batch:
-            return True
+        total += moved
+        if moved == batch:
+            continue
+        # commits that landed while we held the head may have waited for us: look again
+        with engine.connect().execution_options(**READ_ONLY) as connection:
+            if connection.execute(_ANY_QUEUED).first() is None:
+                return total
 
 
 def pending(connection: Connection) -> int:
@@ -235,8 +246,7 @@ class BackgroundSequencer:
                 if self._closed:
                     return  # close() chains what is left
                 self._wake.clear()
-                if not self._try_drain_logged():
-                    self._wake.set()  # another process's sequencer is busy: look again soon
+                self._try_drain_logged()
                 idle_since = time.monotonic()
                 continue
             with self._lock:
@@ -251,12 +261,11 @@ class BackgroundSequencer:
         except Exception as exc:  # the queue keeps the events: log, go on, retry at the next wake
             _log_failure(exc)
 
-    def _try_drain_logged(self) -> bool:
+    def _try_drain_logged(self) -> None:
         try:
-            return try_drain(self._engine, self._batch)
+            try_drain(self._engine, self._batch)
         except Exception as exc:  # as above
             _log_failure(exc)
-            return True
 
 
 def _log_failure(exc: Exception) -> None:
