@@ -129,14 +129,9 @@ def sequence_all(connection: Connection, batch: int = BATCH) -> int:
 
 
 def drain(engine: Engine, batch: int = BATCH) -> int:
-    """Chain everything queued, one transaction per batch; returns how many were chained."""
-    total = 0
-    while True:
-        with engine.begin() as connection:
-            moved = sequence_batch(connection, batch)
-        total += moved
-        if moved < batch:
-            return total
+    """Chain everything queued, one transaction per batch, waiting for the head if another
+    sequencer holds it; returns how many were chained."""
+    return _drain(engine, batch, _LOCK_HEAD)
 
 
 def try_drain(engine: Engine, batch: int = BATCH) -> int:
@@ -145,17 +140,21 @@ def try_drain(engine: Engine, batch: int = BATCH) -> int:
     Nothing committed before the call is left behind: whoever holds the head looks at the
     queue again after releasing it, and sequences on if anything is there.
     """
+    return _drain(engine, batch, _TRY_LOCK_HEAD)
+
+
+def _drain(engine: Engine, batch: int, lock_head: Any) -> int:
     total = 0
     while True:
         with engine.begin() as connection:
-            head = connection.execute(_TRY_LOCK_HEAD).first()
+            head = connection.execute(lock_head).first()
             if head is None:
                 return total  # the holder will look again when it is done
             moved = _sequence_after(connection, head.seq, head.hash, batch)
         total += moved
         if moved == batch:
             continue
-        # commits that landed while we held the head may have waited for us: look again
+        # commits that landed while we held the head may have given way to us: look again
         with engine.connect().execution_options(**READ_ONLY) as connection:
             if connection.execute(_ANY_QUEUED).first() is None:
                 return total
