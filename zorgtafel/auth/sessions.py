@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app, g, session
+from flask import Flask, current_app, g, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import delete, select
 
 from zorgtafel.auth.models import User, UserSession
@@ -18,6 +19,29 @@ from zorgtafel.core.db import db, utcnow
 
 #: write ``last_seen_at`` at most this often, so a page view is not always a write
 TOUCH_EVERY = timedelta(seconds=60)
+#: key in the signed cookie: when the logged-in session ends for good (Unix time)
+ENDS = "ends"
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """The signed cookie that carries the session token (and the pre-login state).
+
+    It is written when its content changes (login, a flash message, the language, the first
+    CSRF token), not again on every response: the server-side session enforces the idle
+    timeout and the absolute lifetime, so re-signing the cookie per request bought nothing.
+    Its expiry is the session's absolute end, whenever it is written, so the browser drops it
+    no later than the server does.
+    """
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        ends = session.get(ENDS)
+        if session.permanent and isinstance(ends, int):
+            return datetime.fromtimestamp(ends, UTC)
+        return super().get_expiration_time(app, session)
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookie()
 
 
 def _hash(token: str) -> str:
@@ -27,9 +51,14 @@ def _hash(token: str) -> str:
 def start_session(user: User) -> None:
     """Log ``user`` in with a fresh identifier; whatever the cookie held before is dropped."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_hash(token), user=user))
+    now = utcnow()
+    db.session.add(
+        UserSession(token_hash=_hash(token), user=user, created_at=now, last_seen_at=now)
+    )
+    hours = current_app.extensions["zorgtafel.settings"]["session.absolute_hours"]
     session.clear()
     session["sid"] = token
+    session[ENDS] = int((now + timedelta(hours=hours)).timestamp())
     session.permanent = True
     g.user = user
 
