@@ -365,7 +365,10 @@ def test_no_contribution_after_the_deadline_or_in_a_category_not_allowed(
         [(case.id, ["politie"])], starts_at=future(3), deadline=future(1)
     )
     late = cases.create()
-    closed_meeting = meetings.create([(late.id, ["politie"])], deadline=future(-0.01))
+    # starts tomorrow: a meeting "today at noon" would start before this deadline after noon
+    closed_meeting = meetings.create(
+        [(late.id, ["politie"])], starts_at=future(1), deadline=future(-0.01)
+    )
     login_as(Role.partner, "politie")
     refused = contribute(
         client, open_meeting.id, open_meeting.item_ids[0], category="gezondheid", text="Fictief"
