@@ -10,11 +10,13 @@ known?", the pseudonymiser's known names) enters :func:`zorgtafel.privacy.vault.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask import has_app_context
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
@@ -451,115 +453,137 @@ def disclose_agenda(
     one refusal event; all of them written together, before anything is returned.
     """
     at = at or utcnow()
-    rows = _agenda_rows(meeting)
-    seats = _seats(meeting)
-    case_ids = [row.case_id for row in rows]
-    reasons = _strongest_reasons(user, case_ids, at)
-    categories = _case_categories(case_ids) if user.role is Role.chair else {}
+    rows = db.session.execute(_AGENDA_ROWS, {"meeting_id": meeting.id}).all()
+    seats = _seats(meeting.id)
+    reasons = _strongest_reasons(user, meeting.id, at)
+    categories = _case_categories(meeting.id) if user.role is Role.chair else {}
+    decide = _process_decisions(user, convenant)
+    actor = Actor.of(user)
+    # a partner sees only the lines its organisation sits at; anyone else is decided per line
+    seated_only = user.organisation.code if user.role is Role.partner else None
     lines, events = [], []
     for row in rows:
         partner_codes = seats.get(row.id, ())
-        line, outcome, reason = _agenda_line(
-            user, row, partner_codes, convenant, categories, reasons.get(row.case_id)
-        )
-        lines.append(line)
-        if outcome is not None:
-            events.append(
-                _event(
-                    user,
-                    action,
-                    row.code,
-                    Level.process,
-                    convenant,
-                    outcome=outcome,
-                    reason=reason,
-                )
-            )
+        if seated_only is not None and seated_only not in partner_codes:
+            lines.append(AgendaLineView(row.id, row.position, row.minutes))
+            continue
+        decision = decide(reasons.get(row.case_id))
+        if decision.allowed:
+            lines.append(_open_line(user, row, partner_codes, convenant, categories))
+            outcome, reason = Outcome.allowed, decision.reason
+        else:
+            lines.append(AgendaLineView(row.id, row.position, row.minutes))
+            outcome, reason = Outcome.refused, decision.reason
+        events.append(
+            _event(user, action, row.code, Level.process, convenant,
+                   outcome=outcome, reason=reason, actor=actor)
+        )  # fmt: skip
     record_all(events)
     if any(row["outcome"] == Outcome.refused for row in events) and has_app_context():
         keep_on_error()
     return lines
 
 
-def _agenda_rows(meeting: Meeting):  # type: ignore[no-untyped-def]
-    """Plain rows, no ORM objects: forty lines must stay cheap."""
-    return db.session.execute(
-        select(
-            AgendaItem.id,
-            AgendaItem.position,
-            AgendaItem.minutes,
-            AgendaItem.kind,
-            AgendaItem.case_id,
-            Case.code,
-            Case.stage,
-        )
-        .join(Case, Case.id == AgendaItem.case_id)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(AgendaItem.position)
-    ).all()
+_ITEMS = AgendaItem.__table__
+_CASES = Case.__table__
+_SEATS = TableSeat.__table__
+_INVOLVEMENTS = Involvement.__table__
+_CONTRIBUTIONS = Contribution.__table__
+_MEETING = bindparam("meeting_id")
 
-
-def _seats(meeting: Meeting) -> dict[int, tuple[str, ...]]:
-    seats: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(TableSeat.agenda_item_id, TableSeat.partner_code)
-        .join(AgendaItem, AgendaItem.id == TableSeat.agenda_item_id)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(TableSeat.partner_code)
+# The agenda's statements are built once, on the tables (plain rows, no ORM objects): every
+# attendee's screen shows the agenda, and forty lines must stay cheap.
+_AGENDA_ROWS = (
+    select(
+        _ITEMS.c.id,
+        _ITEMS.c.position,
+        _ITEMS.c.minutes,
+        _ITEMS.c.kind,
+        _ITEMS.c.case_id,
+        _CASES.c.code,
+        _CASES.c.stage,
     )
-    for item_id, code in rows:
+    .join(_CASES, _CASES.c.id == _ITEMS.c.case_id)
+    .where(_ITEMS.c.meeting_id == _MEETING)
+    .order_by(_ITEMS.c.position)
+)
+_AGENDA_SEATS = (
+    select(_SEATS.c.agenda_item_id, _SEATS.c.partner_code)
+    .join(_ITEMS, _ITEMS.c.id == _SEATS.c.agenda_item_id)
+    .where(_ITEMS.c.meeting_id == _MEETING)
+    .order_by(_SEATS.c.partner_code)
+)
+#: the organisation's active involvements in the agenda's cases
+_AGENDA_INVOLVEMENTS = (
+    select(_INVOLVEMENTS.c.case_id, _INVOLVEMENTS.c.reason)
+    .join(_ITEMS, _ITEMS.c.case_id == _INVOLVEMENTS.c.case_id)
+    .where(
+        _ITEMS.c.meeting_id == _MEETING,
+        _INVOLVEMENTS.c.partner_code == bindparam("partner_code"),
+        _INVOLVEMENTS.c.valid_from <= bindparam("at"),
+        or_(_INVOLVEMENTS.c.valid_until.is_(None), _INVOLVEMENTS.c.valid_until > bindparam("at")),
+    )
+)
+#: which categories each agenda case holds contributions in (codes only; nothing decrypted)
+_AGENDA_CATEGORIES = (
+    select(_CONTRIBUTIONS.c.case_id, _CONTRIBUTIONS.c.category_code)
+    .join(_ITEMS, _ITEMS.c.case_id == _CONTRIBUTIONS.c.case_id)
+    .where(_ITEMS.c.meeting_id == _MEETING)
+    .distinct()
+)
+
+
+def _seats(meeting_id: int) -> dict[int, tuple[str, ...]]:
+    seats: dict[int, list[str]] = {}
+    for item_id, code in db.session.execute(_AGENDA_SEATS, {"meeting_id": meeting_id}):
         seats.setdefault(item_id, []).append(code)
     return {item_id: tuple(codes) for item_id, codes in seats.items()}
 
 
-def _strongest_reasons(
-    user: User, case_ids: list[int], at: datetime
-) -> dict[int, InvolvementReason]:
-    """Per case, the user's organisation's strongest active involvement (one query)."""
-    if not case_ids or user.role not in (Role.chair, Role.partner):
+def _strongest_reasons(user: User, meeting_id: int, at: datetime) -> dict[int, InvolvementReason]:
+    """Per agenda case, the user's organisation's strongest active involvement (one query)."""
+    if user.role not in (Role.chair, Role.partner):
         return {}
     found: dict[int, list[InvolvementReason]] = {}
     rows = db.session.execute(
-        select(Involvement.case_id, Involvement.reason).where(
-            Involvement.case_id.in_(case_ids),
-            Involvement.partner_code == user.organisation.code,
-            Involvement.valid_from <= at,
-            or_(Involvement.valid_until.is_(None), Involvement.valid_until > at),
-        )
+        _AGENDA_INVOLVEMENTS,
+        {"meeting_id": meeting_id, "partner_code": user.organisation.code, "at": at},
     )
     for case_id, reason in rows:
         found.setdefault(case_id, []).append(InvolvementReason(reason))
     return {case_id: strongest(reasons) for case_id, reasons in found.items()}  # type: ignore[misc]
 
 
-def _case_categories(case_ids: list[int]) -> dict[int, set[str]]:
-    """Which categories each case holds contributions in (codes only; nothing decrypted)."""
-    found: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
-    if case_ids:
-        rows = db.session.execute(
-            select(Contribution.case_id, Contribution.category_code)
-            .where(Contribution.case_id.in_(case_ids))
-            .distinct()
-        )
-        for case_id, category in rows:
-            found[case_id].add(category)
+def _case_categories(meeting_id: int) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for case_id, category in db.session.execute(_AGENDA_CATEGORIES, {"meeting_id": meeting_id}):
+        found.setdefault(case_id, set()).add(category)
     return found
 
 
-def _agenda_line(  # type: ignore[no-untyped-def]
+def _process_decisions(
+    user: User, convenant: Convenant
+) -> Callable[[InvolvementReason | None], LevelDecision]:
+    """``decide_level_given`` at process level, asked once per distinct involvement reason.
+
+    The decision depends on the user, the convenant and the organisation's strongest active
+    involvement only, so forty lines need at most one decision per reason.
+    """
+
+    @cache
+    def decide(reason: InvolvementReason | None) -> LevelDecision:
+        return decide_level_given(user, Level.process, convenant, lambda: reason)
+
+    return decide
+
+
+def _open_line(  # type: ignore[no-untyped-def]
     user: User,
     row,
     partner_codes: tuple[str, ...],
     convenant: Convenant,
     categories: dict[int, set[str]],
-    reason: InvolvementReason | None,
-) -> tuple[AgendaLineView, Outcome | None, str | None]:
-    closed = AgendaLineView(row.id, row.position, row.minutes)
-    if user.role is Role.partner and user.organisation.code not in partner_codes:
-        return closed, None, None
-    decision = decide_level_given(user, Level.process, convenant, lambda: reason)
-    if not decision.allowed:
-        return closed, Outcome.refused, decision.reason
+) -> AgendaLineView:
     warnings: tuple[SeatWarning, ...] = ()
     if user.role is Role.chair:
         warnings = tuple(
@@ -567,7 +591,7 @@ def _agenda_line(  # type: ignore[no-untyped-def]
             for code in partner_codes
             for warning in seat_warnings(convenant, code, categories.get(row.case_id, ()))
         )
-    line = AgendaLineView(
+    return AgendaLineView(
         row.id,
         row.position,
         row.minutes,
@@ -576,7 +600,6 @@ def _agenda_line(  # type: ignore[no-untyped-def]
         partner_codes,
         warnings,
     )
-    return line, Outcome.allowed, decision.reason
 
 
 def disclose_agenda_item(
@@ -641,12 +664,13 @@ def _event(
     outcome: object,
     reason: object,
     purpose: Purpose = Purpose.case_conference,
+    actor: Actor | None = None,
 ) -> dict[str, object]:
     """One checked audit event for a case, to be appended with the others of the page."""
     return event(
         action,
         outcome=outcome,  # type: ignore[arg-type]
-        actor=Actor.of(user),
+        actor=actor or Actor.of(user),
         object_type="case",
         object_id=case_code,
         level=level.value,
