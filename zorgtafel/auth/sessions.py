@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 
 from zorgtafel.auth.models import User, UserSession
 from zorgtafel.core.db import db, utcnow
@@ -75,27 +75,35 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+#: one query per request: the user (with its organisation, joined) and its session's times
+_USER_BY_TOKEN = (
+    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_user() -> User | None:
     """The user of this request's session, or None (and the stale session deleted)."""
     token = session.get("sid")
     if not token:
         return None
-    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
-    if record is None:
+    found = db.session.execute(_USER_BY_TOKEN, {"token_hash": _hash(token)}).one_or_none()
+    if found is None:
         session.clear()
         return None
+    user, session_id, created_at, last_seen_at = found
     settings = current_app.extensions["zorgtafel.settings"]
     now = utcnow()
     idle = timedelta(minutes=settings["session.idle_minutes"])
     absolute = timedelta(hours=settings["session.absolute_hours"])
-    if (
-        not record.user.is_active
-        or now - record.last_seen_at > idle
-        or now - record.created_at > absolute
-    ):
-        db.session.delete(record)  # committed with the redirect to the login page
+    if not user.is_active or now - last_seen_at > idle or now - created_at > absolute:
+        # committed with the redirect to the login page
+        db.session.execute(delete(UserSession).where(UserSession.id == session_id))
         session.clear()
         return None
-    if now - record.last_seen_at > TOUCH_EVERY:
-        record.last_seen_at = now
-    return record.user
+    if now - last_seen_at > TOUCH_EVERY:
+        db.session.execute(
+            update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+        )
+    return user
