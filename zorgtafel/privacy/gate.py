@@ -16,7 +16,7 @@ from datetime import date, datetime
 from functools import cache
 
 from flask import has_app_context
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
@@ -453,9 +453,7 @@ def disclose_agenda(
     one refusal event; all of them written together, before anything is returned.
     """
     at = at or utcnow()
-    rows = db.session.execute(_AGENDA_ROWS, {"meeting_id": meeting.id}).all()
-    seats = _seats(meeting.id)
-    reasons = _strongest_reasons(user, meeting.id, at)
+    rows = _agenda_rows(user, meeting.id, at)
     categories = _case_categories(meeting.id) if user.role is Role.chair else {}
     decide = _process_decisions(user, convenant)
     actor = Actor.of(user)
@@ -463,20 +461,20 @@ def disclose_agenda(
     seated_only = user.organisation.code if user.role is Role.partner else None
     lines, events = [], []
     for row in rows:
-        partner_codes = seats.get(row.id, ())
-        if seated_only is not None and seated_only not in partner_codes:
+        seats = row.seats.split(",") if row.seats else []
+        if seated_only is not None and seated_only not in seats:
             lines.append(AgendaLineView(row.id, row.position, row.minutes))
             continue
-        decision = decide(reasons.get(row.case_id))
+        decision = decide(_strongest_of(row.reasons))
         if decision.allowed:
-            lines.append(_open_line(user, row, partner_codes, convenant, categories))
-            outcome, reason = Outcome.allowed, decision.reason
+            lines.append(_open_line(user, row, tuple(sorted(seats)), convenant, categories))
+            outcome = Outcome.allowed
         else:
             lines.append(AgendaLineView(row.id, row.position, row.minutes))
-            outcome, reason = Outcome.refused, decision.reason
+            outcome = Outcome.refused
         events.append(
             _event(user, action, row.code, Level.process, convenant,
-                   outcome=outcome, reason=reason, actor=actor)
+                   outcome=outcome, reason=decision.reason, actor=actor)
         )  # fmt: skip
     record_all(events)
     if any(row["outcome"] == Outcome.refused for row in events) and has_app_context():
@@ -492,8 +490,25 @@ _CONTRIBUTIONS = Contribution.__table__
 _MEETING = bindparam("meeting_id")
 
 # The agenda's statements are built once, on the tables (plain rows, no ORM objects): every
-# attendee's screen shows the agenda, and forty lines must stay cheap.
-_AGENDA_ROWS = (
+# attendee's screen shows the agenda, and forty lines must stay cheap. Codes are joined with
+# commas; partner codes and involvement reasons are codes that cannot hold one.
+_SEAT_CODES = (
+    select(func.aggregate_strings(_SEATS.c.partner_code, ","))
+    .where(_SEATS.c.agenda_item_id == _ITEMS.c.id)
+    .scalar_subquery()
+)
+#: the organisation's active involvements in the item's case
+_REASON_CODES = (
+    select(func.aggregate_strings(_INVOLVEMENTS.c.reason, ","))
+    .where(
+        _INVOLVEMENTS.c.case_id == _ITEMS.c.case_id,
+        _INVOLVEMENTS.c.partner_code == bindparam("partner_code"),
+        _INVOLVEMENTS.c.valid_from <= bindparam("at"),
+        or_(_INVOLVEMENTS.c.valid_until.is_(None), _INVOLVEMENTS.c.valid_until > bindparam("at")),
+    )
+    .scalar_subquery()
+)
+_AGENDA = (
     select(
         _ITEMS.c.id,
         _ITEMS.c.position,
@@ -502,27 +517,12 @@ _AGENDA_ROWS = (
         _ITEMS.c.case_id,
         _CASES.c.code,
         _CASES.c.stage,
+        _SEAT_CODES.label("seats"),
+        _REASON_CODES.label("reasons"),
     )
     .join(_CASES, _CASES.c.id == _ITEMS.c.case_id)
     .where(_ITEMS.c.meeting_id == _MEETING)
     .order_by(_ITEMS.c.position)
-)
-_AGENDA_SEATS = (
-    select(_SEATS.c.agenda_item_id, _SEATS.c.partner_code)
-    .join(_ITEMS, _ITEMS.c.id == _SEATS.c.agenda_item_id)
-    .where(_ITEMS.c.meeting_id == _MEETING)
-    .order_by(_SEATS.c.partner_code)
-)
-#: the organisation's active involvements in the agenda's cases
-_AGENDA_INVOLVEMENTS = (
-    select(_INVOLVEMENTS.c.case_id, _INVOLVEMENTS.c.reason)
-    .join(_ITEMS, _ITEMS.c.case_id == _INVOLVEMENTS.c.case_id)
-    .where(
-        _ITEMS.c.meeting_id == _MEETING,
-        _INVOLVEMENTS.c.partner_code == bindparam("partner_code"),
-        _INVOLVEMENTS.c.valid_from <= bindparam("at"),
-        or_(_INVOLVEMENTS.c.valid_until.is_(None), _INVOLVEMENTS.c.valid_until > bindparam("at")),
-    )
 )
 #: which categories each agenda case holds contributions in (codes only; nothing decrypted)
 _AGENDA_CATEGORIES = (
@@ -533,25 +533,21 @@ _AGENDA_CATEGORIES = (
 )
 
 
-def _seats(meeting_id: int) -> dict[int, tuple[str, ...]]:
-    seats: dict[int, list[str]] = {}
-    for item_id, code in db.session.execute(_AGENDA_SEATS, {"meeting_id": meeting_id}):
-        seats.setdefault(item_id, []).append(code)
-    return {item_id: tuple(codes) for item_id, codes in seats.items()}
+def _agenda_rows(user: User, meeting_id: int, at: datetime):  # type: ignore[no-untyped-def]
+    """The meeting's items in order, each with its case's code and stage, the partner codes at
+    its table and the user's organisation's active involvement reasons (one query)."""
+    # only the chair's and the partners' organisations can have need-to-know; for anyone else
+    # no involvement is read (NULL matches nothing)
+    org = user.organisation.code if user.role in (Role.chair, Role.partner) else None
+    return db.session.execute(
+        _AGENDA, {"meeting_id": meeting_id, "partner_code": org, "at": at}
+    ).all()
 
 
-def _strongest_reasons(user: User, meeting_id: int, at: datetime) -> dict[int, InvolvementReason]:
-    """Per agenda case, the user's organisation's strongest active involvement (one query)."""
-    if user.role not in (Role.chair, Role.partner):
-        return {}
-    found: dict[int, list[InvolvementReason]] = {}
-    rows = db.session.execute(
-        _AGENDA_INVOLVEMENTS,
-        {"meeting_id": meeting_id, "partner_code": user.organisation.code, "at": at},
-    )
-    for case_id, reason in rows:
-        found.setdefault(case_id, []).append(InvolvementReason(reason))
-    return {case_id: strongest(reasons) for case_id, reasons in found.items()}  # type: ignore[misc]
+def _strongest_of(reasons: str | None) -> InvolvementReason | None:
+    if not reasons:
+        return None
+    return strongest(InvolvementReason(reason) for reason in reasons.split(","))
 
 
 def _case_categories(meeting_id: int) -> dict[int, set[str]]:
