@@ -343,6 +343,37 @@ def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
     assert "[TELEFOON-1]" in shown
 
 
+def test_each_open_line_has_its_own_contribution_form(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    from zorgtafel.convenant.policy import providable_categories
+
+    one, two, other = cases.create(), cases.create(), cases.create()
+    meeting = meetings.create(
+        [(one.id, ["politie"]), (other.id, ["om"]), (two.id, ["politie", "om"])],
+        starts_at=future(3),
+        deadline=future(1),
+    )
+    login_as(Role.partner, "politie")
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert token
+    forms = re.findall(r'<form method="post" action="[^"]*/inbreng">.*?</form>', html, re.S)
+    assert len(forms) == 2  # the two lines at politie's table, none on the closed line
+    with in_app(app) as session:
+        convenant = operations.convenant_for(session.get(Meeting, meeting.id))  # type: ignore[arg-type]
+    providable = providable_categories(convenant, "politie")
+    for item_id, form in zip((meeting.item_ids[0], meeting.item_ids[2]), forms, strict=True):
+        assert f'action="/vergaderingen/{meeting.id}/punten/{item_id}/inbreng"' in form
+        assert token.group(1) in form
+        assert f'<label for="categorie-{item_id}">' in form
+        assert f'<select id="categorie-{item_id}" name="category" required>' in form
+        assert re.findall(r'<option value="([^"]+)">', form) == list(providable)
+        assert f'<label for="inbreng-{item_id}">' in form
+        assert f'<textarea id="inbreng-{item_id}" maxlength="5000" name="text" required' in form
+        assert "ITEM" not in form
+
+
 def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(
     app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
 ) -> None:  # type: ignore[no-untyped-def]
