@@ -270,6 +270,14 @@ def test_partners_see_only_their_items(
     assert ours.code in html
     assert theirs.code not in html
     assert html.count("Besloten agendapunt") == 1
+    # the open line: code, stage, kind, minutes and who sits at the table
+    line = re.search(r"<tr id=\"punt-2\">(.*?)</tr>", html, re.S)
+    assert line
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", "", cell).split())
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", line.group(1), re.S)
+    ]
+    assert cells[:6] == ["2", ours.code, "aanpak", "nieuw", "10", "om, politie"]
     reads = events(app, actor_user_id=user.id, object_type="case")
     assert [(e.action, e.object_id, e.level, e.reason) for e in reads] == [
         ("read", ours.code, "process", "at_table")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
 from flask import has_app_context
 from sqlalchemy import bindparam, func, or_, select
@@ -416,9 +417,12 @@ def _code(reason: str) -> str:
 # --- meetings: agenda lines, the item under discussion, case lists for the agenda builder ----
 
 
-@dataclass(frozen=True)
-class AgendaLineView:
-    """One agenda line as one user may see it. A closed line shows only that it exists."""
+class AgendaLineView(NamedTuple):
+    """One agenda line as one user may see it. A closed line shows only that it exists.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and a page builds forty
+    of them (a frozen dataclass sets each field through ``object.__setattr__``).
+    """
 
     item_id: int
     position: int
@@ -591,8 +595,8 @@ def _open_line(  # type: ignore[no-untyped-def]
         row.id,
         row.position,
         row.minutes,
-        CaseView(row.code, Stage(row.stage), Level.exists),
-        ItemKind(row.kind),
+        CaseView(row.code, row.stage, Level.exists),  # the columns' Enum types give members
+        row.kind,
         partner_codes,
         warnings,
     )
