@@ -469,7 +469,7 @@ def disclose_agenda(
         if seated_only is not None and seated_only not in seats:
             lines.append(AgendaLineView(row.id, row.position, row.minutes))
             continue
-        decision = decide(_strongest_of(row.reasons))
+        decision = decide(row.reasons)
         if decision.allowed:
             lines.append(_open_line(user, row, tuple(sorted(seats)), convenant, categories))
             outcome = Outcome.allowed
@@ -561,17 +561,17 @@ def _case_categories(meeting_id: int) -> dict[int, set[str]]:
     return found
 
 
-def _process_decisions(
-    user: User, convenant: Convenant
-) -> Callable[[InvolvementReason | None], LevelDecision]:
-    """``decide_level_given`` at process level, asked once per distinct involvement reason.
+def _process_decisions(user: User, convenant: Convenant) -> Callable[[str | None], LevelDecision]:
+    """``decide_level_given`` at process level, asked once per distinct set of active
+    involvement reasons (as the agenda query joins them).
 
     The decision depends on the user, the convenant and the organisation's strongest active
-    involvement only, so forty lines need at most one decision per reason.
+    involvement only, so forty lines need a decision or two, not forty.
     """
 
     @cache
-    def decide(reason: InvolvementReason | None) -> LevelDecision:
+    def decide(reasons: str | None) -> LevelDecision:
+        reason = _strongest_of(reasons)
         return decide_level_given(user, Level.process, convenant, lambda: reason)
 
     return decide
