@@ -459,6 +459,7 @@ def disclose_agenda(
     at = at or utcnow()
     rows = _agenda_rows(user, meeting.id, at)
     categories = _case_categories(meeting.id) if user.role is Role.chair else {}
+    warnings_for = _seat_warnings(convenant) if user.role is Role.chair else None
     decide = _process_decisions(user, convenant)
     actor = Actor.of(user)
     # a partner sees only the lines its organisation sits at; anyone else is decided per line
@@ -471,7 +472,14 @@ def disclose_agenda(
             continue
         decision = decide(row.reasons)
         if decision.allowed:
-            lines.append(_open_line(user, row, tuple(sorted(seats)), convenant, categories))
+            lines.append(
+                _open_line(
+                    row,
+                    tuple(sorted(seats)),
+                    warnings_for,
+                    categories.get(row.case_id, frozenset()),
+                )
+            )
             outcome = Outcome.allowed
         else:
             lines.append(AgendaLineView(row.id, row.position, row.minutes))
@@ -554,11 +562,11 @@ def _strongest_of(reasons: str | None) -> InvolvementReason | None:
     return strongest(InvolvementReason(reason) for reason in reasons.split(","))
 
 
-def _case_categories(meeting_id: int) -> dict[int, set[str]]:
+def _case_categories(meeting_id: int) -> dict[int, frozenset[str]]:
     found: dict[int, set[str]] = {}
     for case_id, category in db.session.execute(_AGENDA_CATEGORIES, {"meeting_id": meeting_id}):
         found.setdefault(case_id, set()).add(category)
-    return found
+    return {case_id: frozenset(codes) for case_id, codes in found.items()}
 
 
 def _process_decisions(user: User, convenant: Convenant) -> Callable[[str | None], LevelDecision]:
@@ -577,19 +585,34 @@ def _process_decisions(user: User, convenant: Convenant) -> Callable[[str | None
     return decide
 
 
+def _seat_warnings(
+    convenant: Convenant,
+) -> Callable[[str, frozenset[str]], tuple[SeatWarning, ...]]:
+    """``seat_warnings`` asked once per partner and set of case categories.
+
+    It walks every category the case holds (all of the convenant's for a case without
+    contributions yet) for every partner at the table; on an agenda the same questions come
+    back line after line.
+    """
+
+    @cache
+    def warnings(partner_code: str, case_categories: frozenset[str]) -> tuple[SeatWarning, ...]:
+        return tuple(seat_warnings(convenant, partner_code, case_categories))
+
+    return warnings
+
+
 def _open_line(  # type: ignore[no-untyped-def]
-    user: User,
     row,
     partner_codes: tuple[str, ...],
-    convenant: Convenant,
-    categories: dict[int, set[str]],
+    warnings_for: Callable[[str, frozenset[str]], tuple[SeatWarning, ...]] | None,
+    case_categories: frozenset[str],
 ) -> AgendaLineView:
+    """An opened line; with seat warnings when ``warnings_for`` is given (the chair)."""
     warnings: tuple[SeatWarning, ...] = ()
-    if user.role is Role.chair:
+    if warnings_for is not None:
         warnings = tuple(
-            warning
-            for code in partner_codes
-            for warning in seat_warnings(convenant, code, categories.get(row.case_id, ()))
+            warning for code in partner_codes for warning in warnings_for(code, case_categories)
         )
     return AgendaLineView(
         row.id,
