@@ -1,18 +1,24 @@
 """Benchmark: the agenda page of a 40-item meeting with 12 partners, against a trivial page.
 
-A throw-away instance (own SQLite database in a temporary folder, fictitious data) is seeded
-with 40 cases on one published agenda, 12 partner organisations at the table (4 per item,
-rotating; the measured partner, politie, sits at 20 of the 40 items, so its page holds 20 open
-and 20 closed lines and writes 20 audit events per view). gunicorn serves it with 2 sync
-workers on a loopback port. 16 client threads then request, back to back, first the trivial
-logged-in start page and then the agenda page, each for a fixed time. Writes
-``bench/results/meetings.json``.
+A throw-away instance (fictitious data) is seeded with 40 cases on one published agenda, 12
+partner organisations at the table (4 per item, rotating; the measured partner, politie, sits
+at 20 of the 40 items, so its page holds 20 open and 20 closed lines and writes 20 audit
+events per view). gunicorn serves it with 2 sync workers on a loopback port. 16 concurrent
+clients then request, back to back, first the trivial logged-in start page and then the
+agenda page, each for a fixed time after a warm-up. The clients are coroutines of one
+single-threaded asyncio loop speaking raw HTTP/1.1 (a new connection per request, as gunicorn's
+sync workers close it), so the load generator takes little of the CPUs it shares with the
+server. The instance runs on its own SQLite database (WAL) and, when
+``ZORGTAFEL_BENCH_DATABASE_URL`` (or ``ZORGTAFEL_TEST_DATABASE_URL``) names a PostgreSQL
+server, once more on a scratch database there. Writes ``bench/results/meetings.json``: the
+SQLite run at the top level, each backend under its own name.
 
 Targets (issue 8): agenda throughput at least 0.35 of the trivial page's, p95 below 100 ms.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -23,8 +29,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from http.cookies import SimpleCookie
@@ -68,10 +75,21 @@ class Run:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="zorgtafel-bench-") as folder:
-        env = {**os.environ, "ZORGTAFEL_INSTANCE": str(Path(folder) / "instance")}
-        env.pop("ZORGTAFEL_CONFIG", None)
-        _zorgtafel(env, "init")
+    from bench.common import PG_URL
+
+    results: dict[str, object] = {"sqlite": _measure("sqlite")}
+    results["postgresql"] = (
+        _measure("postgresql") if PG_URL else "skipped: set ZORGTAFEL_BENCH_DATABASE_URL"
+    )
+    report = {**results["sqlite"], **results}  # type: ignore[dict-item]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2))
+
+
+def _measure(backend: str) -> dict[str, object]:
+    """Seed an instance on ``backend``, serve it, load both pages; the report of one run."""
+    with _instance(backend) as env:
         login, meeting_id = _seed(env)
         port = _free_port()
         server = _gunicorn(env, port)
@@ -84,10 +102,32 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    report = _report(runs)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    return _report(runs, backend)
+
+
+@contextmanager
+def _instance(backend: str) -> Iterator[dict[str, str]]:
+    """The environment of a fresh instance folder, its database created and migrated."""
+    from bench.common import scratch_database
+
+    with (
+        scratch_database(backend) as url,
+        tempfile.TemporaryDirectory(prefix="zorgtafel-bench-") as folder,
+    ):
+        instance = Path(folder) / "instance"
+        instance.mkdir(mode=0o700)
+        env = {**os.environ, "ZORGTAFEL_INSTANCE": str(instance)}
+        env.pop("ZORGTAFEL_CONFIG", None)
+        if backend != "sqlite":  # SQLite: the default, a database file in the instance folder
+            example = Path(__file__).resolve().parent.parent / "config.example.toml"
+            default = 'database_url = "sqlite:///zorgtafel.db"'
+            text = example.read_text(encoding="utf-8")
+            if default not in text:
+                raise RuntimeError("config.example.toml: no default database_url to replace")
+            text = text.replace(default, f"database_url = {json.dumps(url)}", 1)
+            (instance / "config.toml").write_text(text, encoding="utf-8")
+        _zorgtafel(env, "init")
+        yield env
 
 
 def _zorgtafel(env: dict[str, str], *args: str) -> None:
@@ -249,8 +289,12 @@ def _check(port: int, cookie: str, agenda: str) -> None:
 
 
 def _load(port: int, cookie: str, path: str) -> Run:
-    _hammer(port, cookie, path, WARMUP_SECONDS)
-    latencies, errors, elapsed = _hammer(port, cookie, path, SECONDS)
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: {cookie}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode("latin-1")
+    asyncio.run(_hammer(port, request, WARMUP_SECONDS))
+    latencies, errors, elapsed = asyncio.run(_hammer(port, request, SECONDS))
     latencies.sort()
     return Run(
         path="/" if path == "/" else "/vergaderingen/<id>",
@@ -264,43 +308,56 @@ def _load(port: int, cookie: str, path: str) -> Run:
     )
 
 
-def _hammer(port: int, cookie: str, path: str, seconds: float) -> tuple[list[float], int, float]:
-    """CLIENTS threads, each request after the previous one, until time or the cap runs out."""
+async def _hammer(port: int, request: bytes, seconds: float) -> tuple[list[float], int, float]:
+    """CLIENTS coroutines, each request after the previous one, until time or the cap runs out."""
     latencies: list[float] = []
     errors = [0]
-    lock = threading.Lock()
     start = time.monotonic()
     stop_at = start + seconds
 
-    def client() -> None:
-        while time.monotonic() < stop_at:
+    async def client() -> None:
+        while time.monotonic() < stop_at and len(latencies) + errors[0] < MAX_REQUESTS:
             began = time.perf_counter()
             try:
-                status, _, _ = _request(port, "GET", path, cookie=cookie)
-            except OSError:
-                status = 0
+                ok = await asyncio.wait_for(_get(port, request), timeout=30)
+            except OSError:  # refused, reset, or the timeout
+                ok = False
             took = time.perf_counter() - began
-            with lock:
-                if status != 200:
-                    errors[0] += 1
-                else:
-                    latencies.append(took)
-                if len(latencies) + errors[0] >= MAX_REQUESTS:
-                    return
+            if ok:
+                latencies.append(took)
+            else:
+                errors[0] += 1
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(client() for _ in range(CLIENTS)))
     return latencies, errors[0], time.monotonic() - start
+
+
+async def _get(port: int, request: bytes) -> bool:
+    """One request on a new connection, the answer read to EOF: a complete 200?"""
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setblocking(False)
+        await loop.sock_connect(sock, (HOST, port))
+        await loop.sock_sendall(sock, request)
+        chunks = []
+        while chunk := await loop.sock_recv(sock, 262144):
+            chunks.append(chunk)
+    return _complete_200(b"".join(chunks))
+
+
+def _complete_200(answer: bytes) -> bool:
+    head, separator, body = answer.partition(b"\r\n\r\n")
+    if not separator or not head.startswith(b"HTTP/1.1 200 "):
+        return False
+    match = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
+    return match is None or int(match.group(1)) == len(body)
 
 
 def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def _report(runs: list[Run]) -> dict[str, object]:
+def _report(runs: list[Run], backend: str) -> dict[str, object]:
     trivial, agenda = runs
     ratio = agenda.throughput / trivial.throughput if trivial.throughput else 0.0
     return {
@@ -310,9 +367,10 @@ def _report(runs: list[Run]) -> dict[str, object]:
             "partners": len(PARTNERS),
             "open_lines_for_the_measured_partner": ITEMS // 2,
             "clients": CLIENTS,
+            "load_generator": "one asyncio thread, raw HTTP/1.1, a new connection per request",
             "gunicorn_workers": WORKERS,
             "seconds_per_route": SECONDS,
-            "database": "sqlite (WAL)",
+            "database": "sqlite (WAL)" if backend == "sqlite" else backend,
             "cpus": os.cpu_count(),
             # the load generator shares these CPUs; other work on the machine skews both runs
             "load_average_after": [round(n, 2) for n in os.getloadavg()],

@@ -67,6 +67,9 @@ def _flask_config(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_PATH="/",
         PERMANENT_SESSION_LIFETIME=settings["session.absolute_hours"] * 3600,
+        # the cookie is written when its content changes, with the session's absolute end as
+        # its expiry (auth.sessions.SessionCookie); idle and absolute limits live on the server
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,  # bound to the session, which has its own lifetime
         WTF_CSRF_SSL_STRICT=https,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
@@ -109,7 +112,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _load_user_per_request(app: Flask) -> None:
+    from zorgtafel.auth import sessions
     from zorgtafel.auth.sessions import load_user
+
+    sessions.init_app(app)  # the cookie that carries the session token
 
     @app.before_request
     def _user() -> None:

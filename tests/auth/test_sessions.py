@@ -141,9 +141,48 @@ def test_pending_second_step_expires(client: FlaskClient, factories: Factories) 
 
 def test_cookie_flags_over_plain_http(client: FlaskClient, factories: Factories) -> None:
     login(client, factories.user())
+    # the first page after login writes the cookie once more (its CSRF token)
     header = client.get("/").headers.get("Set-Cookie", "")
     assert "HttpOnly" in header
     assert "SameSite=Lax" in header
+
+
+def test_cookie_is_not_rewritten_on_every_page(client: FlaskClient, factories: Factories) -> None:
+    login(client, factories.user())
+    client.get("/")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_cookie_expires_at_the_absolute_end_of_the_session(
+    client: FlaskClient, factories: Factories
+) -> None:
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        login(client, factories.user())
+        client.get("/")
+    end = start + timedelta(hours=12)
+    cookie = client.get_cookie("zorgtafel")
+    assert cookie is not None
+    assert cookie.expires is not None
+    assert abs(cookie.expires - end) <= timedelta(seconds=2)
+    # written again later (the language changes): still the same end, not now + 12 h
+    with time_machine.travel(start + timedelta(minutes=20), tick=False):
+        token = csrf_token(client, "/")
+        response = client.post("/taal", data={"locale": "en", "next": "/", "csrf_token": token})
+        assert "Set-Cookie" in response.headers
+    cookie = client.get_cookie("zorgtafel")
+    assert cookie is not None
+    assert cookie.expires is not None
+    assert abs(cookie.expires - end) <= timedelta(seconds=2)
+
+
+def test_cookie_before_login_lasts_the_browser_session(client: FlaskClient) -> None:
+    client.get("/inloggen")
+    cookie = client.get_cookie("zorgtafel")
+    assert cookie is not None
+    assert cookie.expires is None
 
 
 def test_cookie_is_secure_and_host_prefixed_behind_https(

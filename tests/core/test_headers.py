@@ -86,6 +86,7 @@ def test_unexpected_error_shows_no_stack_trace(
 
 def test_forbidden_answers_exactly_like_missing(client: FlaskClient, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("partner")
+    client.get("/")  # the first page after login writes the cookie once more (its CSRF token)
     forbidden = client.get("/beheer/gebruikers")
     missing = client.get("/beheer/bestaat-niet")
 

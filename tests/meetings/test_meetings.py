@@ -270,6 +270,14 @@ def test_partners_see_only_their_items(
     assert ours.code in html
     assert theirs.code not in html
     assert html.count("Besloten agendapunt") == 1
+    # the open line: code, stage, kind, minutes and who sits at the table
+    line = re.search(r"<tr id=\"punt-2\">(.*?)</tr>", html, re.S)
+    assert line
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", "", cell).split())
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", line.group(1), re.S)
+    ]
+    assert cells[:6] == ["2", ours.code, "aanpak", "nieuw", "10", "om, politie"]
     reads = events(app, actor_user_id=user.id, object_type="case")
     assert [(e.action, e.object_id, e.level, e.reason) for e in reads] == [
         ("read", ours.code, "process", "at_table")
@@ -341,6 +349,37 @@ def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
     assert "06-12345678" not in shown
     assert "zus@voorbeeld.test" not in shown
     assert "[TELEFOON-1]" in shown
+
+
+def test_each_open_line_has_its_own_contribution_form(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    from zorgtafel.convenant.policy import providable_categories
+
+    one, two, other = cases.create(), cases.create(), cases.create()
+    meeting = meetings.create(
+        [(one.id, ["politie"]), (other.id, ["om"]), (two.id, ["politie", "om"])],
+        starts_at=future(3),
+        deadline=future(1),
+    )
+    login_as(Role.partner, "politie")
+    html = page(client, f"/vergaderingen/{meeting.id}")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert token
+    forms = re.findall(r'<form method="post" action="[^"]*/inbreng">.*?</form>', html, re.S)
+    assert len(forms) == 2  # the two lines at politie's table, none on the closed line
+    with in_app(app) as session:
+        convenant = operations.convenant_for(session.get(Meeting, meeting.id))  # type: ignore[arg-type]
+    providable = providable_categories(convenant, "politie")
+    for item_id, form in zip((meeting.item_ids[0], meeting.item_ids[2]), forms, strict=True):
+        assert f'action="/vergaderingen/{meeting.id}/punten/{item_id}/inbreng"' in form
+        assert token.group(1) in form
+        assert f'<label for="categorie-{item_id}">' in form
+        assert f'<select id="categorie-{item_id}" name="category" required>' in form
+        assert re.findall(r'<option value="([^"]+)">', form) == list(providable)
+        assert f'<label for="inbreng-{item_id}">' in form
+        assert f'<textarea id="inbreng-{item_id}" maxlength="5000" name="text" required' in form
+        assert "ITEM" not in form
 
 
 def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(

@@ -8,16 +8,40 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app, g, session
-from sqlalchemy import delete, select
+from flask import Flask, current_app, g, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from sqlalchemy import bindparam, delete, select, update
 
 from zorgtafel.auth.models import User, UserSession
 from zorgtafel.core.db import db, utcnow
 
 #: write ``last_seen_at`` at most this often, so a page view is not always a write
 TOUCH_EVERY = timedelta(seconds=60)
+#: key in the signed cookie: when the logged-in session ends for good (Unix time)
+ENDS = "ends"
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """The signed cookie that carries the session token (and the pre-login state).
+
+    It is written when its content changes (login, a flash message, the language, the first
+    CSRF token), not again on every response: the server-side session enforces the idle
+    timeout and the absolute lifetime, so re-signing the cookie per request bought nothing.
+    Its expiry is the session's absolute end, whenever it is written, so the browser drops it
+    no later than the server does.
+    """
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        ends = session.get(ENDS)
+        if session.permanent and isinstance(ends, int):
+            return datetime.fromtimestamp(ends, UTC)
+        return super().get_expiration_time(app, session)
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookie()
 
 
 def _hash(token: str) -> str:
@@ -27,9 +51,14 @@ def _hash(token: str) -> str:
 def start_session(user: User) -> None:
     """Log ``user`` in with a fresh identifier; whatever the cookie held before is dropped."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_hash(token), user=user))
+    now = utcnow()
+    db.session.add(
+        UserSession(token_hash=_hash(token), user=user, created_at=now, last_seen_at=now)
+    )
+    hours = current_app.extensions["zorgtafel.settings"]["session.absolute_hours"]
     session.clear()
     session["sid"] = token
+    session[ENDS] = int((now + timedelta(hours=hours)).timestamp())
     session.permanent = True
     g.user = user
 
@@ -46,27 +75,35 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+#: one query per request: the user (with its organisation, joined) and its session's times
+_USER_BY_TOKEN = (
+    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_user() -> User | None:
     """The user of this request's session, or None (and the stale session deleted)."""
     token = session.get("sid")
     if not token:
         return None
-    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
-    if record is None:
+    found = db.session.execute(_USER_BY_TOKEN, {"token_hash": _hash(token)}).one_or_none()
+    if found is None:
         session.clear()
         return None
+    user, session_id, created_at, last_seen_at = found
     settings = current_app.extensions["zorgtafel.settings"]
     now = utcnow()
     idle = timedelta(minutes=settings["session.idle_minutes"])
     absolute = timedelta(hours=settings["session.absolute_hours"])
-    if (
-        not record.user.is_active
-        or now - record.last_seen_at > idle
-        or now - record.created_at > absolute
-    ):
-        db.session.delete(record)  # committed with the redirect to the login page
+    if not user.is_active or now - last_seen_at > idle or now - created_at > absolute:
+        # committed with the redirect to the login page
+        db.session.execute(delete(UserSession).where(UserSession.id == session_id))
         session.clear()
         return None
-    if now - record.last_seen_at > TOUCH_EVERY:
-        record.last_seen_at = now
-    return record.user
+    if now - last_seen_at > TOUCH_EVERY:
+        db.session.execute(
+            update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+        )
+    return user

@@ -20,6 +20,21 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", settings["ratelimit.storage_uri"])
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "zorgtafel")
     limiter.init_app(app)
+    _check_in_the_decorators_only(app)
+
+
+def _check_in_the_decorators_only(app: Flask) -> None:
+    """Drop Flask-Limiter's per-request hook; the login routes' decorators check their limits.
+
+    The hook exists for default and application-wide limits, and we have none, yet it resolved
+    the endpoint's limits on every page. Should such limits ever be configured, refuse to
+    start instead of silently not enforcing them.
+    """
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits:
+        raise RuntimeError("zorgtafel: default or application-wide rate limits are not supported")
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [h for h in hooks if h != limiter._check_request_limit]
 
 
 def account_key() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from flask_babel import lazy_gettext as _l
 
 from zorgtafel.auth.models import Role, User
@@ -37,11 +37,16 @@ def register(endpoint: str, label: object, description: object, *roles: Role) ->
 
 
 def nav_items(user: User) -> list[NavItem]:
-    return [
-        NavItem(url_for(entry.endpoint), str(entry.label), str(entry.description))
-        for entry in _ENTRIES
-        if user.role in entry.roles
-    ]
+    """The menu of ``user``'s role, built once per request (the layout and the start page
+    both show it)."""
+    built: dict[Role, list[NavItem]] = g.setdefault("nav_items", {})
+    if user.role not in built:
+        built[user.role] = [
+            NavItem(url_for(entry.endpoint), str(entry.label), str(entry.description))
+            for entry in _ENTRIES
+            if user.role in entry.roles
+        ]
+    return built[user.role]
 
 
 def role_label(role: Role) -> str:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -69,7 +70,7 @@ def create() -> str | Response:
 
 
 def agenda(meeting_id: int) -> str:
-    user, meeting = _user(), _meeting(meeting_id)
+    user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
     convenant = convenant_for(meeting)
     lines = gate.disclose_agenda(user, meeting, convenant=convenant)
     context: dict[str, object] = {}
@@ -281,7 +282,7 @@ def step(meeting_id: int) -> Response:
 
 def export(meeting_id: int) -> Response:
     """The agenda as PDF, exactly as this user may see it; an export event per case line."""
-    user, meeting = _user(), _meeting(meeting_id)
+    user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
     convenant = convenant_for(meeting)
     lines = gate.disclose_agenda(user, meeting, convenant=convenant, action=AuditAction.export)
     operations.record_export(user, meeting)
@@ -308,9 +309,14 @@ def _user() -> User:
     return user
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    """The meeting, or 404: missing, or a draft for anyone but the chair."""
-    meeting = db.session.get(Meeting, meeting_id)
+def _meeting(meeting_id: int, *, with_convenant: bool = False) -> Meeting:
+    """The meeting, or 404: missing, or a draft for anyone but the chair.
+
+    ``with_convenant``: its convenant version loaded in the same query, for the pages that
+    show the agenda (not for the meeting-mode poll, which rarely needs it).
+    """
+    options = [joinedload(Meeting.convenant_version)] if with_convenant else []
+    meeting = db.session.get(Meeting, meeting_id, options=options)
     if meeting is None or (
         meeting.status is MeetingStatus.draft and _user().role is not Role.chair
     ):

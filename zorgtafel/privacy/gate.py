@@ -10,11 +10,14 @@ known?", the pseudonymiser's known names) enters :func:`zorgtafel.privacy.vault.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from typing import NamedTuple
 
 from flask import has_app_context
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, func, or_, select
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.audit.models import AuditAction, Outcome
@@ -414,9 +417,12 @@ def _code(reason: str) -> str:
 # --- meetings: agenda lines, the item under discussion, case lists for the agenda builder ----
 
 
-@dataclass(frozen=True)
-class AgendaLineView:
-    """One agenda line as one user may see it. A closed line shows only that it exists."""
+class AgendaLineView(NamedTuple):
+    """One agenda line as one user may see it. A closed line shows only that it exists.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and a page builds forty
+    of them (a frozen dataclass sets each field through ``object.__setattr__``).
+    """
 
     item_id: int
     position: int
@@ -451,132 +457,172 @@ def disclose_agenda(
     one refusal event; all of them written together, before anything is returned.
     """
     at = at or utcnow()
-    rows = _agenda_rows(meeting)
-    seats = _seats(meeting)
-    case_ids = [row.case_id for row in rows]
-    reasons = _strongest_reasons(user, case_ids, at)
-    categories = _case_categories(case_ids) if user.role is Role.chair else {}
+    rows = _agenda_rows(user, meeting.id, at)
+    categories = _case_categories(meeting.id) if user.role is Role.chair else {}
+    warnings_for = _seat_warnings(convenant) if user.role is Role.chair else None
+    decide = _process_decisions(user, convenant)
+    actor = Actor.of(user)
+    # a partner sees only the lines its organisation sits at; anyone else is decided per line
+    seated_only = user.organisation.code if user.role is Role.partner else None
     lines, events = [], []
     for row in rows:
-        partner_codes = seats.get(row.id, ())
-        line, outcome, reason = _agenda_line(
-            user, row, partner_codes, convenant, categories, reasons.get(row.case_id)
-        )
-        lines.append(line)
-        if outcome is not None:
-            events.append(
-                _event(
-                    user,
-                    action,
-                    row.code,
-                    Level.process,
-                    convenant,
-                    outcome=outcome,
-                    reason=reason,
+        seats = row.seats.split(",") if row.seats else []
+        if seated_only is not None and seated_only not in seats:
+            lines.append(AgendaLineView(row.id, row.position, row.minutes))
+            continue
+        decision = decide(row.reasons)
+        if decision.allowed:
+            lines.append(
+                _open_line(
+                    row,
+                    tuple(sorted(seats)),
+                    warnings_for,
+                    categories.get(row.case_id, frozenset()),
                 )
             )
+            outcome = Outcome.allowed
+        else:
+            lines.append(AgendaLineView(row.id, row.position, row.minutes))
+            outcome = Outcome.refused
+        events.append(
+            _event(user, action, row.code, Level.process, convenant,
+                   outcome=outcome, reason=decision.reason, actor=actor)
+        )  # fmt: skip
     record_all(events)
     if any(row["outcome"] == Outcome.refused for row in events) and has_app_context():
         keep_on_error()
     return lines
 
 
-def _agenda_rows(meeting: Meeting):  # type: ignore[no-untyped-def]
-    """Plain rows, no ORM objects: forty lines must stay cheap."""
+_ITEMS = AgendaItem.__table__
+_CASES = Case.__table__
+_SEATS = TableSeat.__table__
+_INVOLVEMENTS = Involvement.__table__
+_CONTRIBUTIONS = Contribution.__table__
+_MEETING = bindparam("meeting_id")
+
+# The agenda's statements are built once, on the tables (plain rows, no ORM objects): every
+# attendee's screen shows the agenda, and forty lines must stay cheap. Codes are joined with
+# commas; partner codes and involvement reasons are codes that cannot hold one.
+_SEAT_CODES = (
+    select(func.aggregate_strings(_SEATS.c.partner_code, ","))
+    .where(_SEATS.c.agenda_item_id == _ITEMS.c.id)
+    .scalar_subquery()
+)
+#: the organisation's active involvements in the item's case
+_REASON_CODES = (
+    select(func.aggregate_strings(_INVOLVEMENTS.c.reason, ","))
+    .where(
+        _INVOLVEMENTS.c.case_id == _ITEMS.c.case_id,
+        _INVOLVEMENTS.c.partner_code == bindparam("partner_code"),
+        _INVOLVEMENTS.c.valid_from <= bindparam("at"),
+        or_(_INVOLVEMENTS.c.valid_until.is_(None), _INVOLVEMENTS.c.valid_until > bindparam("at")),
+    )
+    .scalar_subquery()
+)
+_AGENDA = (
+    select(
+        _ITEMS.c.id,
+        _ITEMS.c.position,
+        _ITEMS.c.minutes,
+        _ITEMS.c.kind,
+        _ITEMS.c.case_id,
+        _CASES.c.code,
+        _CASES.c.stage,
+        _SEAT_CODES.label("seats"),
+        _REASON_CODES.label("reasons"),
+    )
+    .join(_CASES, _CASES.c.id == _ITEMS.c.case_id)
+    .where(_ITEMS.c.meeting_id == _MEETING)
+    .order_by(_ITEMS.c.position)
+)
+#: which categories each agenda case holds contributions in (codes only; nothing decrypted)
+_AGENDA_CATEGORIES = (
+    select(_CONTRIBUTIONS.c.case_id, _CONTRIBUTIONS.c.category_code)
+    .join(_ITEMS, _ITEMS.c.case_id == _CONTRIBUTIONS.c.case_id)
+    .where(_ITEMS.c.meeting_id == _MEETING)
+    .distinct()
+)
+
+
+def _agenda_rows(user: User, meeting_id: int, at: datetime):  # type: ignore[no-untyped-def]
+    """The meeting's items in order, each with its case's code and stage, the partner codes at
+    its table and the user's organisation's active involvement reasons (one query)."""
+    # only the chair's and the partners' organisations can have need-to-know; for anyone else
+    # no involvement is read (NULL matches nothing)
+    org = user.organisation.code if user.role in (Role.chair, Role.partner) else None
     return db.session.execute(
-        select(
-            AgendaItem.id,
-            AgendaItem.position,
-            AgendaItem.minutes,
-            AgendaItem.kind,
-            AgendaItem.case_id,
-            Case.code,
-            Case.stage,
-        )
-        .join(Case, Case.id == AgendaItem.case_id)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(AgendaItem.position)
+        _AGENDA, {"meeting_id": meeting_id, "partner_code": org, "at": at}
     ).all()
 
 
-def _seats(meeting: Meeting) -> dict[int, tuple[str, ...]]:
-    seats: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(TableSeat.agenda_item_id, TableSeat.partner_code)
-        .join(AgendaItem, AgendaItem.id == TableSeat.agenda_item_id)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(TableSeat.partner_code)
-    )
-    for item_id, code in rows:
-        seats.setdefault(item_id, []).append(code)
-    return {item_id: tuple(codes) for item_id, codes in seats.items()}
+def _strongest_of(reasons: str | None) -> InvolvementReason | None:
+    if not reasons:
+        return None
+    return strongest(InvolvementReason(reason) for reason in reasons.split(","))
 
 
-def _strongest_reasons(
-    user: User, case_ids: list[int], at: datetime
-) -> dict[int, InvolvementReason]:
-    """Per case, the user's organisation's strongest active involvement (one query)."""
-    if not case_ids or user.role not in (Role.chair, Role.partner):
-        return {}
-    found: dict[int, list[InvolvementReason]] = {}
-    rows = db.session.execute(
-        select(Involvement.case_id, Involvement.reason).where(
-            Involvement.case_id.in_(case_ids),
-            Involvement.partner_code == user.organisation.code,
-            Involvement.valid_from <= at,
-            or_(Involvement.valid_until.is_(None), Involvement.valid_until > at),
-        )
-    )
-    for case_id, reason in rows:
-        found.setdefault(case_id, []).append(InvolvementReason(reason))
-    return {case_id: strongest(reasons) for case_id, reasons in found.items()}  # type: ignore[misc]
+def _case_categories(meeting_id: int) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    for case_id, category in db.session.execute(_AGENDA_CATEGORIES, {"meeting_id": meeting_id}):
+        found.setdefault(case_id, set()).add(category)
+    return {case_id: frozenset(codes) for case_id, codes in found.items()}
 
 
-def _case_categories(case_ids: list[int]) -> dict[int, set[str]]:
-    """Which categories each case holds contributions in (codes only; nothing decrypted)."""
-    found: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
-    if case_ids:
-        rows = db.session.execute(
-            select(Contribution.case_id, Contribution.category_code)
-            .where(Contribution.case_id.in_(case_ids))
-            .distinct()
-        )
-        for case_id, category in rows:
-            found[case_id].add(category)
-    return found
+def _process_decisions(user: User, convenant: Convenant) -> Callable[[str | None], LevelDecision]:
+    """``decide_level_given`` at process level, asked once per distinct set of active
+    involvement reasons (as the agenda query joins them).
+
+    The decision depends on the user, the convenant and the organisation's strongest active
+    involvement only, so forty lines need a decision or two, not forty.
+    """
+
+    @cache
+    def decide(reasons: str | None) -> LevelDecision:
+        reason = _strongest_of(reasons)
+        return decide_level_given(user, Level.process, convenant, lambda: reason)
+
+    return decide
 
 
-def _agenda_line(  # type: ignore[no-untyped-def]
-    user: User,
+def _seat_warnings(
+    convenant: Convenant,
+) -> Callable[[str, frozenset[str]], tuple[SeatWarning, ...]]:
+    """``seat_warnings`` asked once per partner and set of case categories.
+
+    It walks every category the case holds (all of the convenant's for a case without
+    contributions yet) for every partner at the table; on an agenda the same questions come
+    back line after line.
+    """
+
+    @cache
+    def warnings(partner_code: str, case_categories: frozenset[str]) -> tuple[SeatWarning, ...]:
+        return tuple(seat_warnings(convenant, partner_code, case_categories))
+
+    return warnings
+
+
+def _open_line(  # type: ignore[no-untyped-def]
     row,
     partner_codes: tuple[str, ...],
-    convenant: Convenant,
-    categories: dict[int, set[str]],
-    reason: InvolvementReason | None,
-) -> tuple[AgendaLineView, Outcome | None, str | None]:
-    closed = AgendaLineView(row.id, row.position, row.minutes)
-    if user.role is Role.partner and user.organisation.code not in partner_codes:
-        return closed, None, None
-    decision = decide_level_given(user, Level.process, convenant, lambda: reason)
-    if not decision.allowed:
-        return closed, Outcome.refused, decision.reason
+    warnings_for: Callable[[str, frozenset[str]], tuple[SeatWarning, ...]] | None,
+    case_categories: frozenset[str],
+) -> AgendaLineView:
+    """An opened line; with seat warnings when ``warnings_for`` is given (the chair)."""
     warnings: tuple[SeatWarning, ...] = ()
-    if user.role is Role.chair:
+    if warnings_for is not None:
         warnings = tuple(
-            warning
-            for code in partner_codes
-            for warning in seat_warnings(convenant, code, categories.get(row.case_id, ()))
+            warning for code in partner_codes for warning in warnings_for(code, case_categories)
         )
-    line = AgendaLineView(
+    return AgendaLineView(
         row.id,
         row.position,
         row.minutes,
-        CaseView(row.code, Stage(row.stage), Level.exists),
-        ItemKind(row.kind),
+        CaseView(row.code, row.stage, Level.exists),  # the columns' Enum types give members
+        row.kind,
         partner_codes,
         warnings,
     )
-    return line, Outcome.allowed, decision.reason
 
 
 def disclose_agenda_item(
@@ -641,12 +687,13 @@ def _event(
     outcome: object,
     reason: object,
     purpose: Purpose = Purpose.case_conference,
+    actor: Actor | None = None,
 ) -> dict[str, object]:
     """One checked audit event for a case, to be appended with the others of the page."""
     return event(
         action,
         outcome=outcome,  # type: ignore[arg-type]
-        actor=Actor.of(user),
+        actor=actor or Actor.of(user),
         object_type="case",
         object_id=case_code,
         level=level.value,
