@@ -272,6 +272,9 @@ def _login(port: int, email: str, password: str, totp_secret: str) -> str:
     call("POST", "/inloggen", {"email": email, "password": password, "csrf_token": token})
     token = _csrf(call("GET", "/inloggen/code"))
     call("POST", "/inloggen/code", {"code": pyotp.TOTP(totp_secret).now(), "csrf_token": token})
+    # follow the redirect to the start page as a browser does, keeping the cookie it sets (the
+    # new session's CSRF token); without it every measured page would store a new token
+    call("GET", "/")
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
@@ -319,7 +322,8 @@ async def _hammer(port: int, request: bytes, seconds: float) -> tuple[list[float
         while time.monotonic() < stop_at and len(latencies) + errors[0] < MAX_REQUESTS:
             began = time.perf_counter()
             try:
-                ok = await asyncio.wait_for(_get(port, request), timeout=30)
+                async with asyncio.timeout(30):
+                    ok = await _get(port, request)
             except OSError:  # refused, reset, or the timeout
                 ok = False
             took = time.perf_counter() - began
@@ -340,7 +344,7 @@ async def _get(port: int, request: bytes) -> bool:
         await loop.sock_connect(sock, (HOST, port))
         await loop.sock_sendall(sock, request)
         chunks = []
-        while chunk := await loop.sock_recv(sock, 262144):
+        while chunk := await loop.sock_recv(sock, 65536):
             chunks.append(chunk)
     return _complete_200(b"".join(chunks))
 
