@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorgtafel import create_app
@@ -30,6 +30,7 @@ from zorgtafel.auth.models import Role
 from zorgtafel.config import load_settings
 from zorgtafel.core.db import db, make_engine
 from zorgtafel.core.limiter import limiter
+from zorgtafel.core.sqlite import _WRITE_STATE, reading_request
 from zorgtafel.migrate import upgrade
 
 PG_URL = os.environ.get("ZORGTAFEL_TEST_DATABASE_URL")
@@ -114,6 +115,8 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     state.sessionmaker = sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
     )
+    if connection.dialect.name == "sqlite":
+        event.listen(connection, "savepoint", _page_request_reads)
     # queued events (PostgreSQL) are chained right after each commit, inside this transaction
     log = audit_log(app)
     background = log.sequencer
@@ -127,6 +130,14 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
         log.sequencer = background
         transaction.rollback()
         connection.close()
+
+
+def _page_request_reads(connection: Connection, _name: str) -> None:
+    """The test's transaction stands in for each request's own: for a page request (GET) it
+    begins as a reader, as in production, so a write without ``begin_write()`` fails here."""
+    if reading_request() and not g.get("_test_reader_begun"):
+        g._test_reader_begun = True
+        connection.info[_WRITE_STATE].locked = False
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import bindparam, delete, select, update
 
 from zorgtafel.auth.models import User, UserSession
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.db import begin_write, db, utcnow
 
 #: write ``last_seen_at`` at most this often, so a page view is not always a write
 TOUCH_EVERY = timedelta(seconds=60)
@@ -99,10 +99,12 @@ def load_user() -> User | None:
     absolute = timedelta(hours=settings["session.absolute_hours"])
     if not user.is_active or now - last_seen_at > idle or now - created_at > absolute:
         # committed with the redirect to the login page
+        begin_write(db.session)
         db.session.execute(delete(UserSession).where(UserSession.id == session_id))
         session.clear()
         return None
     if now - last_seen_at > TOUCH_EVERY:
+        begin_write(db.session)
         db.session.execute(
             update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
         )

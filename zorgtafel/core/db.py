@@ -10,12 +10,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from zorgtafel.core import sqlite
+
+# what a transaction that writes must do first on SQLite (a no-op on PostgreSQL)
+from zorgtafel.core.sqlite import ReaderWrites as ReaderWrites
+from zorgtafel.core.sqlite import begin_write as begin_write
+
 #: execution option for work that only reads (e.g. ``audit verify``): on SQLite its transaction
-#: begins DEFERRED instead of IMMEDIATE, so it never waits for or blocks the writers
+#: begins DEFERRED instead of IMMEDIATE, so it never waits for or blocks the writers (page
+#: requests begin that way too, see ``begin_write``)
 READ_ONLY = {"zorgtafel_read_only": True}
 
 NAMING = {
@@ -55,39 +62,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the pragmas we rely on: WAL, foreign keys and durable commits on SQLite."""
+    """An engine with the settings we rely on (for SQLite: see ``zorgtafel.core.sqlite``)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-        _sqlite_pragmas(engine)
+        engine = create_engine(url, connect_args=sqlite.CONNECT_ARGS, **kwargs)
+        sqlite.configure(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
-
-
-def _sqlite_pragmas(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # let SQLAlchemy, not pysqlite, decide when transactions begin (needed for SAVEPOINT)
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=30000",
-            # overwrite freed pages, so a destroyed data key does not linger in the file
-            "secure_delete=ON",
-        ):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        # Nearly every transaction here writes (audit events, sessions). Taking the write lock
-        # at BEGIN means a transaction never has to upgrade a stale read snapshot to a write
-        # lock, which SQLite refuses with SQLITE_BUSY instead of waiting; it also serialises
-        # audit appends so the hash chain cannot fork.
-        read_only = connection.get_execution_options().get("zorgtafel_read_only")
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from typing import NamedTuple
+from functools import cache, wraps
+from typing import Any, NamedTuple, TypeVar
 
 from flask import has_app_context
 from sqlalchemy import bindparam, func, or_, select
@@ -33,7 +33,7 @@ from zorgtafel.cases.models import (
     StageReason,
 )
 from zorgtafel.convenant.model import Convenant
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.db import begin_write, db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.meetings.models import AgendaItem, ItemKind, Meeting, TableSeat
 from zorgtafel.privacy import vault
@@ -52,6 +52,22 @@ from zorgtafel.privacy.policy import (
     strongest,
 )
 from zorgtafel.privacy.sealed import DisclosedText
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def disclosure(function: F) -> F:
+    """Mark a public gate function: from its first read to the commit it holds the database's
+    write lock (SQLite; see ``core.db.begin_write``), so the policy's reads, the decision, its
+    audit events and the data disclosed are one snapshot."""
+
+    @wraps(function)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        begin_write(db.session)
+        return function(*args, **kwargs)
+
+    wrapped.is_disclosure = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
 
 
 class DisclosureRefused(NotFound):
@@ -124,6 +140,7 @@ class CaseView:
     receivable: tuple[str, ...] = ()
 
 
+@disclosure
 def disclose_case(
     user: User,
     case: Case,
@@ -149,6 +166,7 @@ def disclose_case(
     return _content_view(user, case, view, decision, purpose, convenant)
 
 
+@disclosure
 def disclose_case_page(
     user: User,
     case: Case,
@@ -170,6 +188,7 @@ def disclose_case_page(
     return disclose_case(user, case, Level.process, purpose, convenant=convenant, at=at)
 
 
+@disclosure
 def case_list(
     user: User,
     purpose: Purpose,
@@ -203,6 +222,7 @@ def case_list(
     return views
 
 
+@disclosure
 def visible_cases(
     user: User,
     purpose: Purpose,
@@ -440,6 +460,7 @@ class AgendaLineView(NamedTuple):
         return self.case is None
 
 
+@disclosure
 def disclose_agenda(
     user: User,
     meeting: Meeting,
@@ -625,6 +646,7 @@ def _open_line(  # type: ignore[no-untyped-def]
     )
 
 
+@disclosure
 def disclose_agenda_item(
     user: User, item: AgendaItem, *, convenant: Convenant, at: datetime | None = None
 ) -> CaseView | None:
@@ -649,6 +671,7 @@ def disclose_agenda_item(
         return None
 
 
+@disclosure
 def disclose_case_list(
     user: User, cases: list[Case], purpose: Purpose, *, convenant: Convenant | None = None
 ) -> list[CaseView]:

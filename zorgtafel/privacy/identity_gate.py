@@ -23,7 +23,7 @@ from zorgtafel.core.db import db, utcnow
 from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.convenants import current_convenant
-from zorgtafel.privacy.gate import DisclosureRefused
+from zorgtafel.privacy.gate import DisclosureRefused, disclosure
 from zorgtafel.privacy.lookup import Lookups
 from zorgtafel.privacy.policy import (
     IDENTITY,
@@ -61,6 +61,7 @@ class IdentityView:
         return f"<IdentityView {self.code}>"
 
 
+@disclosure
 def disclose_identity(
     user: User,
     case: Case,
@@ -114,6 +115,7 @@ def disclose_identity(
     return IdentityView(case.code, subject, originals)
 
 
+@disclosure
 def known_persons_for(
     user: User,
     case: Case,
@@ -161,6 +163,7 @@ def known_persons_for(
     )
 
 
+@disclosure
 def find_known_cases(
     user: User,
     lookups: Lookups,
