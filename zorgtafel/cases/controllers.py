@@ -32,6 +32,7 @@ from zorgtafel.cases.pseudonymising import (
 )
 from zorgtafel.convenant.policy import providable_categories
 from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.pipeline import render_page
 from zorgtafel.privacy.convenants import current_convenant
 from zorgtafel.privacy.gate import case_list, disclose_case, disclose_case_page
 from zorgtafel.privacy.identity_gate import disclose_identity, find_known_cases
@@ -64,7 +65,7 @@ def index() -> str:
     views = case_list(
         _user(), Purpose.case_conference, stage=stage, coordinator=coordinator, convenant=convenant
     )
-    return render_template(
+    return render_page(
         "cases/index.html",
         cases=views,
         convenant=convenant,
@@ -128,7 +129,7 @@ def _case_page(case: Case, identity: object = None) -> str:
     user, convenant = _user(), current_convenant()
     view = disclose_case_page(user, case, Purpose.case_conference, convenant=convenant)
     _level, may_reveal = decide_identity(user, case, convenant, utcnow())
-    return render_template(
+    return render_page(
         "cases/show.html",
         case=view,
         identity=identity,
@@ -168,7 +169,7 @@ def contribute(code: str) -> Response | str | tuple[str, int]:
     if "save" in request.form:
         flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
     form.previewed.data = _preview_proof(text, marked)
-    return render_template(
+    return render_page(
         "cases/contribute.html", case=view, form=form, preview=result, pieces=_pieces(text, result)
     )
 

@@ -1,10 +1,12 @@
-"""The request pipeline: one commit per request, security headers on every response."""
+"""The request pipeline: one commit per request (before its page renders, or after the view),
+security headers on every response."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 
@@ -24,19 +26,37 @@ def keep_on_error() -> None:
     g.keep_on_error = True
 
 
+def render_page(template: str, **context: Any) -> str:
+    """Commit the request's work, then render its page (a page answered with 200).
+
+    What a page shows is gathered, and its disclosures logged, before it renders; ending the
+    transaction first means no database lock (on SQLite the one write lock) is held while
+    HTML is produced. Should rendering fail after that, its audit events stay: the log may
+    then say more was shown than was, never less.
+    """
+    _commit_session()
+    return render_template(template, **context)
+
+
 def _commit(response: Response) -> Response:
     if "db_session" not in g:
         return response
-    session = g.db_session
     if response.status_code >= 400 and not g.get("keep_on_error"):
-        session.rollback()
+        g.db_session.rollback()
         return response
+    _commit_session()
+    return response
+
+
+def _commit_session() -> None:
+    session = g.get("db_session")
+    if session is None:
+        return
     try:
         session.commit()
     except SQLAlchemyError:
         session.rollback()
         raise
-    return response
 
 
 def _security_headers(response: Response) -> Response:

@@ -24,6 +24,7 @@ from zorgtafel.convenant.model import Convenant
 from zorgtafel.convenant.operations import AMSTERDAM
 from zorgtafel.convenant.policy import providable_categories
 from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings import export as pdf_export
 from zorgtafel.meetings import operations
 from zorgtafel.meetings.forms import (
@@ -80,7 +81,7 @@ def agenda(meeting_id: int) -> str:
         context["contribution_form"] = ContributionForm(
             category_choices=_providable(user, convenant)
         )
-    return render_template(
+    return render_page(
         "meetings/agenda.html",
         meeting=meeting,
         convenant=convenant,
@@ -229,7 +230,7 @@ def attendance(meeting_id: int) -> Response:
 def live(meeting_id: int) -> str:
     user, meeting = _user(), _meeting(meeting_id)
     pledged = operations.has_pledged(user, meeting)
-    return render_template(
+    return render_page(
         "meetings/live.html",
         meeting=meeting,
         pledged=pledged,
@@ -247,7 +248,7 @@ def live_state(meeting_id: int) -> str | Response:
         abort(404)
     if request.args.get("stand") == _state(meeting):
         return Response(status=204)
-    return render_template("meetings/_live.html", meeting=meeting, **_live_context(user, meeting))
+    return render_page("meetings/_live.html", meeting=meeting, **_live_context(user, meeting))
 
 
 def _live_context(user: User, meeting: Meeting) -> dict[str, object]:
@@ -286,7 +287,7 @@ def export(meeting_id: int) -> Response:
     convenant = convenant_for(meeting)
     lines = gate.disclose_agenda(user, meeting, convenant=convenant, action=AuditAction.export)
     operations.record_export(user, meeting)
-    html = render_template(
+    html = render_page(  # the PDF, too, is made after the export events are committed
         "meetings/agenda_pdf.html",
         meeting=meeting,
         convenant=convenant,
