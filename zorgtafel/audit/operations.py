@@ -7,6 +7,7 @@ what it records, and if it cannot be written the caller fails. It is chained the
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Iterable
@@ -92,12 +93,13 @@ def event(
     Everything passed must be a code or a pseudonym: the log never holds content or names.
     """
     for name, value in (("object_type", object_type), ("purpose", purpose), ("reason", reason)):
-        if value is not None and not _CODE.match(value):
+        if value is not None and not _is_code(value):
             raise ValueError(f"audit {name} must be a code")
     if object_id is not None and not _OBJECT_ID.match(object_id):
         raise ValueError("audit object_id must be a pseudonymous id")
     actor = actor or _current_actor()
-    values = {
+    client_address, request_id_ = _request_origin()
+    return {
         "occurred_at": utcnow(),
         "actor_user_id": actor.user_id,
         "actor_org": actor.org,
@@ -114,9 +116,15 @@ def event(
         "purpose": purpose,
         "outcome": Outcome(outcome).value,
         "reason": reason,
-        **_request_origin(),
+        "client_address": client_address,
+        "request_id": request_id_,
     }
-    return values
+
+
+@functools.lru_cache(maxsize=512)
+def _is_code(value: str) -> bool:
+    # codes come from a small set (purposes, reasons, object types): checked once each
+    return _CODE.match(value) is not None
 
 
 def append(session: Session, events: list[dict[str, object]]) -> None:
@@ -131,10 +139,13 @@ def _current_actor() -> Actor:
     return ANONYMOUS if has_request_context() else CLI_ACTOR
 
 
-def _request_origin() -> dict[str, str | None]:
+def _request_origin() -> tuple[str | None, str | None]:
+    """(client address, request id) of this request, worked out once per request."""
     if not has_request_context():
-        return {"client_address": None, "request_id": None}
-    return {"client_address": (request.remote_addr or "")[:45] or None, "request_id": request_id()}
+        return None, None
+    if "audit_origin" not in g:
+        g.audit_origin = ((request.remote_addr or "")[:45] or None, request_id())
+    return g.audit_origin
 
 
 def request_id() -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from zorgtafel.auth.models import Role, User
@@ -37,16 +38,19 @@ def register(endpoint: str, label: object, description: object, *roles: Role) ->
 
 
 def nav_items(user: User) -> list[NavItem]:
-    """The menu of ``user``'s role, built once per request (the layout and the start page
-    both show it)."""
-    built: dict[Role, list[NavItem]] = g.setdefault("nav_items", {})
-    if user.role not in built:
-        built[user.role] = [
+    """The menu of ``user``'s role in this request's language: the same for every request of
+    that role and language, so built once per process (the entries register at import)."""
+    key = (user.role, str(get_locale()), request.script_root)
+    built: dict[tuple[Role, str, str], list[NavItem]] = current_app.extensions.setdefault(
+        "zorgtafel.nav_items", {}
+    )
+    if key not in built:
+        built[key] = [
             NavItem(url_for(entry.endpoint), str(entry.label), str(entry.description))
             for entry in _ENTRIES
             if user.role in entry.roles
         ]
-    return built[user.role]
+    return built[key]
 
 
 def role_label(role: Role) -> str:
