@@ -58,7 +58,9 @@ def settings_for(url: str, instance: Path) -> Settings:
                 "database_url": url,
                 "secret_key_file": str(instance / "secret_key"),
                 "master_key_file": str(instance / "master.key"),
-            }
+            },
+            # to compare the ways of chaining: inline, queued, adaptive (default: auto)
+            "audit": {"sequencing": os.environ.get("ZORGTAFEL_BENCH_SEQUENCING", "auto")},
         },
         path=instance / "config.toml",
     )

@@ -32,8 +32,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # names this log in its checkpoints (a schema-less URL, no spaces or '+')
         "origin": "zorgtafel.local/audit",
         # how events get their place on the chain: "inline" in the disclosing transaction,
-        # "queued" and chained in batches right after it commits, or "auto" (queued on
-        # PostgreSQL, inline on SQLite); see zorgtafel/audit/sequencer.py
+        # "queued" and chained in batches right after it commits, "adaptive" (inline while
+        # the head is free, else queued), or "auto" (adaptive on PostgreSQL, inline on
+        # SQLite); see zorgtafel/audit/sequencer.py
         "sequencing": "auto",
     },
     "session": {
@@ -187,8 +188,8 @@ def validate(settings: Settings) -> None:
     origin = settings["audit.origin"]
     if not origin or any(char.isspace() or char == "+" for char in origin):
         raise ConfigError("audit.origin", "mag niet leeg zijn en geen spaties of '+' bevatten")
-    if settings["audit.sequencing"] not in ("auto", "inline", "queued"):
-        raise ConfigError("audit.sequencing", "moet auto, inline of queued zijn")
+    if settings["audit.sequencing"] not in ("auto", "inline", "queued", "adaptive"):
+        raise ConfigError("audit.sequencing", "moet auto, inline, queued of adaptive zijn")
     if settings["password.parallelism"] < 1:
         raise ConfigError("password.parallelism", "moet minstens 1 zijn")
     _validate_pseudonymiser(settings)

@@ -1,8 +1,9 @@
 """50 concurrent appends give one linear chain: threads on SQLite, processes on PostgreSQL.
 
-Both ways of chaining: inline (each transaction chains its own event under the head lock) and
+Every way of chaining: inline (each transaction chains its own event under the head lock),
 queued (each transaction queues its event, then every writer's sequencer races to chain the
-queue), and a queue left behind by writers that died before sequencing.
+queue), adaptive (inline for whoever finds the head free, queued for the others), and a queue
+left behind by writers that died before sequencing.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ class DiesBeforeSequencing:
 
 
 def writer_app(url: str, instance: Path, mode: str):  # type: ignore[no-untyped-def]
-    """``mode``: inline, queued, or ``crash`` (queued; the writer dies before sequencing)."""
-    app = build_app(url, instance, audit={"sequencing": "inline" if mode == "inline" else "queued"})
+    """``mode``: inline, queued, adaptive, or ``crash`` (queued; the writer dies before
+    sequencing)."""
+    app = build_app(url, instance, audit={"sequencing": "queued" if mode == "crash" else mode})
     if mode == "crash":
         audit_log(app).sequencer = DiesBeforeSequencing()
     return app
@@ -70,7 +72,7 @@ def append_with(app, barrier: object, number: int) -> None:  # type: ignore[no-u
     dispose(app)
 
 
-@pytest.mark.parametrize("mode", ["inline", "queued", "crash"])
+@pytest.mark.parametrize("mode", ["inline", "queued", "adaptive", "crash"])
 def test_concurrent_appends_make_one_chain(
     backend: str, own_database: str, tmp_path: Path, mode: str
 ) -> None:

@@ -1,5 +1,6 @@
-"""Queued events (PostgreSQL's way, tried here on both backends): written in the transaction of
-the read they record, chained after its commit, oldest first, in batches, and never lost."""
+"""Queued events (PostgreSQL's way under contention, tried here on both backends): written in the
+transaction of the read they record, chained after its commit, oldest first, in batches, and
+never lost; and the adaptive mode that chains inline when the head is free."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from zorgtafel.audit.models import AuditAction, AuditEvent
 from zorgtafel.audit.operations import CLI_ACTOR, event, record
 from zorgtafel.audit.sequencer import (
     _LOCK_HEAD,
+    GAVE_WAY,
     BackgroundSequencer,
     audit_log,
     enqueue,
@@ -35,9 +37,9 @@ from zorgtafel.migrate import upgrade
 def queued(app: Flask) -> Iterator[Flask]:
     """The shared app, queueing its events (as on PostgreSQL) for one test."""
     log = audit_log(app)
-    before, log.queued = log.queued, True
+    before, log.mode = log.mode, "queued"
     yield app
-    log.queued = before
+    log.mode = before
 
 
 def read_event(number: int) -> dict[str, object]:
@@ -118,11 +120,29 @@ def wait_until(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def background(own_database: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on its own database whose requests queue events for a background sequencer."""
-    app = build_app(
-        own_database, make_instance(tmp_path / "instance"), audit={"sequencing": "queued"}
-    )
+def adaptive(app: Flask) -> Iterator[Flask]:
+    """The shared app in adaptive mode (PostgreSQL's default) for one test."""
+    log = audit_log(app)
+    before, log.mode = log.mode, "adaptive"
+    yield app
+    log.mode = before
+
+
+def test_adaptive_chains_inline_while_the_head_is_free(adaptive: Flask) -> None:
+    with in_app(adaptive) as session:
+        before = chained(session.connection())
+        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0011")
+        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0012")
+        # on the chain within the transaction itself: nothing queued, nothing to sequence
+        assert pending(session.connection()) == 0
+        assert chained(session.connection()) == before + 2
+    with in_app(adaptive) as session:
+        assert last_ids(session, 2) == ["ZT-2026-0011", "ZT-2026-0012"]
+        assert verify_log(session.connection()).ok
+
+
+def make_background(url: str, instance: Path, mode: str) -> Flask:
+    app = build_app(url, instance, audit={"sequencing": mode})
     with app.app_context():
         from zorgtafel.core.db import db
 
@@ -135,8 +155,46 @@ def background(own_database: str, tmp_path: Path) -> Iterator[Flask]:
         return "ok"
 
     app.add_url_rule("/test/lees/<int:number>", view_func=view)
+    return app
+
+
+@pytest.fixture
+def background(own_database: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own database whose requests queue events for a background sequencer."""
+    app = make_background(own_database, make_instance(tmp_path / "instance"), "queued")
     yield app
     dispose(app)
+
+
+def test_adaptive_queues_without_waiting_while_another_holds_the_head(
+    backend: str, own_database: str, tmp_path: Path
+) -> None:
+    """A request whose head is held elsewhere (another worker's commit) neither waits nor
+    fails: its event is queued, and its process's sequencer chains it once the head is free
+    (the holder, a disclosing transaction, does not look at the queue)."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only: on SQLite a writer holds the whole database, head included")
+    app = make_background(own_database, make_instance(tmp_path / "instance"), "adaptive")
+    engine = app.extensions["zorgtafel.db"].engine
+    client = app.test_client()
+    try:
+        assert client.get("/test/lees/1").status_code == 200  # head free: chained inline
+        assert counts(app) == (1, 0)
+        with engine.connect() as holder:
+            holder.execute(_LOCK_HEAD)  # another worker's transaction, chaining inline
+            started = time.monotonic()
+            assert client.get("/test/lees/2").status_code == 200
+            assert time.monotonic() - started < 5  # did not wait for the holder's commit
+            assert counts(app) == (1, 1)  # durable in the queue
+            time.sleep(0.2)  # its sequencer tries meanwhile, and gives way
+            assert counts(app) == (1, 1)
+            holder.rollback()
+        assert wait_until(lambda: counts(app) == (2, 0))
+        with in_app(app) as session:
+            assert last_ids(session, 2) == ["ZT-2026-0001", "ZT-2026-0002"]
+            assert verify_log(session.connection()).ok
+    finally:
+        dispose(app)
 
 
 def counts(app: Flask) -> tuple[int, int]:
@@ -197,7 +255,7 @@ def test_a_sequencer_gives_way_to_one_holding_the_head(
     queue_committed(engine, 1)
     with engine.connect() as holder:
         holder.execute(_LOCK_HEAD)  # another process's sequencer, mid-batch
-        assert try_drain(engine) == 0  # gives way at once instead of queueing behind it
+        assert try_drain(engine) == GAVE_WAY  # at once, instead of queueing behind it
         holder.rollback()
     assert try_drain(engine) == 1
 

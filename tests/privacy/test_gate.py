@@ -223,7 +223,7 @@ def test_the_read_fails_when_its_audit_event_cannot_be_written(
     care = factories.user(Role.partner, "veilig-thuis")
     with in_app(app) as session:
         # on the table the disclosing transaction writes to: the chain, or the queue
-        table = "audit_queue" if audit_log(app).queued else "audit_events"
+        table = "audit_queue" if audit_log(app).mode == "queued" else "audit_events"
         if session.bind.dialect.name == "sqlite":  # type: ignore[union-attr]
             session.execute(
                 text(

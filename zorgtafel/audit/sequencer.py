@@ -5,15 +5,21 @@ it gets its place on the chain (``seq``, ``prev_hash``, ``hash``) depends on the
 
 - **inline** (SQLite): a write transaction already holds the database's only write lock, so
   the event is chained at once, under that lock, at no extra cost.
-- **queued** (PostgreSQL): chaining inside the disclosing transaction would hold the head
-  row's lock until that transaction commits, so every disclosing request of every worker
-  would wait for the one before it, and the log could take no more appends per second than
-  the disk takes commits. Instead the event goes into ``audit_queue`` (rows that only a
-  sequencer deletes), the transaction commits without any shared lock, so the database
-  flushes concurrent commits together, and a sequencer then chains what is queued, oldest
-  first, in batches: many events under one lock and one commit (Trillian's queue, then
-  sequence). Every queued event is chained within moments; one left behind by a process
-  that died is chained by the next sequencer to run, or by ``zorgtafel audit seal``.
+- **queued**: chaining inside the disclosing transaction holds the head row's lock until
+  that transaction commits; if every disclosing request of every worker waited for that
+  lock, the log could take no more appends per second than the disk takes commits. A
+  queued event goes into ``audit_queue`` instead (rows that only a sequencer deletes), the
+  transaction commits without any shared lock, so the database flushes concurrent commits
+  together, and a sequencer then chains what is queued, oldest first, in batches: many
+  events under one lock and one commit (Trillian's queue, then sequence). Every queued
+  event is chained within moments; one left behind by a process that died is chained by
+  the next sequencer to run, or by ``zorgtafel audit seal``.
+- **adaptive** (PostgreSQL): inline when the head is free, queued when another transaction
+  holds it. The disclosing transaction tries the head's lock without waiting (``SKIP
+  LOCKED``): got it, it chains at once and keeps the lock to its commit; the usual case of
+  a few workers, and half the work of queueing (no second write, no read back, no
+  delete). Held by another, it queues for the rest of the transaction and never waits:
+  under a crowd of concurrent writers most events are queued and chained in batches.
 
 A queued event is not yet protected by the chain. That is no weaker than the chain's tail:
 events after the last signed checkpoint can be rewritten and re-hashed by anyone who can
@@ -46,11 +52,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from zorgtafel.audit.chain import FIELDS, event_hash
 from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
-from zorgtafel.core.db import READ_ONLY, begin_write
+from zorgtafel.core.db import begin_write
 
 log = logging.getLogger(__name__)
 
@@ -191,30 +197,37 @@ def drain(engine: Engine, batch: int = BATCH) -> int:
     return _drain(engine, batch, _LOCK_HEAD)
 
 
-def try_drain(engine: Engine, batch: int = BATCH) -> int:
-    """Like :func:`drain`, but give way when another sequencer holds the head.
+#: what :func:`try_drain` returns when it found the head held before chaining anything
+GAVE_WAY = -1
 
-    Nothing committed before the call is left behind: whoever holds the head looks at the
-    queue again after releasing it, and sequences on if anything is there.
+
+def try_drain(engine: Engine, batch: int = BATCH) -> int:
+    """Like :func:`drain`, but give way when another transaction holds the head: returns
+    :data:`GAVE_WAY` if it chained nothing because of that.
+
+    A sequencer holding the head looks at the queue again after releasing it, and sequences
+    on if anything is there; a disclosing transaction chaining inline (adaptive) does not,
+    so a background sequencer that gave way tries again itself.
     """
     return _drain(engine, batch, _TRY_LOCK_HEAD)
 
 
 def _drain(engine: Engine, batch: int, lock_head: Any) -> int:
     total = 0
-    while True:
-        with engine.begin() as connection:
-            head = connection.execute(lock_head).first()
-            if head is None:
-                return total  # the holder will look again when it is done
-            moved = _sequence_after(connection, head.seq, head.hash, batch)
-        total += moved
-        if moved == batch:
-            continue
-        # commits that landed while we held the head may have given way to us: look again
-        with engine.connect().execution_options(**READ_ONLY) as connection:
-            if connection.execute(_ANY_QUEUED).first() is None:
-                return total
+    with engine.connect() as connection:  # one connection: one pool check-out, one ping
+        while True:
+            with connection.begin():
+                head = connection.execute(lock_head).first()
+                if head is None:
+                    return total or GAVE_WAY  # the head's holder has it
+                moved = _sequence_after(connection, head.seq, head.hash, batch)
+            total += moved
+            if moved == batch:
+                continue
+            # commits that landed while we held the head may have given way to us: look again
+            with connection.begin():
+                if connection.execute(_ANY_QUEUED).first() is None:
+                    return total
 
 
 def pending(connection: Connection) -> int:
@@ -302,7 +315,10 @@ class BackgroundSequencer:
                 if self._closed:
                     return  # close() chains what is left
                 self._wake.clear()
-                self._try_drain_logged()
+                if self._try_drain_logged() is GAVE_WAY:
+                    # the head's holder may be a disclosing transaction (adaptive), which
+                    # does not look at the queue after its commit: try again shortly
+                    self._wake.set()
                 idle_since = time.monotonic()
                 continue
             with self._lock:
@@ -317,11 +333,12 @@ class BackgroundSequencer:
         except Exception as exc:  # the queue keeps the events: log, go on, retry at the next wake
             _log_failure(exc)
 
-    def _try_drain_logged(self) -> None:
+    def _try_drain_logged(self) -> int | None:
         try:
-            try_drain(self._engine, self._batch)
+            return try_drain(self._engine, self._batch)
         except Exception as exc:  # as above
             _log_failure(exc)
+            return None
 
 
 def _log_failure(exc: Exception) -> None:
@@ -353,24 +370,26 @@ class ImmediateSequencer:
 
 #: the app extension holding its :class:`AuditLog`
 EXTENSION = "zorgtafel.audit"
-MODES = ("auto", "inline", "queued")
+MODES = ("auto", "inline", "queued", "adaptive")
 
 
 @dataclass
 class AuditLog:
     """How one app puts events on the chain."""
 
-    #: queue events and sequence them after commit (else chain them inline)
-    queued: bool
+    #: ``inline``, ``queued`` or ``adaptive`` (see the module's docstring)
+    mode: str
     sequencer: Sequencer
 
 
 def init_app(app: Flask, mode: str, engine: Engine) -> None:
-    """``mode``: ``inline``, ``queued``, or ``auto`` (queued on PostgreSQL, inline on SQLite)."""
+    """``mode``: ``inline``, ``queued``, ``adaptive``, or ``auto`` (adaptive on PostgreSQL,
+    inline on SQLite, whose single writer always holds the head)."""
     if mode not in MODES:
         raise ValueError(f"audit sequencing mode {mode!r}")
-    queued = mode == "queued" or (mode == "auto" and engine.dialect.name == "postgresql")
-    app.extensions[EXTENSION] = AuditLog(queued, BackgroundSequencer(engine))
+    if mode == "auto":
+        mode = "adaptive" if engine.dialect.name == "postgresql" else "inline"
+    app.extensions[EXTENSION] = AuditLog(mode, BackgroundSequencer(engine))
     install()
 
 
@@ -378,16 +397,39 @@ def audit_log(app: Flask | None = None) -> AuditLog:
     return (app or current_app).extensions[EXTENSION]
 
 
+#: adaptive: how long a transaction that found the head held waits before it looks once more
+#: (about one commit of the holder's; measured, bench/appends.py and bench/meetings.py: with a
+#: few workers the second look mostly finds it free and chaining inline is cheaper than
+#: queueing; with many concurrent writers looking longer only costs throughput)
+HEAD_RETRY_SECONDS = 0.001
+#: session.info: this transaction holds the head (True) or has queued (False); adaptive mode
+_HOLDS_HEAD = "zorgtafel.audit.holds_head"
+
+
 def write(session: Session, events: Sequence[Mapping[str, Any]]) -> None:
     """Write ``events`` in ``session``'s transaction: chained now, or queued for after commit."""
     target = audit_log()
     begin_write(session)  # a page request that logs takes the write lock first (SQLite)
     connection = session.connection()
-    if target.queued:
-        enqueue(connection, events)
-        session.info[_SESSION_KEY] = target.sequencer
-    else:
+    if target.mode == "inline":
         chain(connection, events)
+        return
+    if target.mode == "adaptive":
+        holds = session.info.get(_HOLDS_HEAD)
+        if holds is None:  # the transaction's first events: try the head, never wait
+            head = connection.execute(_TRY_LOCK_HEAD).first()
+            if head is None:  # its holder is most likely committing: look once more
+                time.sleep(HEAD_RETRY_SECONDS)
+                head = connection.execute(_TRY_LOCK_HEAD).first()
+            session.info[_HOLDS_HEAD] = head is not None
+            if head is not None:
+                _chain_after(connection, head.seq, head.hash, events)
+                return
+        elif holds:
+            chain(connection, events)
+            return
+    enqueue(connection, events)
+    session.info[_SESSION_KEY] = target.sequencer
 
 
 def _after_commit(session: Session) -> None:
@@ -396,10 +438,18 @@ def _after_commit(session: Session) -> None:
         sequencer.committed()
 
 
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the head's lock ends with the outermost transaction
+        session.info.pop(_HOLDS_HEAD, None)
+
+
 def install() -> None:
-    """Wake the sequencer after every commit that queued events (idempotent)."""
+    """Wake the sequencer after every commit that queued events; forget at each transaction's
+    end whether it held the head (idempotent)."""
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
+    if not event.contains(Session, "after_transaction_end", _after_transaction_end):
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
 
 
 _LIVE: weakref.WeakSet[BackgroundSequencer] = weakref.WeakSet()
