@@ -337,16 +337,32 @@ async def _hammer(port: int, request: bytes, seconds: float) -> tuple[list[float
 
 
 async def _get(port: int, request: bytes) -> bool:
-    """One request on a new connection, the answer read to EOF: a complete 200?"""
+    """One request on a new connection: a complete 200? The answer is read until its
+    Content-Length is in (or to EOF without one), then the connection is closed, as a
+    browser closes a connection the server said it will not keep."""
     loop = asyncio.get_running_loop()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setblocking(False)
         await loop.sock_connect(sock, (HOST, port))
         await loop.sock_sendall(sock, request)
-        chunks = []
+        answer = b""
+        expected: int | None = None
         while chunk := await loop.sock_recv(sock, 65536):
-            chunks.append(chunk)
-    return _complete_200(b"".join(chunks))
+            answer += chunk
+            if expected is None:
+                expected = _expected_length(answer)
+            if expected is not None and len(answer) >= expected:
+                break
+    return _complete_200(answer)
+
+
+def _expected_length(answer: bytes) -> int | None:
+    """Head plus body length, once the head is in and names a Content-Length."""
+    head, separator, _ = answer.partition(b"\r\n\r\n")
+    if not separator:
+        return None
+    match = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
+    return len(head) + len(separator) + int(match.group(1)) if match else None
 
 
 def _complete_200(answer: bytes) -> bool:
