@@ -20,6 +20,8 @@ it gets its place on the chain (``seq``, ``prev_hash``, ``hash``) depends on the
   a few workers, and half the work of queueing (no second write, no read back, no
   delete). Held by another, it queues for the rest of the transaction and never waits:
   under a crowd of concurrent writers most events are queued and chained in batches.
+  (Looking once more after a millisecond before queueing was tried: more agenda pages per
+  second with two workers, but fewer appends with eight writers; see bench/README.md.)
 
 A queued event is not yet protected by the chain. That is no weaker than the chain's tail:
 events after the last signed checkpoint can be rewritten and re-hashed by anyone who can
@@ -397,11 +399,6 @@ def audit_log(app: Flask | None = None) -> AuditLog:
     return (app or current_app).extensions[EXTENSION]
 
 
-#: adaptive: how long a transaction that found the head held waits before it looks once more
-#: (about one commit of the holder's; measured, bench/appends.py and bench/meetings.py: with a
-#: few workers the second look mostly finds it free and chaining inline is cheaper than
-#: queueing; with many concurrent writers looking longer only costs throughput)
-HEAD_RETRY_SECONDS = 0.001
 #: session.info: this transaction holds the head (True) or has queued (False); adaptive mode
 _HOLDS_HEAD = "zorgtafel.audit.holds_head"
 
@@ -418,9 +415,6 @@ def write(session: Session, events: Sequence[Mapping[str, Any]]) -> None:
         holds = session.info.get(_HOLDS_HEAD)
         if holds is None:  # the transaction's first events: try the head, never wait
             head = connection.execute(_TRY_LOCK_HEAD).first()
-            if head is None:  # its holder is most likely committing: look once more
-                time.sleep(HEAD_RETRY_SECONDS)
-                head = connection.execute(_TRY_LOCK_HEAD).first()
             session.info[_HOLDS_HEAD] = head is not None
             if head is not None:
                 _chain_after(connection, head.seq, head.hash, events)
