@@ -20,8 +20,9 @@ it gets its place on the chain (``seq``, ``prev_hash``, ``hash``) depends on the
   a few workers, and half the work of queueing (no second write, no read back, no
   delete). Held by another, it queues for the rest of the transaction and never waits:
   under a crowd of concurrent writers most events are queued and chained in batches.
-  (Looking once more after a millisecond before queueing was tried: more agenda pages per
-  second with two workers, but fewer appends with eight writers; see bench/README.md.)
+  (Looking once more after a millisecond before queueing, always or only while the queue
+  is empty, was measured: more agenda pages per second with two workers, but fewer appends
+  with eight writers; see bench/README.md.)
 
 A queued event is not yet protected by the chain. That is no weaker than the chain's tail:
 events after the last signed checkpoint can be rewritten and re-hashed by anyone who can
@@ -79,7 +80,9 @@ _TRY_LOCK_HEAD = _LOCK_HEAD.with_for_update(skip_locked=True)
 class _DriverInsert:
     """An INSERT of many rows handed to the driver as tuples, values converted by the columns'
     own types: a page's twenty events are written without building twenty parameter sets
-    through the statement compiler (the hottest write of the app)."""
+    through the statement compiler (the hottest write of the app). (One multi-row VALUES
+    statement instead of psycopg's pipelined ``executemany`` was measured: more CPU, not less.)
+    """
 
     def __init__(self, table: Table, columns: Sequence[str]) -> None:
         self._table = table
@@ -126,13 +129,20 @@ _MOVE_HEAD = (
     .where(_HEAD.c.id == 1)
     .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 )
-_OLDEST_QUEUED = (
-    select(_QUEUE.c.id, *(_QUEUE.c[name] for name in EVENT_COLUMNS))
-    .order_by(_QUEUE.c.id)
-    .limit(bindparam("batch"))
+#: the oldest queued events, taken off the queue in one statement (the caller holds the
+#: head, so no other sequencer takes them meanwhile; DELETE ... RETURNING returns them in no
+#: particular order)
+_TAKE_OLDEST = (
+    delete(_QUEUE)
+    .where(
+        _QUEUE.c.id.in_(
+            select(_QUEUE.c.id).order_by(_QUEUE.c.id).limit(bindparam("batch")).scalar_subquery()
+        )
+    )
+    .returning(_QUEUE.c.id, *(_QUEUE.c[name] for name in EVENT_COLUMNS))
 )
 _ANY_QUEUED = select(_QUEUE.c.id).limit(1)
-_UNQUEUE = delete(_QUEUE).where(_QUEUE.c.id.in_(bindparam("ids", expanding=True)))
+_FIRST = operator.itemgetter(0)
 _SESSION_KEY = "zorgtafel.audit.sequencer"
 
 
@@ -174,13 +184,10 @@ def sequence_batch(connection: Connection, batch: int = BATCH) -> int:
 
 
 def _sequence_after(connection: Connection, seq: int, prev_hash: str, batch: int) -> int:
-    queued = connection.execute(_OLDEST_QUEUED, {"batch": batch}).all()
-    if not queued:
-        return 0
-    events = ({name: row._mapping[name] for name in EVENT_COLUMNS} for row in queued)
+    taken = sorted(connection.execute(_TAKE_OLDEST, {"batch": batch}).all(), key=_FIRST)
+    events = (dict(zip(EVENT_COLUMNS, row[1:], strict=True)) for row in taken)
     _chain_after(connection, seq, prev_hash, events)
-    connection.execute(_UNQUEUE, {"ids": [row.id for row in queued]})
-    return len(queued)
+    return len(taken)
 
 
 def sequence_all(connection: Connection, batch: int = BATCH) -> int:
