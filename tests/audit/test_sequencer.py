@@ -33,13 +33,18 @@ from zorgtafel.cli import cli
 from zorgtafel.migrate import upgrade
 
 
-@pytest.fixture
-def queued(app: Flask) -> Iterator[Flask]:
-    """The shared app, queueing its events (as on PostgreSQL) for one test."""
+def in_mode(app: Flask, mode: str) -> Iterator[Flask]:
+    """The shared app with sequencing ``mode`` for one test."""
     log = audit_log(app)
-    before, log.mode = log.mode, "queued"
+    before, log.mode = log.mode, mode
     yield app
     log.mode = before
+
+
+@pytest.fixture
+def queued(app: Flask) -> Iterator[Flask]:
+    """The shared app, queueing every event (as on PostgreSQL under contention)."""
+    yield from in_mode(app, "queued")
 
 
 def read_event(number: int) -> dict[str, object]:
@@ -121,11 +126,8 @@ def wait_until(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-unt
 
 @pytest.fixture
 def adaptive(app: Flask) -> Iterator[Flask]:
-    """The shared app in adaptive mode (PostgreSQL's default) for one test."""
-    log = audit_log(app)
-    before, log.mode = log.mode, "adaptive"
-    yield app
-    log.mode = before
+    """The shared app in adaptive mode (PostgreSQL's default)."""
+    yield from in_mode(app, "adaptive")
 
 
 def test_adaptive_chains_inline_while_the_head_is_free(adaptive: Flask) -> None:

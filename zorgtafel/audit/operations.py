@@ -1,8 +1,9 @@
 """Appending to the audit log: ``record(...)`` and ``record_all(...)`` are the only writers.
 
 An event is written inside the caller's transaction: it commits or rolls back together with
-what it records, and if it cannot be written the caller fails. It is chained there and then
-(SQLite) or queued and chained right after the commit (PostgreSQL); see ``audit.sequencer``.
+what it records, and if it cannot be written the caller fails. It is chained there and then,
+or, on PostgreSQL while another transaction holds the chain's head, queued and chained right
+after the commit; see ``audit.sequencer``.
 """
 
 from __future__ import annotations
