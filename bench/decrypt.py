@@ -20,8 +20,8 @@ from zorgtafel.cases.models import Case
 from zorgtafel.convenant.loader import load_convenant
 from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
+from zorgtafel.privacy.access_rules import Level, Purpose
 from zorgtafel.privacy.gate import disclose_case
-from zorgtafel.privacy.policy import Level, Purpose
 
 FIELDS = 200
 ROUNDS = 50

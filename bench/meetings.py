@@ -157,7 +157,8 @@ def _seed_here(items: int) -> None:  # pragma: no cover - runs in the child proc
     from zorgtafel.auth.models import Role
     from zorgtafel.cases.operations import create_case
     from zorgtafel.convenant.operations import load_version
-    from zorgtafel.core.db import db, utcnow
+    from zorgtafel.core.clock import utcnow
+    from zorgtafel.core.db import db
     from zorgtafel.meetings import operations
 
     password = secrets.token_urlsafe(16)  # a throw-away instance: any password will do

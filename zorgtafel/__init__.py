@@ -27,8 +27,9 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     app.extensions["zorgtafel.settings"] = settings
     _flask_config(app, settings)
 
+    from zorgtafel import templating
     from zorgtafel.audit import sequencer
-    from zorgtafel.core import errors, i18n, limiter, navigation, pipeline
+    from zorgtafel.core import errors, i18n, limiter, pipeline
     from zorgtafel.core.db import db
     from zorgtafel.privacy import vault
 
@@ -40,7 +41,7 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     limiter.init_app(app)
     pipeline.init_app(app)
     errors.init_app(app)
-    navigation.init_app(app)
+    templating.init_app(app)
     _register_blueprints(app)
     _load_user_per_request(app)
     _proxy(app, settings)
@@ -98,17 +99,18 @@ def _secret_key(settings: Settings) -> bytes:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from zorgtafel.auth.blueprint import bp as auth_bp
-    from zorgtafel.cases.blueprint import bp as cases_bp
-    from zorgtafel.convenant.blueprint import bp as convenant_bp
-    from zorgtafel.home.blueprint import bp as home_bp
-    from zorgtafel.meetings.blueprint import bp as meetings_bp
+    """Every domain's URL table, and its menu entries in this order."""
+    from zorgtafel.auth import blueprint as auth
+    from zorgtafel.cases import blueprint as cases
+    from zorgtafel.convenant import blueprint as convenant
+    from zorgtafel.core import navigation
+    from zorgtafel.home import blueprint as home
+    from zorgtafel.meetings import blueprint as meetings
 
-    app.register_blueprint(home_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(convenant_bp)
-    app.register_blueprint(cases_bp)
-    app.register_blueprint(meetings_bp)
+    domains = (home, cases, meetings, convenant, auth)
+    for domain in domains:
+        app.register_blueprint(domain.bp)
+    navigation.init_app(app, tuple(item for domain in domains for item in domain.MENU))
 
 
 def _load_user_per_request(app: Flask) -> None:

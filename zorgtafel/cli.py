@@ -137,8 +137,9 @@ def serve_command(bind: str, workers: int) -> None:
 def register_app_commands() -> None:
     """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
     from zorgtafel.audit.cli import audit_group
-    from zorgtafel.auth.cli import demo_code_command, demo_command, user_group
+    from zorgtafel.auth.cli import user_group
     from zorgtafel.convenant.cli import convenant_group
+    from zorgtafel.demo import demo_code_command, demo_command
     from zorgtafel.privacy.keys_cli import keys_group
     from zorgtafel.pseudonymise.cli import pseudonymise_command, pseudonymiser_group
 

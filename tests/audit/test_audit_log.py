@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from privacy_support import in_app
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from tests.fixtures.app import in_app
 from zorgtafel.audit import chain
 from zorgtafel.audit.log import head, verify_log
 from zorgtafel.audit.models import AuditAction, AuditEvent, Outcome

@@ -13,9 +13,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from privacy_support import build_app, dispose, in_app, make_instance, own_app
 from sqlalchemy import text
 
+from tests.fixtures.app import build_app, dispose, in_app, make_instance, own_app
 from zorgtafel.audit.log import verify_log
 from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import Actor, record

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from privacy_support import in_app
 from sqlalchemy import select
 
+from tests.fixtures.app import in_app
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role
 

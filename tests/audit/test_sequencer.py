@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from privacy_support import build_app, dispose, in_app, make_instance
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
+from tests.fixtures.app import build_app, dispose, in_app, make_instance
 from zorgtafel.audit import sequencer
 from zorgtafel.audit.log import head, verify_log
 from zorgtafel.audit.models import AuditAction, AuditEvent

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Factories, csrf_token, in_app, login
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories, csrf_token, login
 from zorgtafel.auth.models import Role, User
 
 

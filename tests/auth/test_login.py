@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, Factories, csrf_token, in_app, login
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import PASSWORD, Factories, csrf_token, login
 from zorgtafel.auth.models import Role, User, UserSession
 from zorgtafel.auth.secrets import PasswordHash
 

@@ -8,9 +8,10 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Factories, UserRecord, build_app, csrf_token, in_app, login
+from tests.fixtures.app import build_app, in_app
+from tests.fixtures.auth import Factories, UserRecord, csrf_token, login
 from zorgtafel.auth.models import User
-from zorgtafel.core.db import utcnow
+from zorgtafel.core.clock import utcnow
 
 
 def session_cookie(client: FlaskClient, name: str = "zorgtafel") -> str | None:
@@ -188,7 +189,7 @@ def test_cookie_before_login_lasts_the_browser_session(client: FlaskClient) -> N
 def test_cookie_is_secure_and_host_prefixed_behind_https(
     database_url: str, tmp_path_factory
 ) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import make_instance
+    from tests.fixtures.app import make_instance
 
     app = build_app(
         database_url, make_instance(tmp_path_factory.mktemp("https")), app={"https": True}

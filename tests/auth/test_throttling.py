@@ -7,8 +7,8 @@ from datetime import timedelta
 import time_machine
 from flask.testing import FlaskClient
 
-from tests.conftest import Factories, csrf_token, login
-from zorgtafel.core.db import utcnow
+from tests.fixtures.auth import Factories, csrf_token, login
+from zorgtafel.core.clock import utcnow
 
 
 def attempt(client: FlaskClient, email: str, password: str, ip: str = "192.0.2.1") -> int:

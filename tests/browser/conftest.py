@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import build_app, make_instance
+from tests.fixtures.app import build_app, make_instance
 from zorgtafel.core.db import db
 from zorgtafel.migrate import upgrade
 

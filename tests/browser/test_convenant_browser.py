@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import login_in_browser
-from tests.conftest import Factories
+from tests.fixtures.auth import Factories
 
 pytestmark = pytest.mark.browser
 

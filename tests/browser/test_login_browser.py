@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Factories
+from tests.fixtures.auth import Factories
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,11 @@ import secrets
 from pathlib import Path
 
 import pytest
-from meetings_support import today_at
-from privacy_support import CaseFactory
 
 from tests.browser.conftest import login_in_browser, new_page
-from tests.conftest import Factories
+from tests.fixtures.auth import Factories
+from tests.fixtures.cases import CaseFactory
+from tests.fixtures.meetings import today_at
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """Cases tests run with the real pseudonymiser engine and a test double for deduce (see
-``pseudonymiser_without_deduce`` in tests/conftest.py); production uses the service client."""
+``pseudonymiser_without_deduce`` in tests/fixtures/cases.py); production uses the service client."""
 
 from __future__ import annotations
 

@@ -8,15 +8,21 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from privacy_support import CaseFactory, example_convenant
 from sqlalchemy import select
 
-from tests.cases.support import page_categories, post_intake, registered_code
-from tests.conftest import Factories, csrf_token, in_app, login
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories, csrf_token, login
+from tests.fixtures.cases import (
+    CaseFactory,
+    example_convenant,
+    page_categories,
+    post_intake,
+    registered_code,
+)
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role
 from zorgtafel.cases.models import Case, InvolvementReason, Stage
-from zorgtafel.convenant.policy import may_receive, providable_categories
+from zorgtafel.convenant.rights import may_receive, providable_categories
 
 CONVENANT = example_convenant()
 PARTNERS = [p.code for p in CONVENANT.partners]

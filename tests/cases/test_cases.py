@@ -7,14 +7,15 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from privacy_support import CaseFactory, in_app
 from sqlalchemy import select
 
+from tests.fixtures.app import in_app
+from tests.fixtures.cases import CaseFactory
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role
 from zorgtafel.cases import operations
 from zorgtafel.cases.models import Case, Involvement, InvolvementReason, Stage
-from zorgtafel.core.db import utcnow
+from zorgtafel.core.clock import utcnow
 from zorgtafel.privacy import vault
 
 

@@ -8,14 +8,14 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from privacy_support import example_convenant
 from sqlalchemy import select
 
-from tests.cases.support import post_intake, registered_code
-from tests.conftest import Factories, csrf_token, in_app, login
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories, csrf_token, login
+from tests.fixtures.cases import example_convenant, post_intake, registered_code
 from zorgtafel.auth.models import Role
 from zorgtafel.cases.models import Case, Contribution, InvolvementReason
-from zorgtafel.convenant.policy import providable_categories
+from zorgtafel.convenant.rights import providable_categories
 from zorgtafel.pseudonymise import PseudonymiserUnavailable, use_pseudonymiser
 
 TEXT = "Fenna en haar moeder Greetje Verzinsel zagen Lotje bij het station met Rocco."

@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import select
 
-from tests.cases.support import INTAKE, post_intake, registered_code
-from tests.conftest import Factories, csrf_token, in_app, login
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories, csrf_token, login
+from tests.fixtures.cases import INTAKE, post_intake, registered_code
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Contribution
+from zorgtafel.privacy.access_rules import Purpose
 from zorgtafel.privacy.identity_gate import disclose_identity
-from zorgtafel.privacy.policy import Purpose
 
 HOSTILE = [
     "<script>alert('xss')</script>",

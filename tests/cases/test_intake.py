@@ -7,8 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.cases.support import INTAKE, post_intake, registered_code
-from tests.conftest import Factories, in_app
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories
+from tests.fixtures.cases import INTAKE, post_intake, registered_code
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.cases.identity import bsn_valid, normalise_bsn
 from zorgtafel.cases.models import Case, InvolvementReason, Reporter, Stage, StageReason

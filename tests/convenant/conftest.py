@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
-from convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1
 
+from tests.convenant.convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.loader import load_convenant
-from zorgtafel.convenant.model import Convenant
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from tests.conftest import Factories, in_app
+from tests.convenant.convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories
 from zorgtafel.auth.models import Role
 from zorgtafel.convenant import operations
 from zorgtafel.convenant.loader import ConvenantError, load_convenant
@@ -34,8 +35,11 @@ def test_version_in_force_on_a_date(
 ) -> None:
     factories.example_convenant()
     with in_app(app):
-        convenant = operations.convenant_in_force(day)
-        assert (convenant.version if convenant else None) == expected
+        if expected is None:
+            with pytest.raises(operations.NoConvenant):
+                operations.convenant_in_force(day)
+        else:
+            assert operations.convenant_in_force(day).version == expected
 
 
 def test_loading_a_new_version_keeps_the_old_one_exactly(app: Flask) -> None:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1, MALFORMED
+
+from tests.convenant.convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1, MALFORMED
 
 
 def zorgtafel(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

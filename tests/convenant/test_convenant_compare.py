@@ -5,8 +5,8 @@ import tomllib
 from pathlib import Path
 
 from zorgtafel.convenant.compare import diff, matrix, render_diff_text, render_matrix_text
+from zorgtafel.convenant.document import Convenant, Direction
 from zorgtafel.convenant.loader import load_convenant
-from zorgtafel.convenant.model import Convenant, Direction
 
 
 def test_matrix_marks_match_the_file(example_path: Path) -> None:

@@ -7,12 +7,12 @@ import tomllib
 from datetime import date, datetime, time
 from typing import Any
 
-from convenant_examples import EXAMPLE_1_0
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.convenant.convenant_examples import EXAMPLE_1_0
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.loader import ConvenantError, parse_convenant
-from zorgtafel.convenant.model import Convenant
 
 EXAMPLE_BYTES = EXAMPLE_1_0.read_bytes()
 EXAMPLE_DOC = tomllib.loads(EXAMPLE_BYTES.decode("utf-8"))

@@ -7,19 +7,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from convenant_examples import EXAMPLE_1_0, EXAMPLE_1_1, EXAMPLES, MALFORMED, VALID_MINIMAL
 
+from tests.convenant.convenant_examples import (
+    EXAMPLE_1_0,
+    EXAMPLE_1_1,
+    EXAMPLES,
+    MALFORMED,
+    VALID_MINIMAL,
+)
+from zorgtafel.convenant.document import Convenant, Direction, Special
 from zorgtafel.convenant.loader import (
     MAX_FILE_BYTES,
     ConvenantError,
     Problem,
     content_hash,
-    convenant_in_force,
     load_convenant,
     load_directory,
     parse_convenant,
 )
-from zorgtafel.convenant.model import Convenant, Direction, Special
 
 
 def expectations(path: Path) -> list[str]:
@@ -223,14 +228,12 @@ def test_readme_example_is_valid() -> None:
 def test_load_directory_orders_versions() -> None:
     loaded = load_directory(EXAMPLES)
     assert [c.version for c in loaded] == ["1.0", "1.1"]
-    found = convenant_in_force(loaded, "zorgtafel-jpmh-voorbeeldland", date(2025, 12, 31))
-    assert found is not None
-    assert found.version == "1.0"
-    found = convenant_in_force(loaded, "zorgtafel-jpmh-voorbeeldland", date(2026, 1, 1))
-    assert found is not None
-    assert found.version == "1.1"
-    assert convenant_in_force(loaded, "zorgtafel-jpmh-voorbeeldland", date(2024, 12, 31)) is None
-    assert convenant_in_force(loaded, "other", date(2026, 1, 1)) is None
+    def in_force(day: date) -> list[str]:
+        return [c.version for c in loaded if c.in_force_on(day)]
+
+    assert in_force(date(2025, 12, 31)) == ["1.0"]
+    assert in_force(date(2026, 1, 1)) == ["1.1"]
+    assert in_force(date(2024, 12, 31)) == []
 
 
 def test_load_directory_refuses_overlapping_versions(tmp_path: Path) -> None:

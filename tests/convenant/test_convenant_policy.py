@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from zorgtafel.convenant.document import Convenant, Direction
 from zorgtafel.convenant.loader import load_convenant
-from zorgtafel.convenant.model import Convenant, Direction
-from zorgtafel.convenant.policy import (
+from zorgtafel.convenant.rights import (
     Decision,
     decide,
     may_provide,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from privacy_support import CaseFactory
 
-from tests.conftest import Factories, csrf_token
 from tests.core.routes import ROLES, ROUTES, Route
+from tests.fixtures.auth import Factories, csrf_token
+from tests.fixtures.cases import CaseFactory
 from zorgtafel.auth.models import Role
 
 
@@ -44,8 +44,8 @@ def request_as(client: FlaskClient, factories: Factories, login_as, role: str, r
 
 def _meeting_objects(app, factories: Factories) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """A published meeting today with one item, politie at the table."""
-    from meetings_support import MeetingFactory
-    from privacy_support import CaseFactory
+    from tests.fixtures.cases import CaseFactory
+    from tests.fixtures.meetings import MeetingFactory
 
     case = CaseFactory(app).create(coordinator="politie")
     meeting = MeetingFactory(app, factories).create([(case.id, ["politie"])])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from zorgtafel.auth.cli import DEMO_ACCOUNTS
+from zorgtafel.demo import DEMO_ACCOUNTS
 
 
 def zorgtafel(

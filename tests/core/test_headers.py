@@ -7,9 +7,10 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import Factories, build_app, make_instance
 from tests.core.routes import ROUTES, Route
 from tests.core.test_access import request_as
+from tests.fixtures.app import build_app, make_instance
+from tests.fixtures.auth import Factories
 
 REQUIRED_CSP = (
     "default-src 'self'",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_token
+from tests.fixtures.auth import csrf_token
 
 
 def test_dutch_is_the_default(client: FlaskClient) -> None:

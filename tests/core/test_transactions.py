@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from privacy_support import dispose, make_instance, own_app
 from sqlalchemy import Engine, text
 
+from tests.fixtures.app import dispose, make_instance, own_app
 from zorgtafel.core.db import ReaderWrites, begin_write, db
 
 

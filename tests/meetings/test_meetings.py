@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from meetings_support import MeetingFactory, future
-from privacy_support import CaseFactory, CaseRecord
 from sqlalchemy import select
 
-from tests.conftest import Factories, csrf_token, in_app, login
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories, csrf_token, login
+from tests.fixtures.cases import CaseFactory, CaseRecord
+from tests.fixtures.meetings import MeetingFactory, future
 from zorgtafel.audit.log import verify_log
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role, User
@@ -58,7 +59,7 @@ def test_meeting_is_bound_to_the_version_in_force_on_its_date(
         starts = datetime(day.year, day.month, day.day, 13, tzinfo=UTC)
         meeting = operations.create_meeting(session.get(User, chair.id), starts, "Zaal 1")
         assert meeting.convenant_version.version == version
-        assert operations.convenant_for(meeting).version == version
+        assert meeting.convenant.version == version
         assert meeting.preparation_deadline == starts - timedelta(days=2)
 
 
@@ -332,7 +333,7 @@ def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
     login_as,
     pseudonymiser_without_deduce,
 ) -> None:  # type: ignore[no-untyped-def]
-    from privacy_support import read_contents
+    from tests.fixtures.cases import read_contents
 
     case = cases.create()
     meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
@@ -354,7 +355,7 @@ def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
 def test_each_open_line_has_its_own_contribution_form(
     app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
 ) -> None:  # type: ignore[no-untyped-def]
-    from zorgtafel.convenant.policy import providable_categories
+    from zorgtafel.convenant.rights import providable_categories
 
     one, two, other = cases.create(), cases.create(), cases.create()
     meeting = meetings.create(
@@ -369,7 +370,7 @@ def test_each_open_line_has_its_own_contribution_form(
     forms = re.findall(r'<form method="post" action="[^"]*/inbreng">.*?</form>', html, re.S)
     assert len(forms) == 2  # the two lines at politie's table, none on the closed line
     with in_app(app) as session:
-        convenant = operations.convenant_for(session.get(Meeting, meeting.id))  # type: ignore[arg-type]
+        convenant = session.get(Meeting, meeting.id).convenant  # type: ignore[arg-type]
     providable = providable_categories(convenant, "politie")
     for item_id, form in zip((meeting.item_ids[0], meeting.item_ids[2]), forms, strict=True):
         assert f'action="/vergaderingen/{meeting.id}/punten/{item_id}/inbreng"' in form

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from meetings_support import MeetingFactory
-from privacy_support import CaseFactory
 from sqlalchemy import event
 
-from tests.conftest import Factories, login
+from tests.fixtures.auth import Factories, login
+from tests.fixtures.cases import CaseFactory
+from tests.fixtures.meetings import MeetingFactory
 from zorgtafel.auth.models import Role
 
 PARTNERS = ("politie", "om", "veilig-thuis", "raad", "gi", "jeugd-ggz")

@@ -7,20 +7,22 @@ from typing import Any
 
 import pytest
 from flask import Flask, g
-from privacy_support import FICTIONAL_TEXT, CaseFactory, CaseRecord, example_convenant, in_app
 from sqlalchemy import func, select, text
 
+from tests.fixtures.app import in_app
+from tests.fixtures.cases import FICTIONAL_TEXT, CaseFactory, CaseRecord, example_convenant
 from zorgtafel.audit.models import AuditEvent, QueuedEvent
 from zorgtafel.audit.sequencer import audit_log
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, InvolvementReason
 from zorgtafel.cases.operations import ContributionRefused, add_contribution
 from zorgtafel.cli import cli
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.convenant.operations import NoConvenant, convenant_in_force
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.convenants import NoConvenant, current_convenant
+from zorgtafel.privacy.access_rules import Level, Purpose
 from zorgtafel.privacy.gate import CaseView, DisclosureRefused, disclose_case, visible_cases
-from zorgtafel.privacy.policy import Level, Purpose
 
 CONVENANT = example_convenant()
 ALL_LEVELS = list(Level)
@@ -347,7 +349,7 @@ def test_a_partner_may_only_contribute_categories_it_may_provide(
 def test_current_convenant_is_the_version_in_force(app: Flask, factories) -> None:  # type: ignore[no-untyped-def]
     factories.example_convenant()
     with app.app_context():
-        assert current_convenant(date(2025, 6, 1)).version == "1.0"
-        assert current_convenant(date(2026, 6, 1)).version == "1.1"
+        assert convenant_in_force(date(2025, 6, 1)).version == "1.0"
+        assert convenant_in_force(date(2026, 6, 1)).version == "1.1"
         with pytest.raises(NoConvenant):
-            current_convenant(date(2024, 6, 1))
+            convenant_in_force(date(2024, 6, 1))

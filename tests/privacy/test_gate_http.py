@@ -7,25 +7,18 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, abort, g
-from privacy_support import (
-    FICTIONAL_TEXT,
-    CaseFactory,
-    dispose,
-    example_convenant,
-    in_app,
-    make_instance,
-    make_user,
-    own_app,
-)
 from sqlalchemy import func, select
 
+from tests.fixtures.app import dispose, in_app, make_instance, own_app
+from tests.fixtures.auth import make_user
+from tests.fixtures.cases import FICTIONAL_TEXT, CaseFactory, example_convenant
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.audit.sequencer import audit_log
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case
 from zorgtafel.core.db import db
+from zorgtafel.privacy.access_rules import Level, Purpose
 from zorgtafel.privacy.gate import disclose_case
-from zorgtafel.privacy.policy import Level, Purpose
 
 
 def add_test_route(app: Flask) -> None:

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from privacy_support import CaseFactory, build_app, dispose, make_instance, own_app
 from sqlalchemy import MetaData, create_engine, select
 
+from tests.fixtures.app import build_app, dispose, make_instance, own_app
+from tests.fixtures.cases import CaseFactory
 from zorgtafel.config import ConfigError
 from zorgtafel.privacy import vault
 

@@ -8,19 +8,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from privacy_support import (
-    FICTIONAL_TEXT,
-    CaseFactory,
-    build_app,
-    dispose,
-    in_app,
-    make_instance,
-    make_user,
-    own_app,
-    read_contents,
-)
 from sqlalchemy import select
 
+from tests.fixtures.app import build_app, dispose, in_app, make_instance, own_app
+from tests.fixtures.auth import make_user
+from tests.fixtures.cases import FICTIONAL_TEXT, CaseFactory, read_contents
 from zorgtafel.auth.models import Role
 from zorgtafel.cli import cli
 from zorgtafel.config import ConfigError

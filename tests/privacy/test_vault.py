@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from privacy_support import FICTIONAL_TEXT, CaseFactory, in_app
 from sqlalchemy import select, text
 
+from tests.fixtures.app import in_app
+from tests.fixtures.cases import FICTIONAL_TEXT, CaseFactory
 from zorgtafel.cases.models import Contribution
 from zorgtafel.core.db import db
+from zorgtafel.core.types import Ciphertext
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.models import CaseKey
-from zorgtafel.privacy.sealed import Ciphertext, DisclosedText
+from zorgtafel.privacy.sealed import DisclosedText
 
 ZORGTAFEL = Path(__file__).resolve().parents[2] / "zorgtafel"
 

@@ -14,8 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from pseudonymise_fakes import EchoEngine
 
+from tests.pseudonymise.pseudonymise_fakes import EchoEngine
 from zorgtafel.pseudonymise import PseudonymiserClient
 from zorgtafel.pseudonymise.cli import BadLine, run_lines
 

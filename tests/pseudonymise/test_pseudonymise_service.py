@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from pseudonymise_fakes import EchoEngine
 
+from tests.pseudonymise.pseudonymise_fakes import EchoEngine
 from zorgtafel.pseudonymise import KnownPersons, PseudonymiserClient, PseudonymiserUnavailable
 from zorgtafel.pseudonymise.client import PseudonymiserError
 from zorgtafel.pseudonymise.service import PseudonymiserServer, ServiceError
@@ -117,12 +117,12 @@ def test_serve_command_starts_and_stops_on_sigterm(short_dir: Path) -> None:
     path = short_dir / "cmd.sock"
     code = (
         "import sys; sys.path.insert(0, sys.argv[2]);"
-        "from pseudonymise_fakes import EchoEngine;"
+        "from tests.pseudonymise.pseudonymise_fakes import EchoEngine;"
         "from zorgtafel.pseudonymise.service import serve;"
         "serve(sys.argv[1], EchoEngine)"
     )
     process = subprocess.Popen(
-        [sys.executable, "-c", code, str(path), str(Path(__file__).parent)],
+        [sys.executable, "-c", code, str(path), str(Path(__file__).parents[2])],
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -147,14 +147,15 @@ def test_service_stops_when_its_parent_goes(short_dir: Path) -> None:
     code = (
         "import os, subprocess, sys;"
         "child = subprocess.Popen([sys.executable, '-c', "
-        "'import sys; sys.path.insert(0, sys.argv[3]); from pseudonymise_fakes import EchoEngine; "
+        "'import sys; sys.path.insert(0, sys.argv[3]); "
+        "from tests.pseudonymise.pseudonymise_fakes import EchoEngine; "
         "from zorgtafel.pseudonymise.service import serve; "
         "serve(sys.argv[1], EchoEngine, parent_pid=int(sys.argv[2]))', "
         "sys.argv[1], str(os.getpid()), sys.argv[2]], stderr=subprocess.DEVNULL);"
         "print(child.pid, flush=True)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(path), str(Path(__file__).parent)],
+        [sys.executable, "-c", code, str(path), str(Path(__file__).parents[2])],
         capture_output=True,
         text=True,
         check=True,

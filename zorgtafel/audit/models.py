@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, Identity, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zorgtafel.core.db import Base, UTCDateTime
+from zorgtafel.core.db import Base
+from zorgtafel.core.types import UTCDateTime
 
 
 class AuditAction(enum.StrEnum):

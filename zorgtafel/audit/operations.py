@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from zorgtafel.audit import sequencer
 from zorgtafel.audit.models import AuditAction, Outcome
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import db
 
 if TYPE_CHECKING:
     from zorgtafel.auth.models import User
@@ -32,7 +33,7 @@ _OBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
 
 
 class ConvenantVersion(Protocol):
-    """What an audit event names of a convenant (``zorgtafel.convenant.model.Convenant``)."""
+    """What an audit event names of a convenant (``zorgtafel.convenant.document.Convenant``)."""
 
     @property
     def id(self) -> str: ...

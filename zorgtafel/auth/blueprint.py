@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from zorgtafel.auth import controllers
 from zorgtafel.auth.access import login_required, roles_required
 from zorgtafel.auth.models import Role
-from zorgtafel.core import navigation
 from zorgtafel.core.limiter import account_key, limiter, per_account, per_ip
+from zorgtafel.core.navigation import entry
 
 
 def _failed(response) -> bool:  # type: ignore[no-untyped-def]
@@ -24,24 +24,26 @@ def _throttled(view):  # type: ignore[no-untyped-def]
 
 
 bp = Blueprint("auth", __name__)
-bp.add_url_rule("/inloggen", view_func=_throttled(controllers.login), methods=["GET", "POST"])
-bp.add_url_rule("/inloggen/code", view_func=_throttled(controllers.code), methods=["GET", "POST"])
+admin = roles_required(Role.admin)
+FORM, POST = ["GET", "POST"], ["POST"]
+
+bp.add_url_rule("/inloggen", "login", _throttled(controllers.login), methods=FORM)
+bp.add_url_rule("/inloggen/code", "code", _throttled(controllers.code), methods=FORM)
+bp.add_url_rule("/inloggen/koppelen", "enrol", _throttled(controllers.enrol), methods=FORM)
+bp.add_url_rule("/uitloggen", "logout", controllers.logout, methods=POST)
 bp.add_url_rule(
-    "/inloggen/koppelen", view_func=_throttled(controllers.enrol), methods=["GET", "POST"]
+    "/account/wachtwoord", "password", login_required(controllers.password), methods=FORM
 )
-bp.add_url_rule("/uitloggen", view_func=controllers.logout, methods=["POST"])
-bp.add_url_rule(
-    "/account/wachtwoord",
-    view_func=login_required(controllers.password),
-    methods=["GET", "POST"],
-)
-bp.add_url_rule("/beheer/gebruikers", view_func=roles_required(Role.admin)(controllers.users))
+bp.add_url_rule("/beheer/gebruikers", "users", admin(controllers.users))
 bp.add_url_rule(
     "/beheer/gebruikers/<int:user_id>/blokkeren",
-    view_func=roles_required(Role.admin)(controllers.disable),
-    methods=["POST"],
+    "disable",
+    admin(controllers.disable),
+    methods=POST,
 )
 
-navigation.register(
-    "auth.users", _l("Gebruikers"), _l("Accounts, rollen en tweestapsverificatie."), Role.admin
+MENU = (
+    entry(
+        "auth.users", _l("Gebruikers"), _l("Accounts, rollen en tweestapsverificatie."), Role.admin
+    ),
 )

@@ -9,7 +9,9 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zorgtafel.auth.secrets import PasswordHash, SecretText, TotpSecret
-from zorgtafel.core.db import Base, UTCDateTime, utcnow
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import Base
+from zorgtafel.core.types import UTCDateTime
 
 
 class Role(enum.StrEnum):

@@ -18,7 +18,8 @@ from zorgtafel.auth.passwords import (
     password_problem,
     verify_password,
 )
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import keep_on_error
 
 log = logging.getLogger("zorgtafel.auth")

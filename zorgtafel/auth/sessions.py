@@ -15,7 +15,8 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import bindparam, delete, select, update
 
 from zorgtafel.auth.models import User, UserSession
-from zorgtafel.core.db import begin_write, db, utcnow
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import begin_write, db
 
 #: write ``last_seen_at`` at most this often, so a page view is not always a write
 TOUCH_EVERY = timedelta(seconds=60)

@@ -30,14 +30,15 @@ from zorgtafel.cases.pseudonymising import (
     marked_words,
     pseudonymise_contribution,
 )
-from zorgtafel.convenant.policy import providable_categories
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.convenant.rights import providable_categories
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
-from zorgtafel.privacy.convenants import current_convenant
+from zorgtafel.privacy.access_rules import Level, Purpose, decide_identity
 from zorgtafel.privacy.gate import case_list, disclose_case, disclose_case_page
 from zorgtafel.privacy.identity_gate import disclose_identity, find_known_cases
 from zorgtafel.privacy.lookup import lookups_for
-from zorgtafel.privacy.policy import Level, Purpose, decide_identity
 
 UNAVAILABLE = 503
 
@@ -59,7 +60,7 @@ def _case(code: str) -> Case:
 def index() -> str:
     stage = request.args.get("fase") or None
     coordinator = request.args.get("coordinator") or None
-    convenant = current_convenant()
+    convenant = convenant_in_force()
     if stage not in {None, *Stage} or (coordinator and not convenant.has_partner(coordinator)):
         abort(400)
     views = case_list(
@@ -76,7 +77,7 @@ def index() -> str:
 
 
 def new() -> Response | str | tuple[str, int]:
-    convenant = current_convenant()
+    convenant = convenant_in_force()
     form = IntakeForm(convenant)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
@@ -126,7 +127,7 @@ def reveal(code: str) -> str:
 
 
 def _case_page(case: Case, identity: object = None) -> str:
-    user, convenant = _user(), current_convenant()
+    user, convenant = _user(), convenant_in_force()
     view = disclose_case_page(user, case, Purpose.case_conference, convenant=convenant)
     _level, may_reveal = decide_identity(user, case, convenant, utcnow())
     return render_page(
@@ -145,7 +146,7 @@ def _case_page(case: Case, identity: object = None) -> str:
 
 
 def contribute(code: str) -> Response | str | tuple[str, int]:
-    user, case, convenant = _user(), _case(code), current_convenant()
+    user, case, convenant = _user(), _case(code), convenant_in_force()
     view = disclose_case(user, case, Level.exists, Purpose.case_conference, convenant=convenant)
     categories = providable_categories(convenant, user.organisation.code)
     if not categories:
@@ -210,7 +211,7 @@ def change_stage(code: str) -> Response:
 
 
 def invite(code: str) -> Response:
-    case, convenant = _case(code), current_convenant()
+    case, convenant = _case(code), convenant_in_force()
     form = InviteForm(convenant)
     if form.validate_on_submit():
         try:
@@ -224,7 +225,7 @@ def invite(code: str) -> Response:
 
 
 def consent(code: str) -> Response:
-    case, convenant = _case(code), current_convenant()
+    case, convenant = _case(code), convenant_in_force()
     form = ConsentForm(convenant)
     if form.validate_on_submit():
         partner, _slash, category = form.rule.data.partition("/")
@@ -239,7 +240,7 @@ def consent(code: str) -> Response:
 
 
 def comensha(code: str) -> Response:
-    case, convenant = _case(code), current_convenant()
+    case, convenant = _case(code), convenant_in_force()
     form = ComenshaForm(convenant)
     if form.validate_on_submit():
         try:

@@ -14,7 +14,7 @@ from zorgtafel.auth.models import User
 from zorgtafel.cases import operations
 from zorgtafel.cases.identity import SubjectIdentity
 from zorgtafel.cases.models import Case, Reporter, Stage, StageReason
-from zorgtafel.convenant.model import Convenant
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.db import db
 
 #: (identity, reporter, coordinator, involved, stage, contributions (org, category, original,

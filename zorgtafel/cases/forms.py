@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from zorgtafel.cases.identity import IdentityError, bsn_valid, parse_relatives
 from zorgtafel.cases.models import InvolvementReason, Reporter, Stage, StageReason
-from zorgtafel.convenant.model import Convenant
+from zorgtafel.convenant.document import Convenant
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 

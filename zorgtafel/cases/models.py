@@ -12,8 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zorgtafel.core.db import Base, UTCDateTime, utcnow
-from zorgtafel.privacy.sealed import Ciphertext, EncryptedBlob
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import Base
+from zorgtafel.core.types import Ciphertext, EncryptedBlob, UTCDateTime
 
 
 class Stage(enum.StrEnum):

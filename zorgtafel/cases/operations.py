@@ -29,13 +29,14 @@ from zorgtafel.cases.models import (
     StageChange,
     StageReason,
 )
-from zorgtafel.convenant.model import Convenant
-from zorgtafel.convenant.policy import needs_consent
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.rights import needs_consent
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.privacy import vault
+from zorgtafel.privacy.access_rules import Purpose, active_involvement, decide_contribution
 from zorgtafel.privacy.lookup import lookups_for
-from zorgtafel.privacy.policy import Purpose, active_involvement, decide_contribution
 
 
 class ContributionRefused(PermissionError):

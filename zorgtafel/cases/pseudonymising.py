@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case
-from zorgtafel.convenant.model import Convenant
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.privacy.identity_gate import known_persons_for
 from zorgtafel.pseudonymise import PseudonymiserUnavailable, Result, get_pseudonymiser
 

@@ -8,27 +8,27 @@ from flask_babel import lazy_gettext as _l
 from zorgtafel.auth.access import login_required, roles_required
 from zorgtafel.auth.models import Role
 from zorgtafel.convenant import controllers
-from zorgtafel.core import navigation
+from zorgtafel.core.navigation import entry
 
 bp = Blueprint("convenant", __name__, url_prefix="/convenant")
-bp.add_url_rule("", view_func=login_required(controllers.in_force), endpoint="in_force")
-bp.add_url_rule("/versies", view_func=login_required(controllers.versions), endpoint="versions")
-bp.add_url_rule(
-    "/versies/<int:version_id>", view_func=login_required(controllers.version), endpoint="version"
-)
-bp.add_url_rule(
-    "/verschil", view_func=roles_required(Role.privacy)(controllers.compare), endpoint="compare"
-)
+privacy = roles_required(Role.privacy)
 
-navigation.register(
-    "convenant.in_force",
-    _l("Convenant"),
-    _l("Wie welke gegevens mag leveren en ontvangen, met de artikelen."),
-    *Role,
-)
-navigation.register(
-    "convenant.compare",
-    _l("Convenantversies vergelijken"),
-    _l("Welke rechten per partner zijn erbij gekomen of vervallen."),
-    Role.privacy,
+bp.add_url_rule("", "in_force", login_required(controllers.in_force))
+bp.add_url_rule("/versies", "versions", login_required(controllers.versions))
+bp.add_url_rule("/versies/<int:version_id>", "version", login_required(controllers.version))
+bp.add_url_rule("/verschil", "compare", privacy(controllers.compare))
+
+MENU = (
+    entry(
+        "convenant.in_force",
+        _l("Convenant"),
+        _l("Wie welke gegevens mag leveren en ontvangen, met de artikelen."),
+        *Role,
+    ),
+    entry(
+        "convenant.compare",
+        _l("Convenantversies vergelijken"),
+        _l("Welke rechten per partner zijn erbij gekomen of vervallen."),
+        Role.privacy,
+    ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Category, Convenant, Direction, Partner, Right
+from .document import Category, Convenant, Direction, Partner, Right
 
 #: Matrix marks, Dutch as at the table: L = levert (provides), O = ontvangt (receives).
 PROVIDE_MARK = "L"

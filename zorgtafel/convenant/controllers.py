@@ -6,7 +6,7 @@ from flask import abort, render_template, request
 
 from zorgtafel.convenant import operations
 from zorgtafel.convenant.compare import diff
-from zorgtafel.convenant.model import Convenant, Direction
+from zorgtafel.convenant.document import Convenant, Direction
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import db
 

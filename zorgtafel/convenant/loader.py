@@ -19,8 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from .lines import KeyPath, LineIndex
-from .model import (
+from .document import (
     Category,
     ConsentRequirement,
     Convenant,
@@ -30,6 +29,7 @@ from .model import (
     Right,
     Special,
 )
+from .lines import KeyPath, LineIndex
 
 #: Files larger than this are refused before they are read or parsed.
 MAX_FILE_BYTES = 1024 * 1024
@@ -143,16 +143,6 @@ def load_directory(directory: str | os.PathLike[str]) -> tuple[Convenant, ...]:
     if problems:
         raise ConvenantError(problems)
     return tuple(loaded)
-
-
-def convenant_in_force(
-    convenants: Iterable[Convenant], convenant_id: str, day: date
-) -> Convenant | None:
-    """The version of ``convenant_id`` in force on ``day``, or None."""
-    for convenant in convenants:
-        if convenant.id == convenant_id and convenant.in_force_on(day):
-            return convenant
-    return None
 
 
 def parse_convenant(text: str | bytes, path: str) -> Convenant:

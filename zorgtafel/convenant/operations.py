@@ -1,4 +1,9 @@
-"""Loading convenant versions into the database and finding the one in force."""
+"""Loading convenant versions into the database and finding the one in force.
+
+Two questions, one function each: which convenant is in force on a day
+(:func:`convenant_in_force`), and what a stored version says (:func:`convenant_of`, e.g. for
+the version a meeting is bound to).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,20 @@ import logging
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.loader import ConvenantError, Problem, load_convenant, parse_convenant
-from zorgtafel.convenant.model import Convenant
 from zorgtafel.convenant.models import ConvenantVersion
-from zorgtafel.core.db import db, utcnow
-
-#: the zorgtafel's days are Dutch days: a version in force "on 1 January" starts at midnight here
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from zorgtafel.core.clock import today
+from zorgtafel.core.db import db
 
 log = logging.getLogger("zorgtafel.convenant")
 
 
-def today() -> date:
-    """Today's date in the Netherlands."""
-    return utcnow().astimezone(AMSTERDAM).date()
+class NoConvenant(LookupError):
+    """No convenant version is in force: nothing may be disclosed."""
 
 
 class ConvenantConflict(Exception):
@@ -105,9 +106,17 @@ def convenant_of(version: ConvenantVersion) -> Convenant:
     return _parse(version.content_hash, version.content, version.source_name)
 
 
-def convenant_in_force(day: date | None = None) -> Convenant | None:
+def convenant_in_force(day: date | None = None) -> Convenant:
+    """The convenant in force on ``day`` (today in the Netherlands by default).
+
+    Raises :class:`NoConvenant` when no stored version is in force: without one nothing may be
+    disclosed.
+    """
+    day = day or today()
     version = version_in_force(day)
-    return None if version is None else convenant_of(version)
+    if version is None:
+        raise NoConvenant(f"geen convenantversie van kracht op {day.isoformat()}")
+    return convenant_of(version)
 
 
 @lru_cache(maxsize=32)

@@ -1,4 +1,5 @@
-"""The main menu per role. Each domain registers its entries when its blueprint is imported."""
+"""The main menu per role: each blueprint module lists its entries in ``MENU``; the app factory
+hands the blueprints' lists, in order, to :func:`init_app`."""
 
 from __future__ import annotations
 
@@ -27,28 +28,31 @@ class NavItem:
     description: str
 
 
-_ENTRIES: list[NavEntry] = []
+def entry(endpoint: str, label: object, description: object, *roles: Role) -> NavEntry:
+    """A menu entry for ``roles``."""
+    return NavEntry(endpoint, label, description, frozenset(roles))  # type: ignore[arg-type]
 
 
-def register(endpoint: str, label: object, description: object, *roles: Role) -> None:
-    """Add a menu entry for ``roles`` (idempotent per endpoint)."""
-    if any(entry.endpoint == endpoint for entry in _ENTRIES):
-        return
-    _ENTRIES.append(NavEntry(endpoint, label, description, frozenset(roles)))  # type: ignore[arg-type]
+_MENU = "zorgtafel.menu"
+
+
+def init_app(app: Flask, entries: tuple[NavEntry, ...]) -> None:
+    """The app's menu, in this order."""
+    app.extensions[_MENU] = entries
 
 
 def nav_items(user: User) -> list[NavItem]:
     """The menu of ``user``'s role in this request's language: the same for every request of
-    that role and language, so built once per process (the entries register at import)."""
+    that role and language, so built once per process."""
     key = (user.role, str(get_locale()), request.script_root)
     built: dict[tuple[Role, str, str], list[NavItem]] = current_app.extensions.setdefault(
         "zorgtafel.nav_items", {}
     )
     if key not in built:
         built[key] = [
-            NavItem(url_for(entry.endpoint), str(entry.label), str(entry.description))
-            for entry in _ENTRIES
-            if user.role in entry.roles
+            NavItem(url_for(item.endpoint), str(item.label), str(item.description))
+            for item in current_app.extensions[_MENU]
+            if user.role in item.roles
         ]
     return built[key]
 
@@ -61,8 +65,3 @@ def role_label(role: Role) -> str:
         Role.admin: _l("functioneel beheerder"),
     }
     return str(labels[role])
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals["nav_items"] = nav_items
-    app.jinja_env.globals["role_label"] = role_label

@@ -20,10 +20,10 @@ from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case
 from zorgtafel.cases.operations import ContributionRefused
-from zorgtafel.convenant.model import Convenant
-from zorgtafel.convenant.operations import AMSTERDAM
-from zorgtafel.convenant.policy import providable_categories
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.rights import providable_categories
+from zorgtafel.core.clock import AMSTERDAM, utcnow
+from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings import export as pdf_export
 from zorgtafel.meetings import operations
@@ -38,10 +38,10 @@ from zorgtafel.meetings.forms import (
     StepForm,
 )
 from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
-from zorgtafel.meetings.operations import MeetingError, convenant_for
+from zorgtafel.meetings.operations import MeetingError
 from zorgtafel.meetings.suggestions import suggestions
 from zorgtafel.privacy import gate
-from zorgtafel.privacy.policy import Purpose
+from zorgtafel.privacy.access_rules import Purpose
 from zorgtafel.pseudonymise import PseudonymiserError
 
 
@@ -72,7 +72,7 @@ def create() -> str | Response:
 
 def agenda(meeting_id: int) -> str:
     user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
-    convenant = convenant_for(meeting)
+    convenant = meeting.convenant
     lines = gate.disclose_agenda(user, meeting, convenant=convenant)
     context: dict[str, object] = {}
     if user.role is Role.chair:
@@ -137,9 +137,7 @@ def add_item(meeting_id: int) -> Response:
 def update_item(meeting_id: int, item_id: int) -> Response:
     meeting = _meeting(meeting_id)
     item = _item(meeting, item_id)
-    form = ItemForm(
-        prefix=f"item-{item.id}", partner_choices=_partner_choices(convenant_for(meeting))
-    )
+    form = ItemForm(prefix=f"item-{item.id}", partner_choices=_partner_choices(meeting.convenant))
     if not form.validate_on_submit():
         return _back(meeting, _("Controleer tijd, soort en partners van het agendapunt."))
     return _attempt(
@@ -185,7 +183,7 @@ def contribute(meeting_id: int, item_id: int) -> Response:
     item = _item(meeting, item_id)
     if not operations.is_seated(user, item):
         abort(404)
-    form = ContributionForm(category_choices=_providable(user, convenant_for(meeting)))
+    form = ContributionForm(category_choices=_providable(user, meeting.convenant))
     if not form.validate_on_submit():
         return _back(meeting, _("Kies een categorie en schrijf uw inbreng."))
     try:
@@ -217,7 +215,7 @@ def pledge(meeting_id: int) -> Response:
 
 def attendance(meeting_id: int) -> Response:
     meeting = _meeting(meeting_id)
-    form = AttendanceForm(partner_choices=_partner_choices(convenant_for(meeting)))
+    form = AttendanceForm(partner_choices=_partner_choices(meeting.convenant))
     if not form.validate_on_submit():
         return _back(meeting, _("Kies een organisatie en haar aanwezigheid."))
     return _attempt(
@@ -255,13 +253,13 @@ def _live_context(user: User, meeting: Meeting) -> dict[str, object]:
     item = operations.current_item(meeting)
     view = None
     if item is not None:
-        view = gate.disclose_agenda_item(user, item, convenant=convenant_for(meeting))
+        view = gate.disclose_agenda_item(user, item, convenant=meeting.convenant)
     return {
         "state": _state(meeting),
         "item": item,
         "view": view,
         "item_count": len(meeting.items),
-        "convenant": convenant_for(meeting),
+        "convenant": meeting.convenant,
     }
 
 
@@ -284,7 +282,7 @@ def step(meeting_id: int) -> Response:
 def export(meeting_id: int) -> Response:
     """The agenda as PDF, exactly as this user may see it; an export event per case line."""
     user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
-    convenant = convenant_for(meeting)
+    convenant = meeting.convenant
     lines = gate.disclose_agenda(user, meeting, convenant=convenant, action=AuditAction.export)
     operations.record_export(user, meeting)
     html = render_page(  # the PDF, too, is made after the export events are committed

@@ -13,8 +13,12 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zorgtafel.cases.models import Case
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.models import ConvenantVersion
-from zorgtafel.core.db import Base, UTCDateTime, utcnow
+from zorgtafel.convenant.operations import convenant_of
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import Base
+from zorgtafel.core.types import UTCDateTime
 
 
 class MeetingStatus(enum.StrEnum):
@@ -67,6 +71,11 @@ class Meeting(Base):
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
+
+    @property
+    def convenant(self) -> Convenant:
+        """The convenant version the meeting is bound to (not the one in force today)."""
+        return convenant_of(self.convenant_version)
 
     @property
     def is_published(self) -> bool:

@@ -18,9 +18,9 @@ from zorgtafel.audit.operations import Actor, record
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases import operations as case_operations
 from zorgtafel.cases.models import Case, Contribution, InvolvementReason
-from zorgtafel.convenant.model import Convenant
-from zorgtafel.convenant.operations import AMSTERDAM, convenant_of, today, version_in_force
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.convenant.operations import version_in_force
+from zorgtafel.core.clock import AMSTERDAM, today, utcnow
+from zorgtafel.core.db import db
 from zorgtafel.meetings.models import (
     AgendaItem,
     Attendance,
@@ -31,7 +31,7 @@ from zorgtafel.meetings.models import (
     MeetingStatus,
     TableSeat,
 )
-from zorgtafel.privacy.policy import Purpose
+from zorgtafel.privacy.access_rules import Purpose
 
 #: default: contributions are due two days before the meeting
 PREPARATION_DAYS = 2
@@ -48,11 +48,6 @@ class Step(enum.StrEnum):
     next = "next"
     previous = "previous"
     end = "end"
-
-
-def convenant_for(meeting: Meeting) -> Convenant:
-    """The convenant version the meeting is bound to."""
-    return convenant_of(meeting.convenant_version)
 
 
 def meeting_day(meeting: Meeting):  # type: ignore[no-untyped-def]
@@ -87,7 +82,7 @@ def add_item(by: User, meeting: Meeting, case: Case, kind: ItemKind | None = Non
     _draft(meeting)
     if any(item.case_id == case.id for item in meeting.items):
         raise MeetingError(_l("Deze casus staat al op de agenda."))
-    convenant = convenant_for(meeting)
+    convenant = meeting.convenant
     now = utcnow()
     involved = sorted(
         {i.partner_code for i in case.involvements if i.active_at(now)}
@@ -115,7 +110,7 @@ def update_item(
 ) -> None:
     """Set an item's time, kind and the partners at the table (draft agendas only)."""
     _draft(item.meeting)
-    convenant = convenant_for(item.meeting)
+    convenant = item.meeting.convenant
     wanted = set(partner_codes)
     unknown = [code for code in wanted if not convenant.has_partner(code)]
     if unknown:
@@ -160,7 +155,7 @@ def publish(by: User, meeting: Meeting) -> None:
     if not meeting.items:
         raise MeetingError(_l("Een lege agenda kan niet worden gepubliceerd."))
     now = utcnow()
-    until = meeting.starts_at + timedelta(days=convenant_for(meeting).access_days_after_meeting)
+    until = meeting.starts_at + timedelta(days=meeting.convenant.access_days_after_meeting)
     for item in meeting.items:
         for code in item.partner_codes:
             case_operations.add_involvement(
@@ -197,7 +192,7 @@ def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> C
     if not preparation_open(item.meeting):
         raise MeetingError(_l("De termijn voor inbreng is verstreken."))
     return case_operations.contribute(
-        user, item.case, category, text, convenant=convenant_for(item.meeting)
+        user, item.case, category, text, convenant=item.meeting.convenant
     )
 
 
@@ -252,7 +247,7 @@ def record_attendance(
     """The chair records an organisation as present, with apologies, or absent."""
     if meeting.status is MeetingStatus.draft:
         raise MeetingError(_l("De agenda is nog niet gepubliceerd."))
-    if not convenant_for(meeting).has_partner(partner_code):
+    if not meeting.convenant.has_partner(partner_code):
         raise MeetingError(_l("Onbekende ketenpartner."))
     attendance = _attendance(meeting, partner_code)
     if attendance is None:
@@ -315,7 +310,7 @@ def record_export(by: User, meeting: Meeting) -> None:
         actor=Actor.of(by),
         object_type="meeting",
         object_id=f"meeting-{meeting.id}",
-        convenant=convenant_for(meeting),
+        convenant=meeting.convenant,
         purpose=Purpose.case_conference.value,
         reason="agenda_pdf",
     )

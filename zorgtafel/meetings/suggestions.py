@@ -1,7 +1,7 @@
 """Which cases the agenda builder suggests for a meeting, and why.
 
-Each source maps case ids to a reason code. Sources register themselves, so the actions domain
-adds "actions due before this meeting" with ``register_source`` without this module knowing it.
+Each source maps case ids to a reason code; ``SOURCES`` lists them all. A new reason to put a
+case on the agenda (actions due, say) is a new function here and a line in that list.
 """
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from zorgtafel.cases.models import Case, Stage
-from zorgtafel.convenant.operations import AMSTERDAM
+from zorgtafel.core.clock import AMSTERDAM
 from zorgtafel.core.db import db
 from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 
 #: a source: (meeting) -> {case id: reason code}
 SuggestionSource = Callable[[Meeting], dict[int, str]]
-
-_SOURCES: dict[str, SuggestionSource] = {}
-
-
-def register_source(name: str, source: SuggestionSource) -> None:
-    """Add a source of suggestions (idempotent per name)."""
-    _SOURCES.setdefault(name, source)
 
 
 @dataclass(frozen=True)
@@ -37,7 +30,7 @@ class Suggestion:
 def suggestions(meeting: Meeting) -> list[Suggestion]:
     """Open cases some source suggests and that are not on this agenda yet, in code order."""
     reasons: dict[int, list[str]] = {}
-    for source in _SOURCES.values():
+    for source in SOURCES:
         for case_id, reason in source(meeting).items():
             reasons.setdefault(case_id, []).append(reason)
     on_agenda = set(
@@ -75,5 +68,4 @@ def follow_up_due(meeting: Meeting) -> dict[int, str]:
     return dict.fromkeys(db.session.scalars(query), "follow_up")
 
 
-register_source("new", new_since_last_meeting)
-register_source("follow_up", follow_up_due)
+SOURCES: tuple[SuggestionSource, ...] = (new_since_last_meeting, follow_up_due)

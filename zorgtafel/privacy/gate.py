@@ -32,13 +32,14 @@ from zorgtafel.cases.models import (
     Stage,
     StageReason,
 )
-from zorgtafel.convenant.model import Convenant
-from zorgtafel.core.db import begin_write, db, utcnow
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import begin_write, db
 from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.meetings.models import AgendaItem, ItemKind, Meeting, TableSeat
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.convenants import current_convenant
-from zorgtafel.privacy.policy import (
+from zorgtafel.privacy.access_rules import (
     OVERSIGHT_ROLES,
     CategoryDecision,
     Level,
@@ -152,7 +153,7 @@ def disclose_case(
 ) -> CaseView:
     """Show ``case`` to ``user`` at ``level`` for ``purpose``, logged; DisclosureRefused if not."""
     level, purpose = Level(level), Purpose(purpose)
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     decision = decide_level(user, case, level, at or utcnow(), convenant)
     if not decision.allowed:
         _refuse(user, case, decision, purpose, convenant)
@@ -181,7 +182,7 @@ def disclose_case_page(
     the refusal logged and :class:`DisclosureRefused`, exactly like a missing case.
     """
     at = at or utcnow()
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     for level in (Level.content, Level.process):
         if decide_level(user, case, level, at, convenant).allowed:
             return disclose_case(user, case, level, purpose, convenant=convenant, at=at)
@@ -203,7 +204,7 @@ def case_list(
     The chair (and the privacy officer) get every case; a partner only the cases its
     organisation is involved in now. Each listed case is logged as a search at process level.
     """
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     at = at or utcnow()
     query = _visible_query(user, at)
     if stage is not None:
@@ -231,7 +232,7 @@ def visible_cases(
     at: datetime | None = None,
 ) -> list[CaseView]:
     """The cases ``user`` may know exist (code and stage), each listing logged as a search."""
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     at = at or utcnow()
     views = []
     for case in db.session.scalars(_visible_query(user, at)):
@@ -677,7 +678,7 @@ def disclose_case_list(
 ) -> list[CaseView]:
     """Code and stage of chosen cases (e.g. the agenda builder's suggestions), logged as a
     search per case; cases the policy refuses are left out silently, like ``visible_cases``."""
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     at = utcnow()
     views, events = [], []
     for case in cases:

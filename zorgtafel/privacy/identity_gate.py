@@ -18,14 +18,13 @@ from zorgtafel.audit.operations import Actor, record
 from zorgtafel.auth.models import User
 from zorgtafel.cases.identity import SubjectIdentity
 from zorgtafel.cases.models import Case, Contribution
-from zorgtafel.convenant.model import Convenant
-from zorgtafel.core.db import db, utcnow
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.convenants import current_convenant
-from zorgtafel.privacy.gate import DisclosureRefused, disclosure
-from zorgtafel.privacy.lookup import Lookups
-from zorgtafel.privacy.policy import (
+from zorgtafel.privacy.access_rules import (
     IDENTITY,
     Level,
     Purpose,
@@ -34,6 +33,8 @@ from zorgtafel.privacy.policy import (
     decide_identity,
     decide_level,
 )
+from zorgtafel.privacy.gate import DisclosureRefused, disclosure
+from zorgtafel.privacy.lookup import Lookups
 from zorgtafel.privacy.sealed import DisclosedText
 from zorgtafel.pseudonymise import KnownPersons
 
@@ -72,7 +73,7 @@ def disclose_identity(
 ) -> IdentityView:
     """'Toon identiteit': the identity and the originals of receivable categories, logged as
     a reveal; refused (logged, 404) without need-to-know or the right to receive identity."""
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     at = at or utcnow()
     level, identity = decide_identity(user, case, convenant, at)
     event = {
@@ -129,7 +130,7 @@ def known_persons_for(
     The names go to the pseudonymiser only, never to the user; logged as a read for the
     purpose ``pseudonymisation``. Refused (logged, 404) without need-to-know for the case.
     """
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     at = at or utcnow()
     level = decide_level(user, case, Level.process, at, convenant)
     provide = decide_contribution(user, convenant, category_code)
@@ -176,7 +177,7 @@ def find_known_cases(
     Only the chair asks (and sees every case at exists level); each match is logged as a
     search on that case, and nothing of its identity is opened.
     """
-    convenant = convenant or current_convenant()
+    convenant = convenant or convenant_in_force()
     conditions = []
     if lookups.bsn:
         conditions.append(Case.bsn_lookup == lookups.bsn)

@@ -11,7 +11,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zorgtafel.core.db import Base, UTCDateTime, utcnow
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import Base
+from zorgtafel.core.types import UTCDateTime
 
 
 class MasterKeyRecord(Base):

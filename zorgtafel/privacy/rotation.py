@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import record
 from zorgtafel.config import Settings
-from zorgtafel.core.db import utcnow
+from zorgtafel.core.clock import utcnow
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 from zorgtafel.privacy.vault import (
     MASTER_KEY_ENV,

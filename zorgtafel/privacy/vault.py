@@ -34,9 +34,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from zorgtafel.config import ConfigError, Settings
-from zorgtafel.core.db import READ_ONLY, utcnow
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import READ_ONLY
+from zorgtafel.core.types import Ciphertext
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
-from zorgtafel.privacy.sealed import Ciphertext
 
 MASTER_KEY_ENV = "ZORGTAFEL_MASTER_KEY"
 NEXT_SUFFIX = ".next"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Convenant, Direction
+from .document import Convenant, Direction
 
 
 @dataclass(frozen=True, slots=True)

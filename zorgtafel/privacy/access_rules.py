@@ -23,8 +23,8 @@ from datetime import datetime
 
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Involvement, InvolvementReason
-from zorgtafel.convenant.model import Convenant
-from zorgtafel.convenant.policy import may_provide, may_receive, needs_consent
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.rights import may_provide, may_receive, needs_consent
 
 
 class Level(enum.StrEnum):

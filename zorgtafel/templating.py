@@ -1,0 +1,39 @@
+"""Every template helper, registered in one place: labels for codes, names from the convenant,
+local time. Domains define the helpers; only :func:`init_app` hands them to Jinja."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from zorgtafel.cases.forms import involvement_label, reason_label, reporter_label, stage_label
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.core import navigation
+from zorgtafel.core.clock import local_time
+
+
+def partner_name(convenant: Convenant, code: str | None) -> str:
+    """The partner's name in this convenant version, or its code if the version lacks it."""
+    return convenant.partner(code).name if code and convenant.has_partner(code) else code or ""
+
+
+def category_label(convenant: Convenant, code: str) -> str:
+    """The category's label in this convenant version, or its code if the version lacks it."""
+    return convenant.category(code).label if convenant.has_category(code) else code
+
+
+GLOBALS = {
+    "partner_name": partner_name,
+    "category_label": category_label,
+    "stage_label": stage_label,
+    "reason_label": reason_label,
+    "reporter_label": reporter_label,
+    "involvement_label": involvement_label,
+    "nav_items": navigation.nav_items,
+    "role_label": navigation.role_label,
+}
+FILTERS = {"local_time": local_time}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(GLOBALS)
+    app.jinja_env.filters.update(FILTERS)
