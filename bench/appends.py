@@ -38,9 +38,9 @@ from bench.common import (
 )
 from zorgtafel import create_app
 from zorgtafel.audit.log import verify_log
-from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import Actor, event, record_all
 from zorgtafel.audit.sequencer import audit_log, pending
+from zorgtafel.audit.vocabulary import AuditAction, Basis, Level, ObjectType, Purpose
 from zorgtafel.core.db import db
 
 WRITERS = 8
@@ -56,12 +56,12 @@ def append_many(app: Flask, count: int, writer: int = 0, per_commit: int = 1) ->
                     event(
                         AuditAction.read,
                         actor=Actor(writer, "politie", "partner"),
-                        object_type="case",
+                        object_type=ObjectType.case,
                         object_id=f"ZT-2026-{number % 9973:04d}",
-                        level="content",
+                        level=Level.content,
                         categories=("signalen",),
-                        purpose="case_conference",
-                        reason="invited",
+                        purpose=Purpose.case_conference,
+                        reason=Basis.invited,
                     )
                     for number in range(first, min(first + per_commit, count))
                 ]

@@ -20,8 +20,8 @@ from zorgtafel.cases.models import Case
 from zorgtafel.convenant.loader import load_convenant
 from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.access_rules import Level, Purpose
-from zorgtafel.privacy.gate import disclose_case
+from zorgtafel.privacy.gate import Level, Purpose
+from zorgtafel.privacy.gate.cases import disclose
 
 FIELDS = 200
 ROUNDS = 50
@@ -69,9 +69,9 @@ def main() -> None:
         for _ in range(ROUNDS // 5):
             db.session.expire_all()
             started = time.perf_counter()
-            view = disclose_case(
+            view = disclose(
                 db.session.get(type(user), user_id), db.session.get(Case, case_id),
-                Level.content, Purpose.case_conference, convenant=convenant,
+                Level.content, Purpose.case_conference, convenant,
             )  # fmt: skip
             db.session.commit()
             gate_ms.append((time.perf_counter() - started) * 1000)

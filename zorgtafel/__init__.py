@@ -28,7 +28,7 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     _flask_config(app, settings)
 
     from zorgtafel import templating
-    from zorgtafel.audit import sequencer
+    from zorgtafel.audit import ledger, sequencer
     from zorgtafel.core import errors, i18n, limiter, pipeline
     from zorgtafel.core.db import db
     from zorgtafel.privacy import vault
@@ -39,7 +39,8 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     csrf.init_app(app)
     i18n.init_app(app)
     limiter.init_app(app)
-    pipeline.init_app(app)
+    ledger.install()
+    pipeline.init_app(app, keep=ledger.keep)
     errors.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)

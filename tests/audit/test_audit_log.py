@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from tests.fixtures.app import in_app
 from zorgtafel.audit import chain
 from zorgtafel.audit.log import head, verify_log
-from zorgtafel.audit.models import AuditAction, AuditEvent, Outcome
+from zorgtafel.audit.models import AuditEvent
 from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit.vocabulary import AuditAction, Basis, Level, ObjectType, Outcome, Purpose
 from zorgtafel.cli import cli
 
 EVENTS = 10
@@ -28,11 +29,11 @@ def append(app: Flask, count: int = EVENTS) -> None:
             record(
                 AuditAction.read,
                 actor=Actor(7, "politie", "partner"),
-                object_type="case",
+                object_type=ObjectType.case,
                 object_id=f"ZT-2026-{number:04d}",
-                level="content",
+                level=Level.content,
                 categories=("signalen",),
-                purpose="case_conference",
+                purpose=Purpose.case_conference,
             )
 
 
@@ -41,13 +42,13 @@ def test_an_event_holds_the_nen_7513_fields_and_no_content(app: Flask) -> None:
         record(
             AuditAction.read,
             actor=Actor(3, "veilig-thuis", "partner"),
-            object_type="case",
+            object_type=ObjectType.case,
             object_id="ZT-2026-0042",
-            level="content",
+            level=Level.content,
             categories=("signalen", "gezondheid", "signalen"),
             article="art. 7.2",
-            purpose="case_conference",
-            reason="coordinator",
+            purpose=Purpose.case_conference,
+            reason=Basis.coordinator,
         )
         db_session().commit()
         event = db_session().scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
@@ -74,8 +75,9 @@ def db_session() -> Session:
 
 @pytest.mark.parametrize("field", ["purpose", "reason", "object_type", "object_id"])
 def test_free_text_is_refused(app: Flask, field: str) -> None:
-    with app.app_context(), pytest.raises(ValueError, match=r"code|pseudonymous"):
+    with app.app_context(), pytest.raises((TypeError, ValueError), match=r"code|pseudonym") as info:
         record(AuditAction.read, **{field: "Jan de Vries las het dossier"})
+    assert "Jan" not in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +108,10 @@ def queue_one(session: Session) -> None:
     from zorgtafel.audit.operations import CLI_ACTOR, event
     from zorgtafel.audit.sequencer import enqueue
 
-    enqueue(session.connection(), [event(AuditAction.read, actor=CLI_ACTOR, object_type="case")])
+    enqueue(
+        session.connection(),
+        [event(AuditAction.read, actor=CLI_ACTOR, object_type=ObjectType.case)],
+    )
 
 
 @pytest.mark.parametrize("table", ["audit_events", "audit_queue"])
@@ -365,7 +370,9 @@ def test_several_events_appended_at_once_chain_like_single_ones(app: Flask) -> N
     codes = [f"ZT-2026-000{n}" for n in range(4)]
     with in_app(app) as session:
         before = head(session.connection()).size
-        record_all([event(AuditAction.read, object_type="case", object_id=code) for code in codes])
+        record_all(
+            [event(AuditAction.read, object_type=ObjectType.case, object_id=code) for code in codes]
+        )
     with in_app(app) as session:
         anchor = head(session.connection())
         last = session.scalars(select(AuditEvent).where(AuditEvent.seq > before)).all()

@@ -17,9 +17,9 @@ from sqlalchemy import text
 
 from tests.fixtures.app import build_app, dispose, in_app, make_instance, own_app
 from zorgtafel.audit.log import verify_log
-from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.sequencer import audit_log, pending, sequence_all
+from zorgtafel.audit.vocabulary import AuditAction, ObjectType, Purpose
 
 WRITERS = 50
 
@@ -63,9 +63,9 @@ def append_with(app, barrier: object, number: int) -> None:  # type: ignore[no-u
         record(
             AuditAction.read,
             actor=Actor(number, "politie", "partner"),
-            object_type="case",
+            object_type=ObjectType.case,
             object_id=f"ZT-2026-{number:04d}",
-            purpose="case_conference",
+            purpose=Purpose.case_conference,
         )
         db.session.commit()
         audit_log(app).sequencer.flush()

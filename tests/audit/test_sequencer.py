@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tests.fixtures.app import build_app, dispose, in_app, make_instance
 from zorgtafel.audit import sequencer
 from zorgtafel.audit.log import head, verify_log
-from zorgtafel.audit.models import AuditAction, AuditEvent
+from zorgtafel.audit.models import AuditEvent
 from zorgtafel.audit.operations import CLI_ACTOR, event, record
 from zorgtafel.audit.sequencer import (
     _LOCK_HEAD,
@@ -29,6 +29,7 @@ from zorgtafel.audit.sequencer import (
     sequence_batch,
     try_drain,
 )
+from zorgtafel.audit.vocabulary import AuditAction, ObjectType
 from zorgtafel.cli import cli
 from zorgtafel.migrate import upgrade
 
@@ -49,7 +50,10 @@ def queued(app: Flask) -> Iterator[Flask]:
 
 def read_event(number: int) -> dict[str, object]:
     return event(
-        AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id=f"ZT-2026-{number:04d}"
+        AuditAction.read,
+        actor=CLI_ACTOR,
+        object_type=ObjectType.case,
+        object_id=f"ZT-2026-{number:04d}",
     )
 
 
@@ -65,7 +69,9 @@ def last_ids(session: Session, count: int) -> list[str | None]:
 def test_a_queued_event_is_chained_when_its_transaction_commits(queued: Flask) -> None:
     with in_app(queued) as session:
         before = chained(session.connection())
-        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0001")
+        record(
+            AuditAction.read, actor=CLI_ACTOR, object_type=ObjectType.case, object_id="ZT-2026-0001"
+        )
         assert pending(session.connection()) == 1  # written with the read, not yet chained
         assert chained(session.connection()) == before
     with in_app(queued) as session:
@@ -78,7 +84,9 @@ def test_a_queued_event_is_chained_when_its_transaction_commits(queued: Flask) -
 def test_a_rolled_back_event_never_reaches_the_chain(queued: Flask) -> None:
     with in_app(queued) as session:
         before = head(session.connection()).size
-        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0002")
+        record(
+            AuditAction.read, actor=CLI_ACTOR, object_type=ObjectType.case, object_id="ZT-2026-0002"
+        )
         session.rollback()
     with in_app(queued) as session:
         assert pending(session.connection()) == 0
@@ -133,8 +141,12 @@ def adaptive(app: Flask) -> Iterator[Flask]:
 def test_adaptive_chains_inline_while_the_head_is_free(adaptive: Flask) -> None:
     with in_app(adaptive) as session:
         before = chained(session.connection())
-        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0011")
-        record(AuditAction.read, actor=CLI_ACTOR, object_type="case", object_id="ZT-2026-0012")
+        record(
+            AuditAction.read, actor=CLI_ACTOR, object_type=ObjectType.case, object_id="ZT-2026-0011"
+        )
+        record(
+            AuditAction.read, actor=CLI_ACTOR, object_type=ObjectType.case, object_id="ZT-2026-0012"
+        )
         # on the chain within the transaction itself: nothing queued, nothing to sequence
         assert pending(session.connection()) == 0
         assert chained(session.connection()) == before + 2
@@ -153,7 +165,7 @@ def make_background(url: str, instance: Path, mode: str) -> Flask:
     audit_log(app).sequencer = BackgroundSequencer(engine, idle_seconds=0.3)
 
     def view(number: int) -> str:
-        record(AuditAction.read, object_type="case", object_id=f"ZT-2026-{number:04d}")
+        record(AuditAction.read, object_type=ObjectType.case, object_id=f"ZT-2026-{number:04d}")
         return "ok"
 
     app.add_url_rule("/test/lees/<int:number>", view_func=view)

@@ -16,8 +16,9 @@ from tests.fixtures.auth import Factories, csrf_token, login
 from tests.fixtures.cases import INTAKE, post_intake, registered_code
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Contribution
-from zorgtafel.privacy.access_rules import Purpose
-from zorgtafel.privacy.identity_gate import disclose_identity
+from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.privacy import gate
+from zorgtafel.privacy.gate import Purpose
 
 HOSTILE = [
     "<script>alert('xss')</script>",
@@ -68,7 +69,9 @@ def test_identity_fields_are_stored_verbatim_and_rendered_escaped(
         assert shown not in html
     with in_app(app) as session:
         case = session.scalar(select(Case).where(Case.code == code))
-        view = disclose_identity(session.get(User, user_id), case, Purpose.case_conference)  # type: ignore[arg-type]
+        view = gate.identity.reveal(
+            session.get(User, user_id), case, Purpose.case_conference, convenant_in_force()
+        )  # type: ignore[arg-type]
         assert view.identity is not None
         assert IDENTITY_FIELDS[field](view.identity) == shown
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from zorgtafel.audit.vocabulary import Refusal
 from zorgtafel.convenant.document import Convenant, Direction
 from zorgtafel.convenant.loader import load_convenant
 from zorgtafel.convenant.rights import (
@@ -60,7 +61,7 @@ def test_every_cell_of_the_matrix_matches_the_file(example_path: Path) -> None:
         assert with_consent.convenant_version == raw["convenant"]["version"]
         needs = direction == "receive" and (partner, category) in consent
         if needs:
-            assert (without.allowed, without.reason) == (False, "consent-required"), cell
+            assert (without.allowed, without.refusal) == (False, Refusal.consent_required), cell
             assert without.rule == consent[partner, category], cell
         else:
             assert without == with_consent, cell
@@ -83,10 +84,13 @@ def test_the_police_do_not_receive_health_data(example: Convenant, example_next:
     for convenant in (example, example_next):
         refused = may_receive(convenant, "politie", "gezondheid", consent_recorded=True)
         assert not refused
-        assert refused.reason == "no-rule"
+        assert refused.refusal is Refusal.no_rule
         assert refused.rule is None
         assert not may_provide(convenant, "politie", "gezondheid")
-        assert may_receive(convenant, "om", "gezondheid", consent_recorded=True).reason == "no-rule"
+        assert (
+            may_receive(convenant, "om", "gezondheid", consent_recorded=True).refusal
+            is Refusal.no_rule
+        )
         assert may_receive(convenant, "politie", "dader")
         assert may_receive(convenant, "politie", "seksuele-uitbuiting")
 
@@ -101,7 +105,7 @@ def test_comensha_receives_what_a_melding_needs_and_nothing_more(example: Conven
     # The model consent form: identity and the exploitation only with recorded consent.
     for category in ("identiteit", "seksuele-uitbuiting"):
         assert needs_consent(example, "comensha", category).rule == "art. 8.2"
-        assert may_receive(example, "comensha", category).reason == "consent-required"
+        assert may_receive(example, "comensha", category).refusal is Refusal.consent_required
         assert may_receive(example, "comensha", category, consent_recorded=True)
     assert may_receive(example, "comensha", "signalen")
     for category in ("gezondheid", "dader", "justitie", "gezin-netwerk"):
@@ -112,9 +116,9 @@ def test_health_data_to_non_care_partners_needs_consent(example: Convenant) -> N
     for partner in ("gemeente", "wijkteam"):
         assert needs_consent(example, partner, "gezondheid")
         decision = may_receive(example, partner, "gezondheid")
-        assert (decision.allowed, decision.reason, decision.rule) == (
+        assert (decision.allowed, decision.refusal, decision.rule) == (
             False,
-            "consent-required",
+            Refusal.consent_required,
             "art. 8.1",
         )
     assert not needs_consent(example, "jeugd-ggz", "gezondheid")
@@ -125,7 +129,7 @@ def test_allowed_decision_names_version_and_rule(example: Convenant) -> None:
     decision = may_provide(example, "politie", "dader")
     assert decision == Decision(
         allowed=True,
-        reason="allowed",
+        refusal=None,
         convenant_id="zorgtafel-jpmh-voorbeeldland",
         convenant_version="1.0",
         rule="art. 7.3",
@@ -138,21 +142,21 @@ def test_allowed_decision_names_version_and_rule(example: Convenant) -> None:
 @pytest.mark.parametrize(
     ("partner", "category", "reason"),
     [
-        ("onbekend", "identiteit", "unknown-partner"),
-        ("politie", "onbekend", "unknown-category"),
-        ("", "", "unknown-partner"),
-        ("comensha", "plan-acties", "no-rule"),
+        ("onbekend", "identiteit", Refusal.unknown_partner),
+        ("politie", "onbekend", Refusal.unknown_category),
+        ("", "", Refusal.unknown_partner),
+        ("comensha", "plan-acties", Refusal.no_rule),
     ],
 )
 def test_unknown_or_unlisted_is_refused(
-    example: Convenant, partner: str, category: str, reason: str
+    example: Convenant, partner: str, category: str, reason: Refusal
 ) -> None:
     for decision in (
         may_provide(example, partner, category),
         may_receive(example, partner, category, consent_recorded=True),
     ):
         assert not decision
-        assert decision.reason == reason
+        assert decision.refusal is reason
         assert decision.rule is None
         assert decision.legal_ground is None
     consent = needs_consent(example, partner, category)

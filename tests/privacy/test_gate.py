@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from flask import Flask, g
+from flask import Flask
 from sqlalchemy import func, select, text
 
 from tests.fixtures.app import in_app
 from tests.fixtures.cases import FICTIONAL_TEXT, CaseFactory, CaseRecord, example_convenant
+from zorgtafel.audit import ledger
 from zorgtafel.audit.models import AuditEvent, QueuedEvent
 from zorgtafel.audit.sequencer import audit_log
 from zorgtafel.auth.models import Role, User
@@ -20,9 +21,11 @@ from zorgtafel.cli import cli
 from zorgtafel.convenant.operations import NoConvenant, convenant_in_force
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
+from zorgtafel.core.errors import Hidden
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.access_rules import Level, Purpose
-from zorgtafel.privacy.gate import CaseView, DisclosureRefused, disclose_case, visible_cases
+from zorgtafel.privacy.gate import CaseView, DisclosureRefused, Level, Purpose
+from zorgtafel.privacy.gate.cases import case_list
+from zorgtafel.privacy.gate.cases import disclose as disclose_case
 
 CONVENANT = example_convenant()
 ALL_LEVELS = list(Level)
@@ -39,8 +42,8 @@ def case(cases: CaseFactory, factories: Any) -> CaseRecord:
 
 
 def disclose(app: Flask, user_id: int, case: CaseRecord, level: Level, **kwargs: Any) -> CaseView:
-    """Through the gate in its own transaction; a refusal's event is committed, as the request
-    pipeline does after ``keep_on_error()``."""
+    """Through the gate in its own transaction; a refusal's event is kept, as the request
+    pipeline keeps a failed request's ledger."""
     with in_app(app) as session:
         try:
             return disclose_case(
@@ -48,12 +51,11 @@ def disclose(app: Flask, user_id: int, case: CaseRecord, level: Level, **kwargs:
                 session.get(Case, case.id),
                 level,
                 kwargs.pop("purpose", Purpose.case_conference),
-                convenant=CONVENANT,
+                CONVENANT,
                 **kwargs,
             )
         except DisclosureRefused:
-            assert g.keep_on_error is True
-            session.commit()
+            assert ledger.keep(session) >= 1
             raise
 
 
@@ -114,7 +116,7 @@ def test_level_decisions_by_role_and_need_to_know(
     else:
         with pytest.raises(DisclosureRefused) as info:
             disclose(app, user.id, case, level)
-        assert info.value.code == 404
+        assert isinstance(info.value, Hidden)  # answered as 404
     logged = events(app, case)[before:]
     assert logged, "every decision is logged"
     assert {e.outcome for e in logged} >= ({"allowed"} if level in allowed else {"refused"})
@@ -212,7 +214,7 @@ def test_decision_and_event_share_one_transaction(
             db.session.get(Case, case.id),
             Level.process,
             Purpose.case_conference,
-            convenant=CONVENANT,
+            CONVENANT,
         )
         assert written() == before + 1
         db.session.rollback()
@@ -267,41 +269,35 @@ def test_a_refusal_is_kept_and_answered_as_not_found(
                 db.session.get(Case, case.id),
                 Level.exists,
                 Purpose.case_conference,
-                convenant=CONVENANT,
+                CONVENANT,
             )
-        assert info.value.code == 404
-        assert g.keep_on_error is True
-        db.session.commit()
+        assert isinstance(info.value, Hidden)
+        assert ledger.keep(db.session) == 1
     refused = events(app, case)[-1]
     assert (refused.outcome, refused.reason) == ("refused", "no_need_to_know")
     assert refused.client_address == "192.0.2.7"
     assert refused.request_id
 
 
-def test_visible_cases_lists_only_what_the_user_may_know_exists(
+def test_case_lists_hold_only_what_the_user_may_see(
     app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
 ) -> None:
     other = cases.create(coordinator="politie")
     police = factories.user(Role.partner, "politie")
     chair = factories.user(Role.chair, "gemeente")
     admin = factories.user(Role.admin, "gemeente")
-    with in_app(app) as session:
-        assert [
-            v.code
-            for v in visible_cases(
-                session.get(User, police.id), Purpose.case_work, convenant=CONVENANT
-            )
-        ] == [other.code]
-        chair_sees = visible_cases(
-            session.get(User, chair.id), Purpose.case_conference, convenant=CONVENANT
-        )
-        assert {v.code for v in chair_sees} >= {case.code, other.code}
-        assert (
-            visible_cases(session.get(User, admin.id), Purpose.oversight, convenant=CONVENANT) == []
-        )
+
+    def listed(user_id: int, purpose: Purpose) -> set[str]:
+        with in_app(app) as session:
+            page = case_list(session.get(User, user_id), purpose, CONVENANT)
+            return {line.code for line in page.items}
+
+    assert listed(police.id, Purpose.case_work) == {other.code}
+    assert listed(chair.id, Purpose.case_conference) >= {case.code, other.code}
+    assert listed(admin.id, Purpose.oversight) == set()
     searched = events(app, other)[-2:]
     assert [e.action for e in searched] == ["search", "search"]
-    assert {e.level for e in searched} == {"exists"}
+    assert {e.level for e in searched} == {"process"}
 
 
 def test_shredded_case_shows_no_content_and_the_log_still_verifies(
@@ -335,7 +331,7 @@ def test_a_partner_may_only_contribute_categories_it_may_provide(
         user, case_ = session.get(User, police.id), session.get(Case, case.id)
         with pytest.raises(ContributionRefused):
             add_contribution(user, case_, "gezondheid", FICTIONAL_TEXT, convenant=CONVENANT)
-        assert g.keep_on_error is True  # the pipeline commits the refusal event
+        assert ledger.keep(session) == 1  # what the pipeline does when the request fails
     with in_app(app) as session:
         refused = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
         assert refused is not None

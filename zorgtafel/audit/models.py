@@ -9,7 +9,6 @@ or free text. Coded columns are plain strings so that the hash input is exactly 
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, Identity, Integer, String
@@ -17,30 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zorgtafel.core.db import Base
 from zorgtafel.core.types import UTCDateTime
-
-
-class AuditAction(enum.StrEnum):
-    """What happened (NEN 7513 kinds of event, plus key and log management)."""
-
-    create = "create"
-    read = "read"
-    update = "update"
-    delete = "delete"
-    export = "export"
-    print = "print"
-    search = "search"
-    reveal_identity = "reveal_identity"
-    login = "login"
-    login_failed = "login_failed"
-    logout = "logout"
-    key_create = "key_create"
-    key_rotate = "key_rotate"
-    key_destroy = "key_destroy"
-
-
-class Outcome(enum.StrEnum):
-    allowed = "allowed"
-    refused = "refused"
 
 
 class EventFields:
@@ -51,7 +26,7 @@ class EventFields:
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     actor_org: Mapped[str | None] = mapped_column(String(40))
     actor_role: Mapped[str | None] = mapped_column(String(20))
-    #: an :class:`AuditAction` value
+    #: an :class:`~zorgtafel.audit.vocabulary.AuditAction` value
     action: Mapped[str] = mapped_column(String(30))
     #: what: object type (``case``, ``user``, ``master_key`` ...) and its pseudonymous id
     object_type: Mapped[str | None] = mapped_column(String(30))
@@ -65,11 +40,12 @@ class EventFields:
     convenant_version: Mapped[str | None] = mapped_column(String(20))
     convenant_hash: Mapped[str | None] = mapped_column(String(64))
     convenant_article: Mapped[str | None] = mapped_column(String(40))
-    #: a purpose code, e.g. ``case_conference``
+    #: a ``Purpose`` code, e.g. ``case_conference``
     purpose: Mapped[str | None] = mapped_column(String(40))
-    #: an :class:`Outcome` value
+    #: an :class:`~zorgtafel.audit.vocabulary.Outcome` value
     outcome: Mapped[str] = mapped_column(String(10))
-    #: a reason code for refusals, e.g. ``no_need_to_know``; never free text
+    #: why allowed (a ``Basis``), why refused (a ``Refusal``) or what a write did (a
+    #: ``Change``); see ``zorgtafel.audit.vocabulary``; never free text
     reason: Mapped[str | None] = mapped_column(String(40))
     client_address: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(32))

@@ -13,13 +13,25 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from zorgtafel.audit import sequencer
-from zorgtafel.audit.models import AuditAction, Outcome
+from zorgtafel.audit.vocabulary import (
+    AuditAction,
+    Basis,
+    Change,
+    Level,
+    ObjectType,
+    Outcome,
+    Purpose,
+    Qualified,
+    Reason,
+    Refusal,
+)
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
 
@@ -27,7 +39,8 @@ if TYPE_CHECKING:
     from zorgtafel.auth.models import User
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+#: an article of the convenant as its rights cite it (``art. 7.3``)
+_ARTICLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")
 #: pseudonymous ids: case codes (``ZT-2026-0042``), ``case/partner`` pairs, numeric ids, key ids
 _OBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
 
@@ -65,7 +78,8 @@ def record(action: AuditAction, *, session: Session | None = None, **fields: Any
     """Append one event in the current transaction.
 
     ``fields`` are those of :func:`event`. Raises if the event cannot be written, so a
-    caller's read fails with it.
+    caller's write fails with it. (Disclosures record through the gate's kernel instead, whose
+    events outlive a request that fails; see ``zorgtafel.audit.ledger``.)
     """
     append(session or db.session, [event(action, **fields)])
 
@@ -81,52 +95,113 @@ def event(
     *,
     outcome: Outcome = Outcome.allowed,
     actor: Actor | None = None,
-    object_type: str | None = None,
+    object_type: ObjectType | None = None,
     object_id: str | None = None,
-    level: str | None = None,
+    level: Level | None = None,
     categories: Iterable[str] = (),
     convenant: ConvenantVersion | None = None,
     article: str | None = None,
-    purpose: str | None = None,
-    reason: str | None = None,
+    purpose: Purpose | None = None,
+    reason: Reason | None = None,
 ) -> dict[str, object]:
     """The column values of one event (all but seq and the hashes), checked.
 
-    Everything passed must be a code or a pseudonym: the log never holds content or names.
+    Every coded field takes a member of the audit vocabulary: the log never holds content,
+    names or a free string.
     """
-    for name, value in (("object_type", object_type), ("purpose", purpose), ("reason", reason)):
-        if value is not None and not _is_code(value):
-            raise ValueError(f"audit {name} must be a code")
-    if object_id is not None and not _OBJECT_ID.match(object_id):
-        raise ValueError("audit object_id must be a pseudonymous id")
-    actor = actor or _current_actor()
-    client_address, request_id_ = _request_origin()
-    return {
-        "occurred_at": utcnow(),
-        "actor_user_id": actor.user_id,
-        "actor_org": actor.org,
-        "actor_role": actor.role,
-        "action": AuditAction(action).value,
-        "object_type": object_type,
-        "object_id": object_id,
-        "level": level,
-        "categories": ",".join(sorted(set(categories))) or None,
-        "convenant_id": convenant.id if convenant else None,
-        "convenant_version": convenant.version if convenant else None,
-        "convenant_hash": convenant.content_hash if convenant else None,
-        "convenant_article": article,
-        "purpose": purpose,
-        "outcome": Outcome(outcome).value,
-        "reason": reason,
-        "client_address": client_address,
-        "request_id": request_id_,
-    }
+    template = EventTemplate(actor or _current_actor(), purpose, convenant)
+    return template.event(
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        level=level,
+        categories=categories,
+        article=article,
+        outcome=outcome,
+        reason=reason,
+    )
+
+
+class EventTemplate:
+    """What the events of one disclosure share (who, when, why, under which convenant), checked
+    and worked out once; :meth:`event` adds what each says of its object."""
+
+    __slots__ = ("_base",)
+
+    def __init__(
+        self,
+        actor: Actor,
+        purpose: Purpose | None,
+        convenant: ConvenantVersion | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        _typed("purpose", purpose, Purpose)
+        client_address, request_id_ = _request_origin()
+        self._base: dict[str, object] = {
+            "occurred_at": at or utcnow(),
+            "actor_user_id": actor.user_id,
+            "actor_org": actor.org,
+            "actor_role": actor.role,
+            "convenant_id": convenant.id if convenant else None,
+            "convenant_version": convenant.version if convenant else None,
+            "convenant_hash": convenant.content_hash if convenant else None,
+            "purpose": purpose.value if purpose is not None else None,
+            "client_address": client_address,
+            "request_id": request_id_,
+        }
+
+    def event(
+        self,
+        action: AuditAction,
+        *,
+        object_type: ObjectType | None,
+        object_id: str | None,
+        level: Level | None = None,
+        categories: Iterable[str] = (),
+        article: str | None = None,
+        outcome: Outcome = Outcome.allowed,
+        reason: Reason | None = None,
+    ) -> dict[str, object]:
+        _typed("action", action, AuditAction)
+        _typed("outcome", outcome, Outcome)
+        _typed("object_type", object_type, ObjectType)
+        _typed("level", level, Level)
+        _typed("reason", reason, REASONS)
+        if object_id is not None and not _is_pseudonym(object_id):
+            raise ValueError("audit object_id must be a pseudonymous id")
+        if article is not None and not _is_article(article):
+            raise ValueError("audit article must be a convenant article, e.g. 'art. 7.3'")
+        return {
+            **self._base,
+            "action": action.value,
+            "object_type": object_type.value if object_type is not None else None,
+            "object_id": object_id,
+            "level": level.value if level is not None else None,
+            "categories": ",".join(sorted(set(categories))) or None,
+            "convenant_article": article,
+            "outcome": outcome.value,
+            "reason": reason.value if reason is not None else None,
+        }
+
+
+#: the types a ``reason`` may have
+REASONS = (Basis, Refusal, Change, Qualified)
+
+
+def _typed(name: str, value: object, kind: type | tuple[type, ...]) -> None:
+    if value is not None and not isinstance(value, kind):
+        # never the value itself: a wrong value may be the very content the log must not hold
+        raise TypeError(f"audit {name} must be a code of the audit vocabulary")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_pseudonym(value: str) -> bool:
+    return _OBJECT_ID.match(value) is not None
 
 
 @functools.lru_cache(maxsize=512)
-def _is_code(value: str) -> bool:
-    # codes come from a small set (purposes, reasons, object types): checked once each
-    return _CODE.match(value) is not None
+def _is_article(value: str) -> bool:
+    return _ARTICLE.match(value) is not None
 
 
 def append(session: Session, events: list[dict[str, object]]) -> None:

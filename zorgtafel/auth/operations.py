@@ -8,8 +8,9 @@ import time
 from flask import current_app, g, session
 from sqlalchemy import func, select
 
-from zorgtafel.audit.models import AuditAction, Outcome
-from zorgtafel.audit.operations import ANONYMOUS, Actor, record
+from zorgtafel.audit import ledger
+from zorgtafel.audit.operations import ANONYMOUS, Actor, event, record
+from zorgtafel.audit.vocabulary import AuditAction, Change, ObjectType, Outcome, Purpose
 from zorgtafel.auth import sessions, totp
 from zorgtafel.auth.models import Organisation, Role, User
 from zorgtafel.auth.passwords import (
@@ -20,7 +21,6 @@ from zorgtafel.auth.passwords import (
 )
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
-from zorgtafel.core.pipeline import keep_on_error
 
 log = logging.getLogger("zorgtafel.auth")
 
@@ -43,7 +43,7 @@ def check_password(email: str, password: str) -> User | None:
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         log.info("login failed at password step%s", f" user={user.id}" if user else "")
-        _record_failed_login(user, "password")
+        _record_failed_login(user, Change.failed_password)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -75,7 +75,7 @@ def complete_login(user: User, code: str) -> bool:
         return False
     if not totp.accept_code(user, user.totp_secret, code):
         log.info("login failed at code step user=%s", user.id)
-        _record_failed_login(user, "code")
+        _record_failed_login(user, Change.failed_code)
         return False
     sessions.start_session(user)
     log.info("login user=%s role=%s", user.id, user.role.value)
@@ -88,12 +88,12 @@ def confirm_enrolment(user: User, code: str) -> bool:
     if user.totp_secret is None or user.totp_enrolled:
         return False
     if not totp.accept_code(user, user.totp_secret, code):
-        _record_failed_login(user, "enrolment_code")
+        _record_failed_login(user, Change.failed_enrolment_code)
         return False
     user.totp_confirmed_at = utcnow()
     sessions.start_session(user)
     log.info("totp enrolled and login user=%s", user.id)
-    _record_login(user, AuditAction.login, reason="enrolment")
+    _record_login(user, AuditAction.login, reason=Change.login_enrolment)
     return True
 
 
@@ -104,29 +104,30 @@ def logout() -> None:
     sessions.end_session()
 
 
-def _record_login(user: User, action: AuditAction, reason: str | None = None) -> None:
+def _record_login(user: User, action: AuditAction, reason: Change | None = None) -> None:
     record(
         action,
         actor=Actor.of(user),
-        object_type="user",
+        object_type=ObjectType.user,
         object_id=str(user.id),
-        purpose="authentication",
+        purpose=Purpose.authentication,
         reason=reason,
     )
 
 
-def _record_failed_login(user: User | None, step: str) -> None:
-    """A failed attempt is logged (never the e-mail typed) and kept despite the 401 answer."""
-    record(
+def _record_failed_login(user: User | None, step: Change) -> None:
+    """A failed attempt is logged (never the e-mail typed) and kept despite the 401 answer:
+    it goes through the request ledger, like a refused disclosure."""
+    failed = event(
         AuditAction.login_failed,
         outcome=Outcome.refused,
         actor=Actor.of(user) if user else ANONYMOUS,
-        object_type="user",
+        object_type=ObjectType.user,
         object_id=str(user.id) if user else None,
-        purpose="authentication",
+        purpose=Purpose.authentication,
         reason=step,
     )
-    keep_on_error()
+    ledger.append(db.session, [failed])
 
 
 def create_user(

@@ -15,6 +15,7 @@ from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import User
 from zorgtafel.cases import operations
 from zorgtafel.cases.forms import (
+    CaseListForm,
     ComenshaForm,
     ConsentForm,
     ContributionForm,
@@ -31,13 +32,10 @@ from zorgtafel.cases.pseudonymising import (
     pseudonymise_contribution,
 )
 from zorgtafel.convenant.operations import convenant_in_force
-from zorgtafel.convenant.rights import providable_categories
-from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
-from zorgtafel.privacy.access_rules import Level, Purpose, decide_identity
-from zorgtafel.privacy.gate import case_list, disclose_case, disclose_case_page
-from zorgtafel.privacy.identity_gate import disclose_identity, find_known_cases
+from zorgtafel.privacy import gate
+from zorgtafel.privacy.gate import Level, Purpose
 from zorgtafel.privacy.lookup import lookups_for
 
 UNAVAILABLE = 503
@@ -58,22 +56,20 @@ def _case(code: str) -> Case:
 
 
 def index() -> str:
-    stage = request.args.get("fase") or None
-    coordinator = request.args.get("coordinator") or None
     convenant = convenant_in_force()
-    if stage not in {None, *Stage} or (coordinator and not convenant.has_partner(coordinator)):
+    form = CaseListForm(convenant, request.args)
+    if not form.validate():
         abort(400)
-    views = case_list(
-        _user(), Purpose.case_conference, stage=stage, coordinator=coordinator, convenant=convenant
+    page = gate.cases.case_list(
+        _user(),
+        Purpose.case_conference,
+        convenant,
+        stage=form.fase.data or None,
+        coordinator=form.coordinator.data or None,
+        code_prefix=form.code.data or None,
+        after=form.na.data or None,
     )
-    return render_page(
-        "cases/index.html",
-        cases=views,
-        convenant=convenant,
-        stages=list(Stage),
-        stage=stage,
-        coordinator=coordinator,
-    )
+    return render_page("cases/index.html", page=page, form=form, convenant=convenant)
 
 
 def new() -> Response | str | tuple[str, int]:
@@ -87,7 +83,7 @@ def new() -> Response | str | tuple[str, int]:
         found = lookups_for(
             identity.bsn, identity.first_names, identity.surname, identity.birth_date
         )
-        known = find_known_cases(_user(), found, convenant=convenant)
+        known = gate.identity.find_known(_user(), found, convenant)
         if known:
             return render_template("cases/new.html", form=form, known=known)
     intake = operations.Intake(
@@ -121,23 +117,19 @@ def show(code: str) -> str:
 
 
 def reveal(code: str) -> str:
-    case = _case(code)
-    identity = disclose_identity(_user(), case, Purpose.case_conference)
+    case, convenant = _case(code), convenant_in_force()
+    identity = gate.identity.reveal(_user(), case, Purpose.case_conference, convenant)
     return _case_page(case, identity=identity)
 
 
-def _case_page(case: Case, identity: object = None) -> str:
-    user, convenant = _user(), convenant_in_force()
-    view = disclose_case_page(user, case, Purpose.case_conference, convenant=convenant)
-    _level, may_reveal = decide_identity(user, case, convenant, utcnow())
+def _case_page(case: Case, identity: gate.IdentityView | None = None) -> str:
+    convenant = convenant_in_force()
+    view = gate.cases.case_page(_user(), case, Purpose.case_conference, convenant)
     return render_page(
         "cases/show.html",
         case=view,
         identity=identity,
         convenant=convenant,
-        may_reveal=may_reveal.allowed,
-        may_contribute=bool(providable_categories(convenant, user.organisation.code))
-        and view.level is not Level.exists,
         stage_form=StageForm(),
         invite_form=InviteForm(convenant),
         consent_form=ConsentForm(convenant),
@@ -147,11 +139,10 @@ def _case_page(case: Case, identity: object = None) -> str:
 
 def contribute(code: str) -> Response | str | tuple[str, int]:
     user, case, convenant = _user(), _case(code), convenant_in_force()
-    view = disclose_case(user, case, Level.exists, Purpose.case_conference, convenant=convenant)
-    categories = providable_categories(convenant, user.organisation.code)
-    if not categories:
+    view = gate.cases.disclose(user, case, Level.exists, Purpose.case_conference, convenant)
+    if not view.contributable:
         abort(404)
-    form = ContributionForm(convenant, categories)
+    form = ContributionForm(convenant, view.contributable)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("cases/contribute.html", case=view, form=form), status

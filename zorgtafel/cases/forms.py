@@ -16,7 +16,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from zorgtafel.cases.identity import IdentityError, bsn_valid, parse_relatives
@@ -27,53 +34,19 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 
 
 def stage_label(stage: Stage | str) -> str:
-    labels = {
-        Stage.signaal: _l("signaal"),
-        Stage.melding: _l("melding"),
-        Stage.triage: _l("triage"),
-        Stage.aanpak: _l("aanpak"),
-        Stage.nazorg: _l("nazorg"),
-        Stage.afgesloten: _l("afgesloten"),
-    }
-    return str(labels[Stage(stage)])
+    return Stage(stage).label
 
 
 def reporter_label(reporter: Reporter | str) -> str:
-    labels = {
-        Reporter.partner: _l("ketenpartner"),
-        Reporter.professional: _l("professional"),
-        Reporter.parent: _l("ouder of verzorger"),
-        Reporter.young_person: _l("de jongere zelf"),
-        Reporter.anonymous: _l("anoniem"),
-    }
-    return str(labels[Reporter(reporter)])
+    return Reporter(reporter).label
 
 
 def reason_label(reason: StageReason | str) -> str:
-    labels = {
-        StageReason.intake: _l("aangemeld"),
-        StageReason.signals_confirmed: _l("signalen bevestigd"),
-        StageReason.reported: _l("melding gedaan"),
-        StageReason.triage_done: _l("triage afgerond"),
-        StageReason.plan_agreed: _l("plan van aanpak vastgesteld"),
-        StageReason.goals_reached: _l("doelen bereikt"),
-        StageReason.no_concerns: _l("geen zorgen meer"),
-        StageReason.transferred: _l("overgedragen"),
-        StageReason.relapse: _l("terugval"),
-        StageReason.correction: _l("correctie"),
-    }
-    return str(labels[StageReason(reason)])
+    return StageReason(reason).label
 
 
 def involvement_label(reason: InvolvementReason | str) -> str:
-    labels = {
-        InvolvementReason.coordinator: _l("casuscoördinator"),
-        InvolvementReason.contributor: _l("heeft inbreng geleverd"),
-        InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
-        InvolvementReason.at_table: _l("aan tafel in een vergadering"),
-        InvolvementReason.action_owner: _l("eigenaar van een actie"),
-    }
-    return str(labels[InvolvementReason(reason)])
+    return InvolvementReason(reason).label
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -108,6 +81,31 @@ def _relatives(_form: FlaskForm, field: TextAreaField) -> None:
         raise ValidationError(
             _l("Schrijf per regel 'relatie: naam', bijvoorbeeld 'moeder: Anna Jansen'.")
         ) from None
+
+
+class CaseListForm(FlaskForm):
+    """The case list's filters and page (a GET form: nothing changes, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    fase = SelectField(_l("Fase"), validators=[Optional()])
+    coordinator = SelectField(_l("Casuscoördinator"), validators=[Optional()])
+    code = StringField(
+        _l("Code begint met"),
+        filters=[lambda value: value.strip().upper() if value else value],
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Z0-9-]{1,20}$", message=_l("Een casuscode, zoals ZT-2026-0042.")),
+        ],
+    )
+    #: the last code of the previous page (keyset paging)
+    na = HiddenField(validators=[Optional(), Regexp(r"^[A-Z0-9-]{1,20}$")])
+
+    def __init__(self, convenant: Convenant, formdata: Any, **kwargs: Any) -> None:
+        super().__init__(formdata=formdata, **kwargs)
+        self.fase.choices = [("", _l("alle fasen"))] + [(s.value, s.label) for s in Stage]
+        self.coordinator.choices = _partner_choices(convenant, empty=_l("alle partners"))
 
 
 class IntakeForm(FlaskForm):

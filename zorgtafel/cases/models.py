@@ -6,18 +6,20 @@ data; a contribution's text is sealed by the vault with the case's data key.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Date, Enum, ForeignKey, Index, String, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from zorgtafel.audit.vocabulary import Code, words
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import Base
 from zorgtafel.core.types import Ciphertext, EncryptedBlob, UTCDateTime
 
 
-class Stage(enum.StrEnum):
+class Stage(Code):
     """Fase: signaal → melding → triage → aanpak → nazorg → afgesloten."""
 
     signaal = "signaal"
@@ -28,10 +30,23 @@ class Stage(enum.StrEnum):
     afgesloten = "afgesloten"
 
 
+words(
+    Stage,
+    {
+        Stage.signaal: _l("signaal"),
+        Stage.melding: _l("melding"),
+        Stage.triage: _l("triage"),
+        Stage.aanpak: _l("aanpak"),
+        Stage.nazorg: _l("nazorg"),
+        Stage.afgesloten: _l("afgesloten"),
+    },
+)
+
+
 STAGE_ORDER = tuple(Stage)
 
 
-class Reporter(enum.StrEnum):
+class Reporter(Code):
     """Who brought the signal to the table (melder)."""
 
     partner = "partner"
@@ -41,7 +56,19 @@ class Reporter(enum.StrEnum):
     anonymous = "anonymous"
 
 
-class StageReason(enum.StrEnum):
+words(
+    Reporter,
+    {
+        Reporter.partner: _l("ketenpartner"),
+        Reporter.professional: _l("professional"),
+        Reporter.parent: _l("ouder of verzorger"),
+        Reporter.young_person: _l("de jongere zelf"),
+        Reporter.anonymous: _l("anoniem"),
+    },
+)
+
+
+class StageReason(Code):
     """Why a case changed stage: a code, never free text (it is shown at process level)."""
 
     intake = "intake"
@@ -56,7 +83,24 @@ class StageReason(enum.StrEnum):
     correction = "correction"
 
 
-class InvolvementReason(enum.StrEnum):
+words(
+    StageReason,
+    {
+        StageReason.intake: _l("aangemeld"),
+        StageReason.signals_confirmed: _l("signalen bevestigd"),
+        StageReason.reported: _l("melding gedaan"),
+        StageReason.triage_done: _l("triage afgerond"),
+        StageReason.plan_agreed: _l("plan van aanpak vastgesteld"),
+        StageReason.goals_reached: _l("doelen bereikt"),
+        StageReason.no_concerns: _l("geen zorgen meer"),
+        StageReason.transferred: _l("overgedragen"),
+        StageReason.relapse: _l("terugval"),
+        StageReason.correction: _l("correctie"),
+    },
+)
+
+
+class InvolvementReason(Code):
     """Why a partner organisation has need-to-know for a case (design.md, invariant 2)."""
 
     coordinator = "coordinator"
@@ -67,6 +111,18 @@ class InvolvementReason(enum.StrEnum):
     at_table = "at_table"
     #: owns one of the case's action items (``source`` names the action)
     action_owner = "action_owner"
+
+
+words(
+    InvolvementReason,
+    {
+        InvolvementReason.coordinator: _l("casuscoördinator"),
+        InvolvementReason.contributor: _l("heeft inbreng geleverd"),
+        InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
+        InvolvementReason.at_table: _l("aan tafel in een vergadering"),
+        InvolvementReason.action_owner: _l("eigenaar van een actie"),
+    },
+)
 
 
 class Case(Base):
@@ -209,9 +265,18 @@ class Involvement(Base):
 
     case: Mapped[Case] = relationship(back_populates="involvements")
 
+    @hybrid_method
     def active_at(self, moment: datetime) -> bool:
-        """True if this involvement gives need-to-know at ``moment``."""
+        """True if this involvement gives need-to-know at ``moment``: the one definition of an
+        active involvement, in Python here and in SQL below."""
         return self.valid_from <= moment and (self.valid_until is None or moment < self.valid_until)
+
+    @active_at.inplace.expression
+    @classmethod
+    def _active_at_expression(cls, moment: datetime) -> ColumnElement[bool]:
+        return and_(
+            cls.valid_from <= moment, or_(cls.valid_until.is_(None), cls.valid_until > moment)
+        )
 
     def __repr__(self) -> str:
         return (

@@ -11,11 +11,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import has_app_context
 from sqlalchemy import select
 
-from zorgtafel.audit.models import AuditAction, Outcome
-from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit import ledger
+from zorgtafel.audit.operations import Actor, event, record
+from zorgtafel.audit.vocabulary import (
+    AuditAction,
+    Basis,
+    Change,
+    Level,
+    ObjectType,
+    Outcome,
+    Purpose,
+    Qualified,
+)
 from zorgtafel.auth.models import User
 from zorgtafel.cases.identity import SubjectIdentity
 from zorgtafel.cases.models import (
@@ -33,10 +42,10 @@ from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
-from zorgtafel.core.pipeline import keep_on_error
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.access_rules import Purpose, active_involvement, decide_contribution
+from zorgtafel.privacy.access_rules import decide_contribution
 from zorgtafel.privacy.lookup import lookups_for
+from zorgtafel.privacy.need_to_know import need_to_know
 
 
 class ContributionRefused(PermissionError):
@@ -85,9 +94,9 @@ def create_case(
     record(
         AuditAction.create,
         actor=Actor.of(by) if by else None,
-        object_type="case",
+        object_type=ObjectType.case,
         object_id=case.code,
-        purpose=Purpose.case_work.value,
+        purpose=Purpose.case_work,
     )
     return case
 
@@ -132,10 +141,10 @@ def change_stage(user: User, case: Case, to_stage: Stage, reason: StageReason) -
     record(
         AuditAction.update,
         actor=Actor.of(user),
-        object_type="case",
+        object_type=ObjectType.case,
         object_id=case.code,
-        reason=f"{to_stage.value}.{reason.value}",
-        purpose=Purpose.case_work.value,
+        reason=Qualified(to_stage, reason),
+        purpose=Purpose.case_work,
     )
     return change
 
@@ -144,7 +153,7 @@ def invite_partner(user: User, case: Case, partner_code: str, convenant: Convena
     """The chair gives a partner of the convenant need-to-know for the case."""
     if not convenant.has_partner(partner_code):
         raise CaseRuleError("onbekende partner")
-    if active_involvement(case, partner_code, utcnow()) is not None:
+    if case.id in need_to_know(partner_code, [case.id], utcnow()):
         raise CaseRuleError("deze partner is al betrokken")
     return add_involvement(case, partner_code, InvolvementReason.invited, by=user, source="chair")
 
@@ -169,12 +178,12 @@ def record_consent(
     record(
         AuditAction.create,
         actor=Actor.of(user),
-        object_type="consent",
+        object_type=ObjectType.consent,
         object_id=f"{case.code}/{partner_code}",
         categories=(category_code,),
         convenant=convenant,
         article=required.rule,
-        purpose=Purpose.case_work.value,
+        purpose=Purpose.case_work,
     )
     return consent
 
@@ -210,11 +219,11 @@ def record_comensha_melding(
     record(
         AuditAction.update,
         actor=Actor.of(user),
-        object_type="case",
+        object_type=ObjectType.case,
         object_id=case.code,
-        reason="with_identity" if with_identity else "anonymised",
+        reason=Change.comensha_with_identity if with_identity else Change.comensha_anonymised,
         convenant=convenant,
-        purpose=Purpose.case_work.value,
+        purpose=Purpose.case_work,
     )
 
 
@@ -242,10 +251,10 @@ def add_involvement(
     record(
         AuditAction.create,
         actor=Actor.of(by) if by else None,
-        object_type="involvement",
+        object_type=ObjectType.involvement,
         object_id=f"{case.code}/{partner_code}",
-        reason=involvement.reason.value,
-        purpose=Purpose.case_work.value,
+        reason=Basis(involvement.reason.value),
+        purpose=Purpose.case_work,
     )
     return involvement
 
@@ -258,10 +267,10 @@ def end_involvement(involvement: Involvement, *, by: User | None = None) -> None
     record(
         AuditAction.update,
         actor=Actor.of(by) if by else None,
-        object_type="involvement",
+        object_type=ObjectType.involvement,
         object_id=f"{involvement.case.code}/{involvement.partner_code}",
-        reason="ended",
-        purpose=Purpose.case_work.value,
+        reason=Change.involvement_ended,
+        purpose=Purpose.case_work,
     )
 
 
@@ -283,20 +292,22 @@ def add_contribution(
     The organisation becomes a contributor to the case if it had no other involvement.
     """
     decision = decide_contribution(user, convenant, category_code)
-    event = {
+    fields = {
         "actor": Actor.of(user),
-        "object_type": "case",
+        "object_type": ObjectType.case,
         "object_id": case.code,
-        "level": "content",
+        "level": Level.content,
         "categories": (category_code,),
         "convenant": convenant,
         "article": decision.article,
-        "purpose": Purpose.case_conference.value,
+        "purpose": Purpose.case_conference,
     }
     if not decision.allowed:
-        record(AuditAction.create, outcome=Outcome.refused, reason=_code(decision.reason), **event)
-        if has_app_context():
-            keep_on_error()
+        # a refused write is kept like a refused read: it outlives the failing request
+        refused = event(
+            AuditAction.create, outcome=Outcome.refused, reason=decision.refusal, **fields
+        )
+        ledger.append(db.session, [refused])
         raise ContributionRefused(category_code)
     org = user.organisation.code
     contribution = Contribution(
@@ -315,9 +326,9 @@ def add_contribution(
         contribution.original = vault.seal(
             key, original, table="contributions", row_id=contribution.id, column="original"
         )
-    if active_involvement(case, org, utcnow()) is None:
+    if case.id not in need_to_know(org, [case.id], utcnow()):
         add_involvement(case, org, InvolvementReason.contributor, by=user)
-    record(AuditAction.create, **event)
+    record(AuditAction.create, **fields)
     db.session.flush()
     return contribution
 
@@ -352,7 +363,3 @@ def _data_key(case: Case) -> vault.DataKey:
     if case_key is None:
         raise vault.KeyDestroyed("casus heeft geen datasleutel")
     return vault.data_key(case_key)
-
-
-def _code(reason: str) -> str:
-    return reason.replace("-", "_")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
-from zorgtafel.privacy.identity_gate import known_persons_for
+from zorgtafel.privacy.gate import identity
 from zorgtafel.pseudonymise import PseudonymiserUnavailable, Result, get_pseudonymiser
 
 __all__ = ["PseudonymiserUnavailable", "Result", "marked_words", "pseudonymise_contribution"]
@@ -33,7 +33,7 @@ def pseudonymise_contribution(
     Raises PseudonymiserUnavailable when the pseudonymiser does not answer: the caller must
     then refuse to store anything.
     """
-    known = known_persons_for(user, case, category_code, convenant=convenant)
+    known = identity.known_persons(user, case, category_code, convenant)
     return get_pseudonymiser().pseudonymise(text, known, tuple(extra_terms))
 
 

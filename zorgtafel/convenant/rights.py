@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zorgtafel.audit.vocabulary import Refusal
+
 from .document import Convenant, Direction
 
 
@@ -17,9 +19,9 @@ class Decision:
     """The convenant's answer to "may this partner provide/receive this category?"."""
 
     allowed: bool
-    #: machine-readable: "allowed", "no-rule", "consent-required", "unknown-partner",
-    #: "unknown-category"
-    reason: str
+    #: why not (``no_rule``, ``consent_required``, ``unknown_partner``, ``unknown_category``);
+    #: None when allowed
+    refusal: Refusal | None
     convenant_id: str
     convenant_version: str
     #: the convenant article the decision rests on (the right, or the consent rule)
@@ -74,22 +76,20 @@ def decide(
         return refuse
     right = convenant.right(partner_code, category_code, way)
     if right is None:
-        return _decision(convenant, allowed=False, reason="no-rule")
+        return _decision(convenant, refusal=Refusal.no_rule)
     if way is Direction.RECEIVE and not consent_recorded:
         consent = convenant.consent_requirement(partner_code, category_code)
         if consent is not None:
             return _decision(
                 convenant,
-                allowed=False,
-                reason="consent-required",
+                refusal=Refusal.consent_required,
                 rule=consent.article,
                 legal_ground=right.legal_ground,
                 special_ground=right.special_ground,
             )
     return _decision(
         convenant,
-        allowed=True,
-        reason="allowed",
+        refusal=None,
         rule=right.article,
         legal_ground=right.legal_ground,
         special_ground=right.special_ground,
@@ -147,24 +147,23 @@ def _categories_for(
 
 def _refusal(convenant: Convenant, partner_code: str, category_code: str) -> Decision | None:
     if not convenant.has_partner(partner_code):
-        return _decision(convenant, allowed=False, reason="unknown-partner")
+        return _decision(convenant, refusal=Refusal.unknown_partner)
     if not convenant.has_category(category_code):
-        return _decision(convenant, allowed=False, reason="unknown-category")
+        return _decision(convenant, refusal=Refusal.unknown_category)
     return None
 
 
 def _decision(
     convenant: Convenant,
     *,
-    allowed: bool,
-    reason: str,
+    refusal: Refusal | None,
     rule: str | None = None,
     legal_ground: str | None = None,
     special_ground: str | None = None,
 ) -> Decision:
     return Decision(
-        allowed=allowed,
-        reason=reason,
+        allowed=refusal is None,
+        refusal=refusal,
         convenant_id=convenant.id,
         convenant_version=convenant.version,
         rule=rule,

@@ -13,7 +13,13 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 
+class Hidden(LookupError):
+    """Something the user may not see: answered as 404, exactly like a page that does not exist
+    (the disclosure gate's refusals are one)."""
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(Hidden, _hidden)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Exception, _unexpected)
@@ -50,6 +56,10 @@ def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
     return response
 
 
+def _hidden(_exc: Hidden):  # type: ignore[no-untyped-def]
+    return _render(404)
+
+
 def _csrf_error(_exc: CSRFError):  # type: ignore[no-untyped-def]
     return _render(400, _("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw."))
 
@@ -67,4 +77,4 @@ def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
     return _render(500)
 
 
-__all__ = ["InternalServerError", "init_app"]
+__all__ = ["Hidden", "InternalServerError", "init_app"]

@@ -1,29 +1,36 @@
 """The request pipeline: one commit per request (before its page renders, or after the view),
-security headers on every response."""
+the request's ledger kept when it fails, security headers on every response."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
-from sqlalchemy.exc import SQLAlchemyError
+from flask import Flask, Response, current_app, g, render_template, request
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+#: ``keep(session)``: roll back a failed request's writes and commit the events that must
+#: outlive it (``zorgtafel.audit.ledger.keep``)
+Keep = Callable[[Session], int]
+_KEEP = "zorgtafel.pipeline.keep"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, keep: Keep) -> None:
+    app.extensions[_KEEP] = keep
     app.before_request(_nonce)
-    app.after_request(_commit)
+    # after_request hooks run last-registered first: the commit decides the response, then
+    # every response (a bare 500 included) gets the headers
     app.after_request(_security_headers)
+    app.after_request(_commit)
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
 
 
 def _nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
-
-
-def keep_on_error() -> None:
-    """Commit this request's writes even though it answers with an error (e.g. a refusal event)."""
-    g.keep_on_error = True
 
 
 def render_page(template: str, **context: Any) -> str:
@@ -39,24 +46,35 @@ def render_page(template: str, **context: Any) -> str:
 
 
 def _commit(response: Response) -> Response:
-    if "db_session" not in g:
+    """Commit a successful request; for a failed one keep only its ledger (its disclosures and
+    refusals). If that cannot be written, nothing of the page may leave: a bare 500."""
+    session = g.get("db_session")
+    if session is None:
         return response
-    if response.status_code >= 400 and not g.get("keep_on_error"):
-        g.db_session.rollback()
-        return response
-    _commit_session()
+    try:
+        if response.status_code < 400:
+            session.commit()
+            return response
+    except Exception as exc:
+        log.error("commit failed (%s); keeping the request's ledger only", type(exc).__name__)
+        response = bare_error()
+    try:
+        current_app.extensions[_KEEP](session)
+    except Exception as exc:
+        log.error("ledger could not be kept (%s): answered with a bare 500", type(exc).__name__)
+        return bare_error()
     return response
 
 
 def _commit_session() -> None:
     session = g.get("db_session")
-    if session is None:
-        return
-    try:
+    if session is not None:
         session.commit()
-    except SQLAlchemyError:
-        session.rollback()
-        raise
+
+
+def bare_error() -> Response:
+    """A 500 that shows nothing at all: no page, no message that could hold data."""
+    return Response("500\n", status=500, mimetype="text/plain")
 
 
 def _security_headers(response: Response) -> Response:

@@ -15,13 +15,12 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from zorgtafel.audit.models import AuditAction
+from zorgtafel.audit.vocabulary import AuditAction
 from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case
 from zorgtafel.cases.operations import ContributionRefused
 from zorgtafel.convenant.document import Convenant
-from zorgtafel.convenant.rights import providable_categories
 from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
@@ -41,7 +40,7 @@ from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 from zorgtafel.meetings.operations import MeetingError
 from zorgtafel.meetings.suggestions import suggestions
 from zorgtafel.privacy import gate
-from zorgtafel.privacy.access_rules import Purpose
+from zorgtafel.privacy.gate import Purpose
 from zorgtafel.pseudonymise import PseudonymiserError
 
 
@@ -73,19 +72,19 @@ def create() -> str | Response:
 def agenda(meeting_id: int) -> str:
     user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
     convenant = meeting.convenant
-    lines = gate.disclose_agenda(user, meeting, convenant=convenant)
+    view = gate.agenda.agenda(user, meeting, convenant)
     context: dict[str, object] = {}
     if user.role is Role.chair:
         context = _builder_context(user, meeting, convenant)
     elif operations.preparation_open(meeting):
         context["contribution_form"] = ContributionForm(
-            category_choices=_providable(user, convenant)
+            category_choices=_categories(view.contributable, convenant)
         )
     return render_page(
         "meetings/agenda.html",
         meeting=meeting,
         convenant=convenant,
-        lines=lines,
+        lines=view.lines,
         partner_names={partner.code: partner.name for partner in convenant.partners},
         preparation_open=operations.preparation_open(meeting),
         **context,
@@ -99,9 +98,7 @@ def _builder_context(user: User, meeting: Meeting, convenant: Convenant) -> dict
     }
     if meeting.status is MeetingStatus.draft:
         found = suggestions(meeting)
-        views = gate.disclose_case_list(
-            user, [s.case for s in found], Purpose.case_conference, convenant=convenant
-        )
+        views = gate.cases.listed(user, [s.case for s in found], Purpose.case_conference, convenant)
         reasons = {s.case.code: s.reasons for s in found}
         context.update(
             suggested=[(view, reasons[view.code]) for view in views],
@@ -183,7 +180,9 @@ def contribute(meeting_id: int, item_id: int) -> Response:
     item = _item(meeting, item_id)
     if not operations.is_seated(user, item):
         abort(404)
-    form = ContributionForm(category_choices=_providable(user, meeting.convenant))
+    convenant = meeting.convenant
+    contributable = gate.cases.contributable(user, convenant)
+    form = ContributionForm(category_choices=_categories(contributable, convenant))
     if not form.validate_on_submit():
         return _back(meeting, _("Kies een categorie en schrijf uw inbreng."))
     try:
@@ -253,7 +252,7 @@ def _live_context(user: User, meeting: Meeting) -> dict[str, object]:
     item = operations.current_item(meeting)
     view = None
     if item is not None:
-        view = gate.disclose_agenda_item(user, item, convenant=meeting.convenant)
+        view = gate.agenda.current_item(user, item, meeting.convenant)
     return {
         "state": _state(meeting),
         "item": item,
@@ -283,7 +282,7 @@ def export(meeting_id: int) -> Response:
     """The agenda as PDF, exactly as this user may see it; an export event per case line."""
     user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
     convenant = meeting.convenant
-    lines = gate.disclose_agenda(user, meeting, convenant=convenant, action=AuditAction.export)
+    lines = gate.agenda.agenda(user, meeting, convenant, action=AuditAction.export).lines
     operations.record_export(user, meeting)
     html = render_page(  # the PDF, too, is made after the export events are committed
         "meetings/agenda_pdf.html",
@@ -349,11 +348,8 @@ def _partner_choices(convenant: Convenant) -> list[SelectChoice]:
     return [SelectChoice(partner.code, partner.name) for partner in convenant.partners]
 
 
-def _providable(user: User, convenant: Convenant) -> list[SelectChoice]:
-    return [
-        SelectChoice(code, convenant.category(code).label)
-        for code in providable_categories(convenant, user.organisation.code)
-    ]
+def _categories(codes: tuple[str, ...], convenant: Convenant) -> list[SelectChoice]:
+    return [SelectChoice(code, convenant.category(code).label) for code in codes]
 
 
 def _utc(local: datetime) -> datetime:

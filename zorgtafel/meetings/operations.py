@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import Actor, record
+from zorgtafel.audit.vocabulary import AuditAction, Change, ObjectType, Purpose
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases import operations as case_operations
 from zorgtafel.cases.models import Case, Contribution, InvolvementReason
@@ -31,7 +31,6 @@ from zorgtafel.meetings.models import (
     MeetingStatus,
     TableSeat,
 )
-from zorgtafel.privacy.access_rules import Purpose
 
 #: default: contributions are due two days before the meeting
 PREPARATION_DAYS = 2
@@ -48,6 +47,19 @@ class Step(enum.StrEnum):
     next = "next"
     previous = "previous"
     end = "end"
+
+
+_STEPS = {
+    Step.start: Change.step_start,
+    Step.next: Change.step_next,
+    Step.previous: Change.step_previous,
+    Step.end: Change.step_end,
+}
+_ATTENDANCE = {
+    AttendanceStatus.present: Change.attendance_present,
+    AttendanceStatus.apologies: Change.attendance_apologies,
+    AttendanceStatus.absent: Change.attendance_absent,
+}
 
 
 def meeting_day(meeting: Meeting):  # type: ignore[no-untyped-def]
@@ -96,7 +108,7 @@ def add_item(by: User, meeting: Meeting, case: Case, kind: ItemKind | None = Non
     )
     meeting.items.append(item)
     db.session.flush()
-    _record(by, AuditAction.create, meeting, reason="item_added", case=case)
+    _record(by, AuditAction.create, meeting, reason=Change.item_added, case=case)
     return item
 
 
@@ -122,7 +134,7 @@ def update_item(
         TableSeat(partner_code=code) for code in sorted(wanted - set(item.partner_codes))
     ]
     db.session.flush()
-    _record(by, AuditAction.update, item.meeting, reason="item_changed", case=item.case)
+    _record(by, AuditAction.update, item.meeting, reason=Change.item_changed, case=item.case)
 
 
 def move_item(by: User, item: AgendaItem, up: bool) -> None:
@@ -134,7 +146,7 @@ def move_item(by: User, item: AgendaItem, up: bool) -> None:
     if 0 <= other < len(items):
         items[index].position, items[other].position = items[other].position, item.position
         db.session.flush()
-        _record(by, AuditAction.update, item.meeting, reason="item_moved", case=item.case)
+        _record(by, AuditAction.update, item.meeting, reason=Change.item_moved, case=item.case)
 
 
 def remove_item(by: User, item: AgendaItem) -> None:
@@ -145,7 +157,7 @@ def remove_item(by: User, item: AgendaItem) -> None:
     for position, remaining in enumerate(sorted(meeting.items, key=lambda i: i.position), 1):
         remaining.position = position
     db.session.flush()
-    _record(by, AuditAction.update, meeting, reason="item_removed", case=case)
+    _record(by, AuditAction.update, meeting, reason=Change.item_removed, case=case)
 
 
 def publish(by: User, meeting: Meeting) -> None:
@@ -168,7 +180,7 @@ def publish(by: User, meeting: Meeting) -> None:
                 source=f"agenda-item:{item.id}",
             )
     meeting.status, meeting.published_at = MeetingStatus.published, now
-    _record(by, AuditAction.update, meeting, reason="published")
+    _record(by, AuditAction.update, meeting, reason=Change.published)
 
 
 def is_seated(user: User, item: AgendaItem) -> bool:
@@ -235,9 +247,9 @@ def confirm_pledge(user: User, meeting: Meeting) -> None:
     record(
         AuditAction.create,
         actor=Actor.of(user),
-        object_type="pledge",
+        object_type=ObjectType.pledge,
         object_id=f"meeting-{meeting.id}",
-        purpose=Purpose.case_conference.value,
+        purpose=Purpose.case_conference,
     )
 
 
@@ -256,7 +268,7 @@ def record_attendance(
     attendance.status = AttendanceStatus(status)
     attendance.recorded_by_user_id, attendance.recorded_at = by.id, utcnow()
     db.session.flush()
-    _record(by, AuditAction.update, meeting, reason=f"attendance_{attendance.status.value}")
+    _record(by, AuditAction.update, meeting, reason=_ATTENDANCE[attendance.status])
 
 
 def attendances(meeting: Meeting) -> dict[str, AttendanceStatus]:
@@ -290,7 +302,7 @@ def step(by: User, meeting: Meeting, action: Step) -> None:
             min(last, current + 1) if action is Step.next else max(1, current - 1)
         )
     db.session.flush()
-    _record(by, AuditAction.update, meeting, reason=f"step_{action.value}")
+    _record(by, AuditAction.update, meeting, reason=_STEPS[action])
 
 
 def current_item(meeting: Meeting) -> AgendaItem | None:
@@ -308,11 +320,11 @@ def record_export(by: User, meeting: Meeting) -> None:
     record(
         AuditAction.export,
         actor=Actor.of(by),
-        object_type="meeting",
+        object_type=ObjectType.meeting,
         object_id=f"meeting-{meeting.id}",
         convenant=meeting.convenant,
-        purpose=Purpose.case_conference.value,
-        reason="agenda_pdf",
+        purpose=Purpose.case_conference,
+        reason=Change.agenda_pdf,
     )
 
 
@@ -326,15 +338,15 @@ def _record(
     action: AuditAction,
     meeting: Meeting,
     *,
-    reason: str | None = None,
+    reason: Change | None = None,
     case: Case | None = None,
 ) -> None:
     record(
         action,
         actor=Actor.of(by),
-        object_type="meeting",
+        object_type=ObjectType.meeting,
         # the case pseudonym when an item changes, so the FG can follow a case across agendas
         object_id=f"meeting-{meeting.id}" + (f"/{case.code}" if case else ""),
-        purpose=Purpose.case_conference.value,
+        purpose=Purpose.case_conference,
         reason=reason,
     )

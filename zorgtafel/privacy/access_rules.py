@@ -1,179 +1,119 @@
 """Who may see what of a case: role + need-to-know + convenant, deny by default.
 
-Three levels, as in Dutch practice:
+Three levels, as in Dutch practice (``Level``): *exists* (code and stage), *process* (dates,
+coordinator, who is involved; no personal content) and *content* (the categories the convenant
+lets the organisation receive).
 
-- ``exists``: the case's pseudonym code and stage;
-- ``process``: dates, coordinator, who is involved, when something was contributed; no
-  personal content;
-- ``content``: the contributions in the categories the convenant lets the organisation receive.
-
-The chair and the privacy officer see ``exists`` and ``process`` of every case (the chair runs
-the table, the privacy officer audits it). Partners see a case only while their organisation
-has an active involvement record for it (coordinator, contributor, invited, at the table,
-action owner). Content additionally needs need-to-know for the chair's or partner's
+The chair and the privacy officer see *exists* and *process* of every case (the chair runs the
+table, the privacy officer audits it). Partners see a case only while their organisation has
+need-to-know for it. Content additionally needs need-to-know for the chair's or partner's
 organisation and, per category, the convenant's ``may_receive``. Admins see no case data.
+
+These are pure decisions: the disclosure gate asks them, logs the answer and opens what they
+allow. Web code never calls them.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
+from zorgtafel.audit.vocabulary import Basis, Level, Refusal
 from zorgtafel.auth.models import Role, User
-from zorgtafel.cases.models import Case, Involvement, InvolvementReason
+from zorgtafel.cases.models import InvolvementReason
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import may_provide, may_receive, needs_consent
 
-
-class Level(enum.StrEnum):
-    exists = "exists"
-    process = "process"
-    content = "content"
-
-
-class Purpose(enum.StrEnum):
-    """Why data is disclosed; recorded with every audit event."""
-
-    #: preparing or holding the case conference
-    case_conference = "case_conference"
-    #: the coordinator or an action owner working on the plan
-    case_work = "case_work"
-    #: the privacy officer's oversight
-    oversight = "oversight"
-    #: answering a data subject's access request (AVG art. 15)
-    access_request = "access_request"
-    #: the case's known names handed to the pseudonymiser for a contribution (not shown)
-    pseudonymisation = "pseudonymisation"
-    #: the chair's "already known?" check at intake
-    intake = "intake"
-
-
-#: roles that see exists and process level of every case, and why
-OVERSIGHT_ROLES = {Role.chair: "chair", Role.privacy: "privacy_officer"}
-#: involvement reasons in order of preference when several are active
-REASON_ORDER = tuple(InvolvementReason)
+#: roles that see exists and process level of every case, and on what basis
+OVERSIGHT_ROLES = {Role.chair: Basis.chair, Role.privacy: Basis.privacy_officer}
+IDENTITY = "identiteit"
 
 
 @dataclass(frozen=True)
 class LevelDecision:
     level: Level
-    allowed: bool
-    #: a code: the basis when allowed (``chair``, ``coordinator``, ...), the refusal otherwise
-    reason: str
+    #: what an allowed decision rests on; None when refused
+    basis: Basis | None
+    #: why refused; None when allowed
+    refusal: Refusal | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def reason(self) -> Basis | Refusal:
+        """What the audit event records: the basis, or the refusal."""
+        return self.basis if self.refusal is None else self.refusal  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class CategoryDecision:
     category: str
-    allowed: bool
-    #: ``allowed`` or the convenant's refusal code (``no-rule``, ``consent-required``, ...)
-    reason: str
+    #: why refused (``no_rule``, ``consent_required`` ...); None when allowed
+    refusal: Refusal | None
     #: the convenant article relied on (or that refused)
     article: str | None
 
-
-def active_involvement(case: Case, partner_code: str, at: datetime) -> Involvement | None:
-    """The organisation's strongest active involvement in ``case`` at ``at``, if any."""
-    active = [
-        involvement
-        for involvement in case.involvements
-        if involvement.partner_code == partner_code and involvement.active_at(at)
-    ]
-    return min(active, key=lambda i: REASON_ORDER.index(i.reason), default=None)
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
 
 
 def decide_level(
-    user: User, case: Case, level: Level, at: datetime, convenant: Convenant
+    reader: User, level: Level, convenant: Convenant, involvement: InvolvementReason | None
 ) -> LevelDecision:
-    """May ``user`` see ``case`` at ``level`` at moment ``at``, under ``convenant``?"""
-    return decide_level_given(
-        user,
-        level,
-        convenant,
-        lambda: _reason(active_involvement(case, user.organisation.code, at)),
-    )
-
-
-def strongest(reasons: Iterable[InvolvementReason]) -> InvolvementReason | None:
-    """The reason ``decide_level`` would rely on among several active ones."""
-    return min(reasons, key=REASON_ORDER.index, default=None)
-
-
-def decide_level_given(
-    user: User,
-    level: Level,
-    convenant: Convenant,
-    active_reason: Callable[[], InvolvementReason | None],
-) -> LevelDecision:
-    """``decide_level`` for when the caller already looked up the organisation's strongest
-    active involvement (e.g. for forty agenda lines in one query); asked only when needed."""
+    """May ``reader`` see a case at ``level``, given its organisation's strongest active
+    involvement in the case (None: no need-to-know)?"""
     level = Level(level)
-    if not user.is_active:
-        return LevelDecision(level, False, "inactive_user")
-    if user.role is Role.admin:
-        return LevelDecision(level, False, "role_admin")
-    if user.role in OVERSIGHT_ROLES and level is not Level.content:
-        return LevelDecision(level, True, OVERSIGHT_ROLES[user.role])
-    if user.role is Role.privacy:
-        return LevelDecision(level, False, "role_privacy_no_content")
-    if user.role not in (Role.chair, Role.partner):
-        raise ValueError(f"no disclosure rule for role {user.role!r}")
-    if not convenant.has_partner(user.organisation.code):
-        return LevelDecision(level, False, "not_a_party")
-    reason = active_reason()
-    if reason is None:
-        return LevelDecision(level, False, "no_need_to_know")
-    return LevelDecision(level, True, InvolvementReason(reason).value)
+    if not reader.is_active:
+        return LevelDecision(level, None, Refusal.inactive_user)
+    if reader.role is Role.admin:
+        return LevelDecision(level, None, Refusal.role_admin)
+    if reader.role in OVERSIGHT_ROLES and level is not Level.content:
+        return LevelDecision(level, OVERSIGHT_ROLES[reader.role])
+    if reader.role is Role.privacy:
+        return LevelDecision(level, None, Refusal.role_privacy_no_content)
+    if reader.role not in (Role.chair, Role.partner):
+        raise ValueError(f"no disclosure rule for role {reader.role!r}")
+    if not convenant.has_partner(reader.organisation.code):
+        return LevelDecision(level, None, Refusal.not_a_party)
+    if involvement is None:
+        return LevelDecision(level, None, Refusal.no_need_to_know)
+    return LevelDecision(level, Basis(InvolvementReason(involvement).value))
 
 
-def _reason(involvement: Involvement | None) -> InvolvementReason | None:
-    return None if involvement is None else involvement.reason
+def needs_involvement(reader: User, level: Level) -> bool:
+    """Whether the decision at ``level`` depends on the organisation's involvement at all (not
+    for the chair's or privacy officer's process level): lists need no lookup then."""
+    return not (reader.role in OVERSIGHT_ROLES and Level(level) is not Level.content)
 
 
 def decide_categories(
-    user: User,
+    reader: User,
     convenant: Convenant,
     categories: Iterable[str],
     consented: Collection[tuple[str, str]] = (),
-) -> list[CategoryDecision]:
-    """Per category: may the user's organisation receive it under ``convenant``?
+) -> dict[str, CategoryDecision]:
+    """Per category: may the reader's organisation receive it under ``convenant``?
 
     A category that needs consent is allowed only when ``consented`` holds the pair
     (organisation, category): the case's consent records in force.
     """
-    org = user.organisation.code
-    decisions = []
+    org = reader.organisation.code
+    decisions = {}
     for category in sorted(set(categories)):
         decision = may_receive(
             convenant, org, category, consent_recorded=(org, category) in consented
         )
-        decisions.append(
-            CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
-        )
+        decisions[category] = CategoryDecision(category, decision.refusal, decision.rule)
     return decisions
 
 
-IDENTITY = "identiteit"
-
-
-def decide_identity(
-    user: User, case: Case, convenant: Convenant, at: datetime
-) -> tuple[LevelDecision, CategoryDecision]:
-    """May ``user`` see the subject's identity: need-to-know at content level and the
-    convenant letting the organisation receive ``identiteit`` (with consent where required)?"""
-    level = decide_level(user, case, Level.content, at, convenant)
-    if not level.allowed:
-        return level, CategoryDecision(IDENTITY, False, "no-need-to-know", None)
-    (category,) = decide_categories(user, convenant, (IDENTITY,), case.consented(at))
-    return level, category
-
-
-def decide_contribution(user: User, convenant: Convenant, category: str) -> CategoryDecision:
-    """May the user's organisation provide information in ``category``?"""
-    decision = may_provide(convenant, user.organisation.code, category)
-    return CategoryDecision(category, decision.allowed, decision.reason, decision.rule)
+def decide_contribution(reader: User, convenant: Convenant, category: str) -> CategoryDecision:
+    """May the reader's organisation provide information in ``category``?"""
+    decision = may_provide(convenant, reader.organisation.code, category)
+    return CategoryDecision(category, decision.refusal, decision.rule)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import record
+from zorgtafel.audit.vocabulary import AuditAction, ObjectType, Purpose
 from zorgtafel.cases.models import Case
 from zorgtafel.core.db import db
 from zorgtafel.privacy import rotation
@@ -87,9 +87,9 @@ def shred_command(case_code: str, yes: bool) -> None:
     destroy_case_key(case_key)
     record(
         AuditAction.key_destroy,
-        object_type="case",
+        object_type=ObjectType.case,
         object_id=case.code,
-        purpose="retention",
+        purpose=Purpose.retention,
     )
     db.session.commit()
     click.echo(f"datasleutel van {case.code} vernietigd")

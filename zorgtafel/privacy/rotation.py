@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zorgtafel.audit.models import AuditAction
 from zorgtafel.audit.operations import record
+from zorgtafel.audit.vocabulary import AuditAction, ObjectType, Purpose
 from zorgtafel.config import Settings
 from zorgtafel.core.clock import utcnow
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
@@ -127,9 +127,9 @@ def _finish(
 def _record_rotation(session: Session, new_key: MasterKey) -> None:
     record(
         AuditAction.key_rotate,
-        object_type="master_key",
+        object_type=ObjectType.master_key,
         object_id=new_key.key_id,
-        purpose="key_management",
+        purpose=Purpose.key_management,
         session=session,
     )
 

@@ -1,0 +1,321 @@
+"""The audit log's words: every code an event can hold, typed, with a label in Dutch (English
+through the catalogue), as Warehouse's ``EventTag``.
+
+An event's columns take members of these enums (or a :class:`Qualified` pair of them), never a
+free string: :func:`zorgtafel.audit.operations.event` refuses anything else. The stored values
+are the members' values, so an event written years ago reads the same today; codes that older
+versions wrote in another spelling are listed in :data:`LEGACY` and shown with today's words.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+
+class Code(enum.StrEnum):
+    """A code with words for people; each subclass is given its labels by :func:`words`."""
+
+    @property
+    def label(self) -> str:
+        """The code in words, in the request's language."""
+        return str(_LABELS[type(self)][self])
+
+
+_LABELS: dict[type[Code], Mapping[Any, Any]] = {}
+
+
+def words(kind: type[Code], labels: Mapping[Any, Any]) -> None:
+    """Give every member of ``kind`` its label; a member without one fails at import."""
+    missing = [member.value for member in kind if member not in labels]
+    if missing:
+        raise TypeError(f"{kind.__name__}: no label for {', '.join(missing)}")
+    _LABELS[kind] = labels
+
+
+def vocabulary() -> tuple[type[Code], ...]:
+    """Every kind of code with labels (for the test that enumerates them, and for display)."""
+    return tuple(_LABELS)
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """Two codes as one: a stage change to ``aanpak`` for ``plan_agreed`` is
+    ``aanpak.plan_agreed``."""
+
+    kind: Code
+    detail: Code
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind.value}.{self.detail.value}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.label}: {self.detail.label}"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class AuditAction(Code):
+    """What happened (NEN 7513 kinds of event, plus key and log management)."""
+
+    create = "create"
+    read = "read"
+    update = "update"
+    delete = "delete"
+    export = "export"
+    print = "print"
+    search = "search"
+    reveal_identity = "reveal_identity"
+    login = "login"
+    login_failed = "login_failed"
+    logout = "logout"
+    key_create = "key_create"
+    key_rotate = "key_rotate"
+    key_destroy = "key_destroy"
+
+
+words(
+    AuditAction,
+    {
+        AuditAction.create: _l("aangemaakt"),
+        AuditAction.read: _l("ingezien"),
+        AuditAction.update: _l("gewijzigd"),
+        AuditAction.delete: _l("verwijderd"),
+        AuditAction.export: _l("geëxporteerd"),
+        AuditAction.print: _l("afgedrukt"),
+        AuditAction.search: _l("gezocht of in een lijst getoond"),
+        AuditAction.reveal_identity: _l("identiteit getoond"),
+        AuditAction.login: _l("ingelogd"),
+        AuditAction.login_failed: _l("inloggen mislukt"),
+        AuditAction.logout: _l("uitgelogd"),
+        AuditAction.key_create: _l("sleutel aangemaakt"),
+        AuditAction.key_rotate: _l("hoofdsleutel vervangen"),
+        AuditAction.key_destroy: _l("sleutel vernietigd"),
+    },
+)
+
+
+class Outcome(Code):
+    allowed = "allowed"
+    refused = "refused"
+
+
+words(Outcome, {Outcome.allowed: _l("toegestaan"), Outcome.refused: _l("geweigerd")})
+
+
+class ObjectType(Code):
+    """What an event is about; its id in ``object_id`` is always a pseudonym or a number."""
+
+    case = "case"
+    consent = "consent"
+    involvement = "involvement"
+    meeting = "meeting"
+    pledge = "pledge"
+    user = "user"
+    master_key = "master_key"
+
+
+words(
+    ObjectType,
+    {
+        ObjectType.case: _l("casus"),
+        ObjectType.consent: _l("toestemming"),
+        ObjectType.involvement: _l("betrokkenheid"),
+        ObjectType.meeting: _l("vergadering"),
+        ObjectType.pledge: _l("geheimhoudingsverklaring"),
+        ObjectType.user: _l("gebruiker"),
+        ObjectType.master_key: _l("hoofdsleutel"),
+    },
+)
+
+
+class Purpose(Code):
+    """Why data is disclosed or changed; recorded with every event."""
+
+    #: preparing or holding the case conference
+    case_conference = "case_conference"
+    #: the coordinator or an action owner working on the plan
+    case_work = "case_work"
+    #: the privacy officer's oversight
+    oversight = "oversight"
+    #: answering a data subject's access request (AVG art. 15)
+    access_request = "access_request"
+    #: the case's known names handed to the pseudonymiser for a contribution (not shown)
+    pseudonymisation = "pseudonymisation"
+    #: the chair's "already known?" check at intake
+    intake = "intake"
+    #: logging in and out
+    authentication = "authentication"
+    #: master keys and data keys
+    key_management = "key_management"
+    #: erasing data whose term has passed
+    retention = "retention"
+
+
+words(
+    Purpose,
+    {
+        Purpose.case_conference: _l("casusoverleg"),
+        Purpose.case_work: _l("uitvoering van het plan"),
+        Purpose.oversight: _l("toezicht door de FG"),
+        Purpose.access_request: _l("inzageverzoek (AVG art. 15)"),
+        Purpose.pseudonymisation: _l("pseudonimisering"),
+        Purpose.intake: _l("aanmelding"),
+        Purpose.authentication: _l("inloggen"),
+        Purpose.key_management: _l("sleutelbeheer"),
+        Purpose.retention: _l("bewaartermijn"),
+    },
+)
+
+
+class Level(Code):
+    """How much of a case is disclosed, as in Dutch practice."""
+
+    #: the case's pseudonym and stage
+    exists = "exists"
+    #: agenda, dates, who is involved; no personal content
+    process = "process"
+    #: the categories the organisation may receive
+    content = "content"
+
+
+words(
+    Level,
+    {
+        Level.exists: _l("bestaan (code en fase)"),
+        Level.process: _l("proces (data en betrokkenen)"),
+        Level.content: _l("inhoud"),
+    },
+)
+
+
+class Basis(Code):
+    """What an allowed read rests on: the reader's role, or its organisation's involvement."""
+
+    chair = "chair"
+    privacy_officer = "privacy_officer"
+    coordinator = "coordinator"
+    contributor = "contributor"
+    invited = "invited"
+    at_table = "at_table"
+    action_owner = "action_owner"
+
+
+words(
+    Basis,
+    {
+        Basis.chair: _l("rol: voorzitter"),
+        Basis.privacy_officer: _l("rol: functionaris gegevensbescherming"),
+        Basis.coordinator: _l("casuscoördinator"),
+        Basis.contributor: _l("heeft inbreng geleverd"),
+        Basis.invited: _l("uitgenodigd door de voorzitter"),
+        Basis.at_table: _l("aan tafel in een vergadering"),
+        Basis.action_owner: _l("eigenaar van een actiepunt"),
+    },
+)
+
+
+class Refusal(Code):
+    """Why a read or a write was refused: the one set of refusal codes, for the convenant's
+    rights and for need-to-know alike."""
+
+    inactive_user = "inactive_user"
+    role_admin = "role_admin"
+    role_privacy_no_content = "role_privacy_no_content"
+    not_a_party = "not_a_party"
+    no_need_to_know = "no_need_to_know"
+    no_rule = "no_rule"
+    consent_required = "consent_required"
+    unknown_partner = "unknown_partner"
+    unknown_category = "unknown_category"
+
+
+words(
+    Refusal,
+    {
+        Refusal.inactive_user: _l("gebruiker is geblokkeerd"),
+        Refusal.role_admin: _l("beheerders zien geen casusgegevens"),
+        Refusal.role_privacy_no_content: _l("de FG ziet geen inhoud"),
+        Refusal.not_a_party: _l("organisatie is geen partij bij het convenant"),
+        Refusal.no_need_to_know: _l("geen noodzaak (need-to-know)"),
+        Refusal.no_rule: _l("het convenant staat dit niet toe"),
+        Refusal.consent_required: _l("vraagt vastgelegde toestemming"),
+        Refusal.unknown_partner: _l("onbekende partner"),
+        Refusal.unknown_category: _l("onbekende categorie"),
+    },
+)
+
+
+class Change(Code):
+    """What a write did, where the action alone does not say it."""
+
+    involvement_ended = "ended"
+    comensha_with_identity = "with_identity"
+    comensha_anonymised = "anonymised"
+    item_added = "item_added"
+    item_changed = "item_changed"
+    item_moved = "item_moved"
+    item_removed = "item_removed"
+    published = "published"
+    attendance_present = "attendance_present"
+    attendance_apologies = "attendance_apologies"
+    attendance_absent = "attendance_absent"
+    step_start = "step_start"
+    step_next = "step_next"
+    step_previous = "step_previous"
+    step_end = "step_end"
+    agenda_pdf = "agenda_pdf"
+    possibly_known_bsn = "possibly_known.bsn"
+    possibly_known_name = "possibly_known.name_birth_date"
+    login_enrolment = "enrolment"
+    failed_password = "password"  # noqa: S105 - the login step that failed, not a secret
+    failed_code = "code"
+    failed_enrolment_code = "enrolment_code"
+
+
+words(
+    Change,
+    {
+        Change.involvement_ended: _l("betrokkenheid beëindigd"),
+        Change.comensha_with_identity: _l("melding bij CoMensha met identiteit"),
+        Change.comensha_anonymised: _l("melding bij CoMensha zonder identiteit"),
+        Change.item_added: _l("agendapunt toegevoegd"),
+        Change.item_changed: _l("agendapunt gewijzigd"),
+        Change.item_moved: _l("agendapunt verplaatst"),
+        Change.item_removed: _l("agendapunt verwijderd"),
+        Change.published: _l("agenda gepubliceerd"),
+        Change.attendance_present: _l("aanwezig"),
+        Change.attendance_apologies: _l("afgemeld"),
+        Change.attendance_absent: _l("afwezig"),
+        Change.step_start: _l("vergadering gestart"),
+        Change.step_next: _l("volgend agendapunt"),
+        Change.step_previous: _l("vorig agendapunt"),
+        Change.step_end: _l("vergadering afgesloten"),
+        Change.agenda_pdf: _l("agenda als PDF"),
+        Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
+        Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),
+        Change.login_enrolment: _l("tweestapsverificatie gekoppeld"),
+        Change.failed_password: _l("bij het wachtwoord"),
+        Change.failed_code: _l("bij de code"),
+        Change.failed_enrolment_code: _l("bij het koppelen"),
+    },
+)
+
+#: a value of the ``reason`` column: why allowed, why refused, or what a write did
+Reason = Basis | Refusal | Change | Qualified
+
+#: codes written by earlier versions in another spelling, and the code they mean today
+LEGACY: dict[str, Code] = {
+    "no-rule": Refusal.no_rule,
+    "consent-required": Refusal.consent_required,
+    "unknown-partner": Refusal.unknown_partner,
+    "unknown-category": Refusal.unknown_category,
+    "no-need-to-know": Refusal.no_need_to_know,
+}

@@ -1,0 +1,36 @@
+"""The disclosure gate (verstrekking): the one way to read case data.
+
+A small kernel (:mod:`.kernel`: decide, record, then open) and one module per surface on top of
+it: :mod:`.cases` (case page, lists), :mod:`.identity` ("toon identiteit", known names, "already
+known?") and :mod:`.agenda` (agenda lines, meeting mode). Web code imports this package, never
+the access rules: the views it returns carry what a page may offer.
+"""
+
+from zorgtafel.audit.vocabulary import Level, Purpose
+from zorgtafel.privacy.gate import agenda, cases, identity
+from zorgtafel.privacy.gate.kernel import DisclosureRefused
+from zorgtafel.privacy.gate.views import (
+    AgendaLineView,
+    AgendaView,
+    CaseLine,
+    CaseView,
+    ContributionView,
+    IdentityView,
+    Page,
+)
+
+__all__ = [
+    "AgendaLineView",
+    "AgendaView",
+    "CaseLine",
+    "CaseView",
+    "ContributionView",
+    "DisclosureRefused",
+    "IdentityView",
+    "Level",
+    "Page",
+    "Purpose",
+    "agenda",
+    "cases",
+    "identity",
+]
