@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from zorgtafel.cases.forms import involvement_label, reason_label, reporter_label, stage_label
+from zorgtafel.cases.models import Stage
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core import navigation
 from zorgtafel.core.clock import local_time
@@ -21,9 +22,21 @@ def category_label(convenant: Convenant, code: str) -> str:
     return convenant.category(code).label if convenant.has_category(code) else code
 
 
+def partner_names(convenant: Convenant) -> dict[str, str]:
+    """Every partner's name in this convenant version, by code (for a page of many lines)."""
+    return {partner.code: partner.name for partner in convenant.partners}
+
+
+def stage_labels() -> dict[Stage, str]:
+    """Every stage's label in the request's language (for a page of many lines)."""
+    return {stage: stage.label for stage in Stage}
+
+
 GLOBALS = {
     "partner_name": partner_name,
     "category_label": category_label,
+    "partner_names": partner_names,
+    "stage_labels": stage_labels,
     "stage_label": stage_label,
     "reason_label": reason_label,
     "reporter_label": reporter_label,

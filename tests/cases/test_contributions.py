@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.fixtures.app import in_app
 from tests.fixtures.auth import Factories, csrf_token, login
 from tests.fixtures.cases import example_convenant, post_intake, registered_code
+from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role
 from zorgtafel.cases.models import Case, Contribution, InvolvementReason
 from zorgtafel.convenant.rights import providable_categories
@@ -138,3 +139,48 @@ def test_contributing_makes_an_invited_partner_a_contributor_only_once(
         assert case is not None
         reasons = [i.reason for i in case.involvements if i.partner_code == "politie"]
         assert reasons == [InvolvementReason.invited]
+
+
+def exists_reads(app: Flask, code: str) -> int:
+    """The contribution page's reads of the case at exists level, as the log holds them."""
+    with in_app(app) as session:
+        return len(
+            session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.object_id == code,
+                    AuditEvent.action == "read",
+                    AuditEvent.level == "exists",
+                )
+            ).all()
+        )
+
+
+def test_the_invalid_form_page_keeps_its_read_event(
+    app: Flask, politie: FlaskClient, case_code: str
+) -> None:
+    path, token = (
+        f"/casussen/{case_code}/inbreng",
+        csrf_token(politie, f"/casussen/{case_code}/inbreng"),
+    )
+    before = exists_reads(app, case_code)
+    data = {"csrf_token": token, "category": "signalen", "text": "", "preview": "1"}
+    response = politie.post(path, data=data)
+    assert response.status_code == 400
+    assert case_code in response.get_data(as_text=True)  # the page showed the case's code
+    assert exists_reads(app, case_code) == before + 1
+
+
+def test_the_pseudonymiser_down_page_keeps_its_read_event(
+    app: Flask, politie: FlaskClient, case_code: str
+) -> None:
+    use_pseudonymiser(app, Down())  # restored by the autouse fixture
+    path, token = (
+        f"/casussen/{case_code}/inbreng",
+        csrf_token(politie, f"/casussen/{case_code}/inbreng"),
+    )
+    before = exists_reads(app, case_code)
+    data = {"csrf_token": token, "category": "signalen", "text": TEXT, "preview": "1"}
+    response = politie.post(path, data=data)
+    assert response.status_code == 503
+    assert case_code in response.get_data(as_text=True)
+    assert exists_reads(app, case_code) == before + 1

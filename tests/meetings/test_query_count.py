@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
+from tests.fixtures.app import counting
 from tests.fixtures.auth import Factories, login
 from tests.fixtures.cases import CaseFactory
 from tests.fixtures.meetings import MeetingFactory
 from zorgtafel.auth.models import Role
 
 PARTNERS = ("politie", "om", "veilig-thuis", "raad", "gi", "jeugd-ggz")
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.extensions["zorgtafel.db"].engine
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def agenda_statements(

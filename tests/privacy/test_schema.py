@@ -7,9 +7,12 @@ from alembic.runtime.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect
 
+from zorgtafel import ROOT
 from zorgtafel.core.db import db
 from zorgtafel.migrate import head_revision
 from zorgtafel.models import metadata
+
+MIGRATIONS = ROOT / "zorgtafel" / "migrations" / "versions"
 
 
 def test_migrations_match_the_models(app: Flask) -> None:
@@ -20,7 +23,8 @@ def test_migrations_match_the_models(app: Flask) -> None:
             opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"},
         )
         assert compare_metadata(context, metadata) == []
-        assert context.get_current_revision() == head_revision(db.engine) == "0006_audit_queue"
+        newest = max(MIGRATIONS.glob("[0-9]*.py")).stem  # numbered files, one chain
+        assert context.get_current_revision() == head_revision(db.engine) == newest
 
 
 def test_the_audit_log_has_its_guards(app: Flask) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 VERSION = "zorgtafel-audit/1"
@@ -50,6 +52,8 @@ _PREV = len(FIELDS) - 1
 WINDOW = 256
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+#: what ``_dumps`` writes for one string (``ensure_ascii=False``)
+_encode_string = json.encoder.encode_basestring
 _sha256 = hashlib.sha256
 
 
@@ -63,10 +67,32 @@ def encode(fields: Sequence[Any]) -> bytes:
     anything after ``prev_hash``, such as a stored row's ``hash``, is ignored).
 
     A JSON array (UTF-8, no spaces) of the version tag and the values: unambiguous for any
-    content, including a tampered row's.
+    content, including a tampered row's. Built value by value, each exactly as
+    ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` writes it (strings,
+    integers and null are all a row holds), so the bytes are those of that one call.
     """
-    moment = fields[_TIME].astimezone(UTC).isoformat(timespec="microseconds")
-    return _dumps([VERSION, fields[_SEQ], moment, *fields[_TIME + 1 : _PREV + 1]]).encode()
+    parts = [_VERSION_JSON, _json(fields[_SEQ]), _time_json(fields[_TIME])]
+    parts += map(_json, fields[_TIME + 1 : _PREV + 1])
+    return ("[" + ",".join(parts) + "]").encode()
+
+
+_VERSION_JSON = _encode_string(VERSION)
+
+
+def _json(value: Any) -> str:
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _encode_string(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return _dumps(value)  # anything else a tampered row may hold: as json.dumps writes it
+
+
+@lru_cache(maxsize=256)
+def _time_json(moment: datetime) -> str:
+    """The canonical time as JSON; a page's events share one moment, so it is cached."""
+    return _encode_string(moment.astimezone(UTC).isoformat(timespec="microseconds"))
 
 
 def event_hash(fields: Sequence[Any]) -> str:

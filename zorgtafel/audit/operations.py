@@ -171,21 +171,34 @@ class EventTemplate:
             raise ValueError("audit object_id must be a pseudonymous id")
         if article is not None and not _is_article(article):
             raise ValueError("audit article must be a convenant article, e.g. 'art. 7.3'")
+        # ``_value_``: the member's plain string, without the ``value`` property's descriptor
+        # call (a page appends fifty of these)
         return {
             **self._base,
-            "action": action.value,
-            "object_type": object_type.value if object_type is not None else None,
+            "action": action._value_,
+            "object_type": object_type._value_ if object_type is not None else None,
             "object_id": object_id,
-            "level": level.value if level is not None else None,
-            "categories": ",".join(sorted(set(categories))) or None,
+            "level": level._value_ if level is not None else None,
+            "categories": _categories(categories),
             "convenant_article": article,
-            "outcome": outcome.value,
-            "reason": reason.value if reason is not None else None,
+            "outcome": outcome._value_,
+            "reason": _reason_value(reason),
         }
 
 
 #: the types a ``reason`` may have
 REASONS = (Basis, Refusal, Change, Qualified)
+
+
+def _categories(categories: Iterable[str]) -> str | None:
+    """Category codes sorted and comma-separated (None for none)."""
+    return ",".join(sorted(set(categories))) or None if categories else None
+
+
+def _reason_value(reason: Reason | None) -> str | None:
+    if reason is None:
+        return None
+    return reason.value if isinstance(reason, Qualified) else reason._value_
 
 
 def _typed(name: str, value: object, kind: type | tuple[type, ...]) -> None:

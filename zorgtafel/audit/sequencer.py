@@ -19,10 +19,8 @@ it gets its place on the chain (``seq``, ``prev_hash``, ``hash``) depends on the
   LOCKED``): got it, it chains at once and keeps the lock to its commit; the usual case of
   a few workers, and half the work of queueing (no second write, no read back, no
   delete). Held by another, it queues for the rest of the transaction and never waits:
-  under a crowd of concurrent writers most events are queued and chained in batches.
-  (Looking once more after a millisecond before queueing, always or only while the queue
-  is empty, was measured: more agenda pages per second with two workers, but fewer appends
-  with eight writers; see bench/README.md.)
+  under a crowd of concurrent writers most events are queued and chained in batches
+  (the variants measured and not kept are in bench/README.md).
 
 A queued event is not yet protected by the chain. That is no weaker than the chain's tail:
 events after the last signed checkpoint can be rewritten and re-hashed by anyone who can
@@ -80,8 +78,7 @@ _TRY_LOCK_HEAD = _LOCK_HEAD.with_for_update(skip_locked=True)
 class _DriverInsert:
     """An INSERT of many rows handed to the driver as tuples, values converted by the columns'
     own types: a page's twenty events are written without building twenty parameter sets
-    through the statement compiler (the hottest write of the app). (One multi-row VALUES
-    statement instead of psycopg's pipelined ``executemany`` was measured: more CPU, not less.)
+    through the statement compiler (the hottest write of the app).
     """
 
     def __init__(self, table: Table, columns: Sequence[str]) -> None:

@@ -10,11 +10,14 @@ versions wrote in another spelling are listed in :data:`LEGACY` and shown with t
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from zorgtafel.core.i18n import translate
 
 
 class Code(enum.StrEnum):
@@ -23,18 +26,25 @@ class Code(enum.StrEnum):
     @property
     def label(self) -> str:
         """The code in words, in the request's language."""
-        return str(_LABELS[type(self)][self])
+        return translate(_LABELS[type(self)][self])
 
 
-_LABELS: dict[type[Code], Mapping[Any, Any]] = {}
+#: each kind's Dutch labels (msgids), looked up in the request's catalogue when shown
+_LABELS: dict[type[Code], dict[Any, str]] = {}
 
 
 def words(kind: type[Code], labels: Mapping[Any, Any]) -> None:
-    """Give every member of ``kind`` its label; a member without one fails at import."""
+    """Give every member of ``kind`` its label (``_l("...")``, so extraction finds it); a member
+    without one fails at import."""
     missing = [member.value for member in kind if member not in labels]
     if missing:
         raise TypeError(f"{kind.__name__}: no label for {', '.join(missing)}")
-    _LABELS[kind] = labels
+    _LABELS[kind] = {member: _msgid(label) for member, label in labels.items()}
+
+
+def _msgid(label: Any) -> str:
+    """The Dutch text of a lazy label: the label is translated per request, not once."""
+    return label._args[0] if isinstance(label, LazyString) else str(label)
 
 
 def vocabulary() -> tuple[type[Code], ...]:
@@ -318,4 +328,49 @@ LEGACY: dict[str, Code] = {
     "unknown-partner": Refusal.unknown_partner,
     "unknown-category": Refusal.unknown_category,
     "no-need-to-know": Refusal.no_need_to_know,
+}
+
+
+def decode(
+    value: str | None,
+    kinds: Sequence[type[Code]],
+    qualified: Sequence[tuple[type[Code], type[Code]]] = (),
+) -> Code | Qualified | None:
+    """The code a stored value stands for: a member of one of ``kinds`` (in today's spelling,
+    or an older one in :data:`LEGACY`), or a :class:`Qualified` pair of one of ``qualified``;
+    None if no kind knows it."""
+    if not value:
+        return None
+    for kind in kinds:
+        if value in kind._value2member_map_:
+            return kind(value)
+    if value in LEGACY and type(LEGACY[value]) in kinds:
+        return LEGACY[value]
+    head, dot, tail = value.partition(".")
+    if dot:
+        for first, second in qualified:
+            if head in first._value2member_map_ and tail in second._value2member_map_:
+                return Qualified(first(head), second(tail))
+    return None
+
+
+def describe(
+    value: str | None,
+    kinds: Sequence[type[Code]],
+    qualified: Sequence[tuple[type[Code], type[Code]]] = (),
+) -> str:
+    """The words for a stored value (see :func:`decode`) in the request's language; a value no
+    kind knows is shown as it is (it is a code, never content)."""
+    code = decode(value, kinds, qualified)
+    return code.label if code is not None else value or ""
+
+
+#: the kinds of code each column holds
+COLUMNS: dict[str, tuple[type[Code], ...]] = {
+    "action": (AuditAction,),
+    "outcome": (Outcome,),
+    "object_type": (ObjectType,),
+    "purpose": (Purpose,),
+    "level": (Level,),
+    "reason": (Basis, Refusal, Change),
 }

@@ -244,7 +244,11 @@ class Involvement(Base):
     """One reason, for one period, why a partner organisation may see a case."""
 
     __tablename__ = "involvements"
-    __table_args__ = (Index("ix_involvements_case_partner", "case_id", "partner_code"),)
+    __table_args__ = (
+        Index("ix_involvements_case_partner", "case_id", "partner_code"),
+        #: a partner's case list: which cases does this organisation know?
+        Index("ix_involvements_partner_case", "partner_code", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))

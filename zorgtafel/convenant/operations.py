@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.loader import ConvenantError, Problem, load_convenant, parse_convenant
@@ -103,27 +102,53 @@ def version_in_force(day: date | None = None) -> ConvenantVersion | None:
 
 def convenant_of(version: ConvenantVersion) -> Convenant:
     """The validated convenant behind a stored version (parsed once per content hash)."""
-    return _parse(version.content_hash, version.content, version.source_name)
+    return _PARSED.get(version.content_hash) or _parse(
+        version.content_hash, version.content, version.source_name
+    )
 
 
 def convenant_in_force(day: date | None = None) -> Convenant:
     """The convenant in force on ``day`` (today in the Netherlands by default).
 
     Raises :class:`NoConvenant` when no stored version is in force: without one nothing may be
-    disclosed.
+    disclosed. Asked on every page that discloses, so the stored bytes are read only for a
+    version not parsed yet.
     """
     day = day or today()
-    version = version_in_force(day)
-    if version is None:
+    found = db.session.execute(_IN_FORCE, {"day": day}).first()
+    if found is None:
         raise NoConvenant(f"geen convenantversie van kracht op {day.isoformat()}")
+    parsed = _PARSED.get(found.content_hash)
+    if parsed is not None:
+        return parsed
+    version = db.session.get(ConvenantVersion, found.id)
+    assert version is not None  # noqa: S101 - just found in the same transaction
     return convenant_of(version)
 
 
-@lru_cache(maxsize=32)
+#: the version in force on a day, the latest start winning (as ``version_in_force``)
+_IN_FORCE = (
+    select(ConvenantVersion.id, ConvenantVersion.content_hash)
+    .where(
+        ConvenantVersion.effective_from <= bindparam("day"),
+        or_(
+            ConvenantVersion.effective_until.is_(None),
+            ConvenantVersion.effective_until >= bindparam("day"),
+        ),
+    )
+    .order_by(ConvenantVersion.effective_from.desc())
+    .limit(1)
+)
+#: parsed versions by content hash: stored versions never change (a hash names one text)
+_PARSED: dict[str, Convenant] = {}
+
+
 def _parse(content_hash: str, content: bytes, source_name: str) -> Convenant:
     convenant = parse_convenant(content, source_name)
     if convenant.content_hash != content_hash:  # the stored bytes were altered
         raise ConvenantError(
             [Problem(source_name, None, "", "opgeslagen inhoud klopt niet met de hash")]
         )
+    if len(_PARSED) < 64:
+        _PARSED[content_hash] = convenant
     return convenant

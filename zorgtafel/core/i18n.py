@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, get_locale, get_translations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_translations, gettext
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
 from markupsafe import Markup
@@ -37,6 +37,16 @@ def translations() -> NullTranslations:
     if found is None:
         found = g.translations = get_translations()
     return found
+
+
+def translate(message: str) -> str:
+    """``message`` (a Dutch msgid) in the current language: through this request's cached
+    catalogue, or Flask-Babel's outside a request (commands), or as it is without an app."""
+    if has_request_context():
+        return translations().ugettext(message)
+    if has_app_context():
+        return gettext(message)
+    return message
 
 
 @pass_context

@@ -15,7 +15,7 @@ allow. Web code never calls them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from zorgtafel.audit.vocabulary import Basis, Level, Refusal
@@ -81,6 +81,23 @@ def decide_level(
     if involvement is None:
         return LevelDecision(level, None, Refusal.no_need_to_know)
     return LevelDecision(level, Basis(InvolvementReason(involvement).value))
+
+
+def decide_highest(
+    reader: User,
+    levels: Sequence[Level],
+    convenant: Convenant,
+    involvement: InvolvementReason | None,
+) -> LevelDecision:
+    """The first of ``levels`` (highest first) the reader may see a case at; else the refusal
+    at the last of them. One decision, however many levels it tries."""
+    if not levels:
+        raise ValueError("no level to decide")
+    for level in levels:
+        decision = decide_level(reader, level, convenant, involvement)
+        if decision.allowed:
+            return decision
+    return decision
 
 
 def needs_involvement(reader: User, level: Level) -> bool:

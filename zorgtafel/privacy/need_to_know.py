@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from zorgtafel.cases.models import Involvement, InvolvementReason
 from zorgtafel.core.db import db
@@ -18,6 +18,13 @@ from zorgtafel.core.db import db
 #: involvement reasons in order of preference when several are active at once
 REASON_ORDER = tuple(InvolvementReason)
 _RANK = {reason: rank for rank, reason in enumerate(REASON_ORDER)}
+_INVOLVEMENTS = Involvement.__table__
+#: built once on the table (plain rows): every case page, list and agenda asks it
+_NEED_TO_KNOW = select(_INVOLVEMENTS.c.case_id, _INVOLVEMENTS.c.reason).where(
+    _INVOLVEMENTS.c.partner_code == bindparam("partner_code"),
+    _INVOLVEMENTS.c.case_id.in_(bindparam("case_ids", expanding=True)),
+    Involvement.active_at(bindparam("at")),
+)
 
 
 def strongest(reasons: Collection[InvolvementReason]) -> InvolvementReason | None:
@@ -32,11 +39,7 @@ def need_to_know(
     if partner_code is None or not case_ids:
         return {}
     rows = db.session.execute(
-        select(Involvement.case_id, Involvement.reason).where(
-            Involvement.partner_code == partner_code,
-            Involvement.case_id.in_(set(case_ids)),
-            Involvement.active_at(at),
-        )
+        _NEED_TO_KNOW, {"partner_code": partner_code, "case_ids": list(set(case_ids)), "at": at}
     )
     found: dict[int, InvolvementReason] = {}
     for case_id, reason in rows:

@@ -6,16 +6,20 @@ records once, then opens.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
+from sqlalchemy.orm import aliased
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
-from zorgtafel.cases.models import Case, Contribution, Stage
+from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import providable_categories
 from zorgtafel.core.db import db
@@ -31,7 +35,7 @@ from zorgtafel.privacy.gate.views import (
     Page,
     StageChangeView,
 )
-from zorgtafel.privacy.need_to_know import involved_cases
+from zorgtafel.privacy.need_to_know import strongest
 
 #: cases per page of a list
 PAGE_SIZE = 50
@@ -144,48 +148,168 @@ def case_list(
     after: str | None = None,
     size: int = PAGE_SIZE,
 ) -> Page[CaseLine]:
-    """One page of the cases the reader may see at process level, in code order after
-    ``after``; each listed case is one search event, all appended in one go.
+    """One page of the cases the reader may see at process level: newest first, or, searching
+    by the start of a code, in code order. ``after`` is the last code of the previous page.
+    Each listed case is one search event, all appended in one go.
 
     The chair and the privacy officer list every case; a partner the cases its organisation
-    has need-to-know for now; anyone else none.
+    has need-to-know for now; anyone else none. Every page costs the same, however many cases
+    there are: it reads an index in order and stops after one page.
     """
     disclosure = Disclosure(reader, purpose, convenant, action=AuditAction.search)
-    query = _visible(reader, disclosure)
-    if stage is not None:
-        query = query.where(Case.stage == Stage(stage))
-    if coordinator:
-        query = query.where(Case.coordinator_code == coordinator)
+    scope = _scope(reader)
+    values: dict[str, object] = {
+        "stage": Stage(stage) if stage is not None else None,
+        "coordinator": coordinator or None,
+        "partner_code": reader.organisation.code if scope is _Scope.own else None,
+        "at": disclosure.at,
+        "limit": size + 1,
+        "before": None,
+        "after": None,
+    }
     if code_prefix:
         if not CODE_PREFIX.match(code_prefix):
             raise ValueError("a case code holds capitals, digits and hyphens only")
-        query = query.where(Case.code.startswith(code_prefix, autoescape=True))
-    if after is not None:
-        query = query.where(Case.code > after)
-    rows = db.session.execute(query.limit(size + 1)).all()
-    more = len(rows) > size
-    rows = rows[:size]
-    decisions = disclosure.levels(rows, Level.process, refusals=False)
+        values |= {"pattern": code_prefix + "%", "after": after}
+        search = True
+    else:
+        values["before"] = _position(reader, disclosure, after)
+        search = False
+    query = _statement(scope, search, **{k: values[k] is not None for k in _OPTIONAL})
+    rows = db.session.execute(query, values).all() if scope is not _Scope.none else []
+    more, rows = len(rows) > size, rows[:size]
+    involved = _reasons(rows) if scope is _Scope.own else None
+    decisions = disclosure.levels(rows, Level.process, refusals=False, involved=involved)
     disclosure.record()
     lines = tuple(_line(row) for row in rows if decisions[row.id].allowed)
-    return Page(lines, after=rows[-1].code if more and rows else None, continued=after is not None)
+    return Page(lines, after=rows[-1].code if more else None, continued=after is not None)
 
 
-def _visible(reader: User, disclosure: Disclosure):  # type: ignore[no-untyped-def]
-    query = select(
-        Case.id,
-        Case.code,
-        Case.stage,
-        Case.coordinator_code,
-        Case.created_at,
-        Case.updated_at,
-        Case.comensha_reported_on,
-    ).order_by(Case.code)
+class _Scope(enum.Enum):
+    #: the chair and the privacy officer: every case
+    all = "all"
+    #: a partner: the cases its organisation has need-to-know for
+    own = "own"
+    #: anyone else: none
+    none = "none"
+
+
+def _scope(reader: User) -> _Scope:
     if reader.role in (Role.chair, Role.privacy):
+        return _Scope.all
+    return _Scope.own if reader.role is Role.partner else _Scope.none
+
+
+_LINE = (
+    Case.id,
+    Case.code,
+    Case.stage,
+    Case.coordinator_code,
+    Case.updated_at,
+    Case.comensha_reported_on,
+)
+#: the parameters a list's statement is built with only when they are given
+_OPTIONAL = ("stage", "coordinator", "before", "after")
+
+
+@cache
+def _statement(scope: _Scope, search: bool, **given: bool) -> Select[Any]:
+    """The list's statement for this scope and these filters, built once (with bind
+    parameters): a list is opened often, and building a statement costs more than running it.
+
+    Browsing: newest first; a partner's page walks its own involvements in case order (an
+    index), so every page costs the same however many cases there are. Searching: the codes
+    that start with ``prefix``, in code order (a range of the code index).
+    """
+    if search:
+        return _search(scope, given)
+    query = select(*_LINE).order_by(Case.id.desc()).limit(bindparam("limit"))
+    if scope is _Scope.all:
+        return query.where(*_filters(Case, given), *_before(Case.id, given))
+    own = aliased(Case)
+    mine = (
+        select(
+            Involvement.case_id,
+            # every active reason, joined with commas (codes cannot hold one): the kernel
+            # takes the strongest, as it would from need_to_know, without asking again
+            func.aggregate_strings(Involvement.reason, ",").label("reasons"),
+        )
+        .join(own, own.id == Involvement.case_id)
+        .where(
+            Involvement.partner_code == bindparam("partner_code"),
+            Involvement.active_at(bindparam("at")),
+            *_filters(own, given),
+            *_before(Involvement.case_id, given),
+        )
+        .group_by(Involvement.case_id)
+        .order_by(Involvement.case_id.desc())
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+    return (
+        select(*_LINE, mine.c.reasons)
+        .join(mine, mine.c.case_id == Case.id)
+        .order_by(Case.id.desc())
+    )
+
+
+def _search(scope: _Scope, given: dict[str, bool]) -> Select[Any]:
+    query = (
+        select(*_LINE)
+        # the prefix holds capitals, digits and hyphens only (checked): no LIKE wildcard
+        .where(Case.code.like(bindparam("pattern")), *_filters(Case, given))
+        .order_by(Case.code)
+        .limit(bindparam("limit"))
+    )
+    if given["after"]:
+        query = query.where(Case.code > bindparam("after"))
+    if scope is _Scope.all:
         return query
-    if reader.role is Role.partner:
-        return query.where(Case.id.in_(involved_cases(reader.organisation.code, disclosure.at)))
-    return query.where(Case.id.is_(None))
+    return query.where(
+        exists().where(
+            Involvement.case_id == Case.id,
+            Involvement.partner_code == bindparam("partner_code"),
+            Involvement.active_at(bindparam("at")),
+        )
+    )
+
+
+def _reasons(rows: Sequence[Any]) -> dict[int, InvolvementReason]:
+    """Each listed case's strongest active involvement, from the reasons the list's own query
+    found with ``Involvement.active_at`` (the one rule)."""
+    found = {}
+    for row in rows:
+        reason = strongest([InvolvementReason(code) for code in row.reasons.split(",")])
+        if reason is not None:
+            found[row.id] = reason
+    return found
+
+
+def _filters(cases: Any, given: dict[str, bool]) -> list[ColumnElement[bool]]:
+    """The list's filters on ``cases`` (``Case`` or an alias of it)."""
+    filters = []
+    if given["stage"]:
+        filters.append(cases.stage == bindparam("stage"))
+    if given["coordinator"]:
+        filters.append(cases.coordinator_code == bindparam("coordinator"))
+    return filters
+
+
+def _before(column: Any, given: dict[str, bool]) -> list[ColumnElement[bool]]:
+    return [column < bindparam("before")] if given["before"] else []
+
+
+def _position(reader: User, disclosure: Disclosure, after: str | None) -> int | None:
+    """Where the previous page ended: the row of its last code, if the reader may see that
+    case (a partner's unknown or foreign code starts at the top, telling it nothing)."""
+    if after is None:
+        return None
+    case_id = db.session.scalar(select(Case.id).where(Case.code == after))
+    if case_id is None or reader.role not in (Role.chair, Role.privacy, Role.partner):
+        return None
+    if reader.role is Role.partner and not disclosure.involvement([case_id]):
+        return None
+    return case_id
 
 
 def _line(row) -> CaseLine:  # type: ignore[no-untyped-def]
@@ -194,7 +318,6 @@ def _line(row) -> CaseLine:  # type: ignore[no-untyped-def]
         code=row.code,
         stage=row.stage,
         coordinator_code=row.coordinator_code,
-        created_at=row.created_at,
         updated_at=row.updated_at,
         comensha_reported=reported,
         comensha_outstanding=not reported and row.stage not in (Stage.signaal, Stage.afgesloten),

@@ -38,6 +38,7 @@ from zorgtafel.privacy.access_rules import (
     CategoryDecision,
     LevelDecision,
     decide_categories,
+    decide_highest,
     decide_level,
     needs_involvement,
 )
@@ -129,31 +130,30 @@ class Disclosure:
         *,
         refusals: bool = True,
         action: AuditAction | None = None,
+        involved: dict[int, InvolvementReason] | None = None,
     ) -> dict[int, LevelDecision]:
         """Decide ``level`` for each case with one need-to-know lookup, and queue an event per
         case: allowed, and refused too unless ``refusals`` is false (a list leaves out what it
-        may not show, without a refusal for a case nobody asked for)."""
-        involved = self.involvement([c.id for c in cases], level)
+        may not show, without a refusal for a case nobody asked for). ``involved``: the
+        organisation's strongest active involvement per case, when the caller's own query
+        found it under the same rule (a partner's list)."""
+        level = Level(level)
+        if involved is None:
+            involved = self.involvement([c.id for c in cases], level)
+        decide = self._decide_level
         decisions = {}
         for case in cases:
-            decision = self.decide(level, involved.get(case.id))
+            decision = decide(level, involved.get(case.id))
             if refusals or decision.allowed:
                 self.note(case, decision, action=action)
             decisions[case.id] = decision
         return decisions
 
-    def highest(self, case: CaseRef, levels: Iterable[Level]) -> LevelDecision:
+    def highest(self, case: CaseRef, levels: Sequence[Level]) -> LevelDecision:
         """The first of ``levels`` the reader may see the case at; else the refusal at the last
-        (queues nothing: the caller says what it disclosed)."""
+        (one decision; queues nothing: the caller says what it disclosed)."""
         involved = self.involvement([case.id]).get(case.id) if self.organisation else None
-        decision = None
-        for level in levels:
-            decision = self.decide(level, involved)
-            if decision.allowed:
-                return decision
-        if decision is None:
-            raise ValueError("no level to decide")
-        return decision
+        return decide_highest(self.reader, tuple(levels), self.convenant, involved)
 
     def _needs(self, level: Level) -> bool:
         return self.organisation is not None and needs_involvement(self.reader, level)

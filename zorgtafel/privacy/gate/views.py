@@ -90,14 +90,13 @@ class CaseView:
     contributable: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CaseLine:
-    """One line of a case list: process level without the case's history."""
+class CaseLine(NamedTuple):
+    """One line of a case list: process level without the case's history (a named tuple: a
+    page holds fifty)."""
 
     code: str
     stage: Stage
     coordinator_code: str | None
-    created_at: datetime
     updated_at: datetime
     comensha_reported: bool
     #: past the signal stage, open, and no melding at CoMensha recorded
