@@ -7,6 +7,7 @@ the version a meeting is bound to).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -101,7 +102,10 @@ def version_in_force(day: date | None = None) -> ConvenantVersion | None:
 
 
 def convenant_of(version: ConvenantVersion) -> Convenant:
-    """The validated convenant behind a stored version (parsed once per content hash)."""
+    """The validated convenant behind a stored version (parsed once per content hash; the
+    stored bytes are checked against their hash every time)."""
+    if hashlib.sha256(version.content).hexdigest() != version.content_hash:
+        raise _altered(version.source_name)
     return _PARSED.get(version.content_hash) or _parse(
         version.content_hash, version.content, version.source_name
     )
@@ -146,9 +150,13 @@ _PARSED: dict[str, Convenant] = {}
 def _parse(content_hash: str, content: bytes, source_name: str) -> Convenant:
     convenant = parse_convenant(content, source_name)
     if convenant.content_hash != content_hash:  # the stored bytes were altered
-        raise ConvenantError(
-            [Problem(source_name, None, "", "opgeslagen inhoud klopt niet met de hash")]
-        )
+        raise _altered(source_name)
     if len(_PARSED) < 64:
         _PARSED[content_hash] = convenant
     return convenant
+
+
+def _altered(source_name: str) -> ConvenantError:
+    return ConvenantError(
+        [Problem(source_name, None, "", "opgeslagen inhoud klopt niet met de hash")]
+    )
