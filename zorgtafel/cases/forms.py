@@ -26,54 +26,58 @@ from zorgtafel.convenant.document import Convenant
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
+#: the words for the codes, in Dutch (English in the catalogue); built once, each call of a
+#: ``*_label`` function then translates one of them (an agenda calls them once per line)
+STAGE_LABELS = {
+    Stage.signaal: _l("signaal"),
+    Stage.melding: _l("melding"),
+    Stage.triage: _l("triage"),
+    Stage.aanpak: _l("aanpak"),
+    Stage.nazorg: _l("nazorg"),
+    Stage.afgesloten: _l("afgesloten"),
+}
+REPORTER_LABELS = {
+    Reporter.partner: _l("ketenpartner"),
+    Reporter.professional: _l("professional"),
+    Reporter.parent: _l("ouder of verzorger"),
+    Reporter.young_person: _l("de jongere zelf"),
+    Reporter.anonymous: _l("anoniem"),
+}
+REASON_LABELS = {
+    StageReason.intake: _l("aangemeld"),
+    StageReason.signals_confirmed: _l("signalen bevestigd"),
+    StageReason.reported: _l("melding gedaan"),
+    StageReason.triage_done: _l("triage afgerond"),
+    StageReason.plan_agreed: _l("plan van aanpak vastgesteld"),
+    StageReason.goals_reached: _l("doelen bereikt"),
+    StageReason.no_concerns: _l("geen zorgen meer"),
+    StageReason.transferred: _l("overgedragen"),
+    StageReason.relapse: _l("terugval"),
+    StageReason.correction: _l("correctie"),
+}
+INVOLVEMENT_LABELS = {
+    InvolvementReason.coordinator: _l("casuscoördinator"),
+    InvolvementReason.contributor: _l("heeft inbreng geleverd"),
+    InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
+    InvolvementReason.at_table: _l("aan tafel in een vergadering"),
+    InvolvementReason.action_owner: _l("eigenaar van een actie"),
+}
+
+
 def stage_label(stage: Stage | str) -> str:
-    labels = {
-        Stage.signaal: _l("signaal"),
-        Stage.melding: _l("melding"),
-        Stage.triage: _l("triage"),
-        Stage.aanpak: _l("aanpak"),
-        Stage.nazorg: _l("nazorg"),
-        Stage.afgesloten: _l("afgesloten"),
-    }
-    return str(labels[Stage(stage)])
+    return str(STAGE_LABELS[Stage(stage)])
 
 
 def reporter_label(reporter: Reporter | str) -> str:
-    labels = {
-        Reporter.partner: _l("ketenpartner"),
-        Reporter.professional: _l("professional"),
-        Reporter.parent: _l("ouder of verzorger"),
-        Reporter.young_person: _l("de jongere zelf"),
-        Reporter.anonymous: _l("anoniem"),
-    }
-    return str(labels[Reporter(reporter)])
+    return str(REPORTER_LABELS[Reporter(reporter)])
 
 
 def reason_label(reason: StageReason | str) -> str:
-    labels = {
-        StageReason.intake: _l("aangemeld"),
-        StageReason.signals_confirmed: _l("signalen bevestigd"),
-        StageReason.reported: _l("melding gedaan"),
-        StageReason.triage_done: _l("triage afgerond"),
-        StageReason.plan_agreed: _l("plan van aanpak vastgesteld"),
-        StageReason.goals_reached: _l("doelen bereikt"),
-        StageReason.no_concerns: _l("geen zorgen meer"),
-        StageReason.transferred: _l("overgedragen"),
-        StageReason.relapse: _l("terugval"),
-        StageReason.correction: _l("correctie"),
-    }
-    return str(labels[StageReason(reason)])
+    return str(REASON_LABELS[StageReason(reason)])
 
 
 def involvement_label(reason: InvolvementReason | str) -> str:
-    labels = {
-        InvolvementReason.coordinator: _l("casuscoördinator"),
-        InvolvementReason.contributor: _l("heeft inbreng geleverd"),
-        InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
-        InvolvementReason.at_table: _l("aan tafel in een vergadering"),
-        InvolvementReason.action_owner: _l("eigenaar van een actie"),
-    }
-    return str(labels[InvolvementReason(reason)])
+    return str(INVOLVEMENT_LABELS[InvolvementReason(reason)])
 
 
 class MultiCheckboxField(SelectMultipleField):
