@@ -228,6 +228,7 @@ def test_readme_example_is_valid() -> None:
 def test_load_directory_orders_versions() -> None:
     loaded = load_directory(EXAMPLES)
     assert [c.version for c in loaded] == ["1.0", "1.1"]
+
     def in_force(day: date) -> list[str]:
         return [c.version for c in loaded if c.in_force_on(day)]
 
