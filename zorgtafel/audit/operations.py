@@ -124,9 +124,10 @@ def event(
 
 class EventTemplate:
     """What the events of one disclosure share (who, when, why, under which convenant), checked
-    and worked out once; :meth:`event` adds what each says of its object."""
+    and worked out once; :meth:`event` adds what each says of its object, and :meth:`about`
+    the same for many objects alike (a page's fifty cases)."""
 
-    __slots__ = ("_base",)
+    __slots__ = ("_alike", "_base")
 
     def __init__(
         self,
@@ -149,6 +150,31 @@ class EventTemplate:
             "client_address": client_address,
             "request_id": request_id_,
         }
+        self._alike: dict[tuple[object, ...], dict[str, object]] = {}
+
+    def about(
+        self,
+        object_id: str,
+        action: AuditAction,
+        *,
+        object_type: ObjectType,
+        level: Level | None = None,
+        categories: tuple[str, ...] = (),
+        article: str | None = None,
+        outcome: Outcome = Outcome.allowed,
+        reason: Reason | None = None,
+    ) -> dict[str, object]:
+        """:meth:`event` for ``object_id``, the rest checked once per distinct combination."""
+        key = (action, object_type, level, categories, article, outcome, reason)
+        alike = self._alike.get(key)
+        if alike is None:
+            alike = self._alike[key] = self.event(
+                action, object_type=object_type, object_id=None, level=level,
+                categories=categories, article=article, outcome=outcome, reason=reason,
+            )  # fmt: skip
+        if not _is_pseudonym(object_id):
+            raise ValueError("audit object_id must be a pseudonymous id")
+        return {**alike, "object_id": object_id}
 
     def event(
         self,

@@ -277,11 +277,14 @@ def _search(scope: _Scope, given: dict[str, bool]) -> Select[Any]:
 def _reasons(rows: Sequence[Any]) -> dict[int, InvolvementReason]:
     """Each listed case's strongest active involvement, from the reasons the list's own query
     found with ``Involvement.active_at`` (the one rule)."""
-    found = {}
-    for row in rows:
-        reason = strongest([InvolvementReason(code) for code in row.reasons.split(",")])
-        if reason is not None:
-            found[row.id] = reason
+    return {row.id: _strongest_of(row.reasons) for row in rows if row.reasons}
+
+
+@cache
+def _strongest_of(reasons: str) -> InvolvementReason:
+    """The strongest of comma-joined reason codes (a handful of distinct strings per page)."""
+    found = strongest([InvolvementReason(code) for code in reasons.split(",")])
+    assert found is not None  # noqa: S101 - a non-empty string holds a reason
     return found
 
 

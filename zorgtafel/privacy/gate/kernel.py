@@ -241,12 +241,12 @@ class Disclosure:
         if self._recorded:
             raise RuntimeError("a recorded disclosure takes no more decisions")
         self._queued.append(
-            self._template.event(
+            self._template.about(
+                case.code,
                 action or self.action,
                 object_type=ObjectType.case,
-                object_id=case.code,
                 level=level,
-                categories=categories,
+                categories=tuple(categories),
                 article=article,
                 outcome=Outcome.allowed if allowed else Outcome.refused,
                 reason=reason,
