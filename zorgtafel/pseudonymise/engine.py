@@ -458,7 +458,7 @@ def _name_forms(known: KnownPersons) -> Iterator[tuple[str, str, bool]]:
     if surname:
         yield from _surname_forms(surname, SUBJECT)
     for relation, names in known.relatives:
-        base = re.sub(r"[^A-Z\-]", "", _ascii(relation).upper().replace(" ", "-")) or "FAMILIE"
+        base = relation_kind(relation)
         for number, name in enumerate(names, 1):
             token = base if len(names) == 1 else f"{base}-{number}"
             words = _clean(name).split()
@@ -468,6 +468,11 @@ def _name_forms(known: KnownPersons) -> Iterator[tuple[str, str, bool]]:
             if len(words) > 1:  # "Petra de Wit": "Petra" and "de Wit" alone are hers too
                 yield from _first_name_forms(words[0], surname, token)
                 yield from _surname_forms(" ".join(words[1:]), token)
+
+
+def relation_kind(relation: str) -> str:
+    """The token kind of a relation: "moeder" -> MOEDER, "half broer" -> HALF-BROER."""
+    return re.sub(r"[^A-Z\-]", "", _ascii(relation).upper().replace(" ", "-")) or "FAMILIE"
 
 
 def _first_name_forms(name: str, surname: str, token: str) -> Iterator[tuple[str, str, bool]]:
