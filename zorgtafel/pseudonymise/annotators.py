@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from zorgtafel.pseudonymise.lexicon import ARTICLES, DESCRIPTION_START, ENDEARMENTS, ROLE_NOUN
+
 
 class Found(NamedTuple):
     """One identifier found in the text: offsets into the text and its kind."""
@@ -173,11 +175,41 @@ HANDLE_CONTEXT = re.compile(
 )
 
 
+#: a user name with an underscore ("sosa_rdam010"): no Dutch word has one
+HANDLE_UNDERSCORE = re.compile(r"(?<![\w@.\-/])(?=[\w.]*_)[A-Za-z0-9][\w.]{1,29}(?![\w@]|\.\w)")
+#: after a platform or "account", a user name with a dot or digits ("kaylon.b22", "jr.dollarz")
+HANDLE_NEAR = re.compile(
+    rf"\b(?:{PLATFORMS}|account|handle|gebruikersnaam|accountnaam|profielnaam|profiel)\b",
+    re.IGNORECASE,
+)
+HANDLE_SHAPE = re.compile(r"(?<![\w@.\-/])@?[a-z0-9][a-z0-9._]*[a-z0-9_](?![\w@\-/]|\.\w)")
+SENTENCE_STOP = re.compile(r"[.!?]\s|\n")
+
+
 def find_handle(text: str) -> Iterator[Found]:
     for match in HANDLE_AT.finditer(text):
         yield Found(match.start(), match.end(), "HANDLE")
     for match in HANDLE_CONTEXT.finditer(text):
         yield _group(match, "handle", "HANDLE")
+    for match in HANDLE_UNDERSCORE.finditer(text):
+        yield Found(match.start(), match.end(), "HANDLE")
+    if "account" in text.lower() or PLATFORM_HINT.search(text):
+        yield from _handles_near_platforms(text)
+
+
+PLATFORM_HINT = re.compile(rf"\b(?:{PLATFORMS}|handle|profiel)", re.IGNORECASE)
+
+
+def _handles_near_platforms(text: str) -> Iterator[Found]:
+    """User names in the rest of the sentence after a platform's name."""
+    for platform in HANDLE_NEAR.finditer(text):
+        stop = SENTENCE_STOP.search(text, platform.end())
+        end = min(stop.start() if stop else len(text), platform.end() + 80)
+        for match in HANDLE_SHAPE.finditer(text, platform.end(), end):
+            handle = match.group().lstrip("@")
+            letters, digits = any(c.isalpha() for c in handle), any(c.isdigit() for c in handle)
+            if letters and ("." in handle.strip(".") or "_" in handle or digits):
+                yield Found(match.start(), match.end(), "HANDLE")
 
 
 # --- police, justice and registration numbers ----------------------------------------------------
@@ -185,7 +217,8 @@ def find_handle(text: str) -> Iterator[Found]:
 NUMBER_KEYWORDS = (
     r"(?:registratie|zaak|dossier|parket|mutatie|meldings?|pv|proces-verbaal|bvh|cli[eë]nt|"
     r"leerling|student|referentie|vreemdelingen|v|document|paspoort|id|verbaal|aangifte|"
-    r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn)[\- ]?(?:nummer|nr\.?)"
+    r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn|casus|cli[eë]nten|"
+    r"pati[eë]nt|pati[eë]nten|leerlingen|studenten|m)[\- ]?(?:nummer|nr\.?)"
     r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie"
 )
 #: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
@@ -229,12 +262,16 @@ def find_registration_number(text: str) -> Iterator[Found]:
 # --- dates without a year, ages -------------------------------------------------------------------
 
 DATE_WORDS = re.compile(
-    rf"(?<![\w\-/])(?:[1-9]|[12]\d|3[01])(?:e|ste|de)?\s+(?:{MONTHS})\b\.?(?:\s+(?:19|20)\d\d\b)?",
+    r"(?<![\w\-/])(?:(?:[1-9]|[12]\d|3[01])\s*(?:en|t/m|tot|-)\s*)?"
+    rf"(?:[1-9]|[12]\d|3[01])(?:e|ste|de)?\s+(?:{MONTHS})\b\.?"
+    r"(?:\s+(?:19|20)\d\d\b)?",
     re.IGNORECASE,
 )
 WEEKDAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo"
 DATE_NUMERIC = re.compile(
     r"\b(?:op|sinds|vanaf|tot|t/m|per|d\.d\.|dd|rond|omstreeks|datum|gedateerd|van|en|"
+    r"bel|belt|belde|gebeld|bellen|huisbezoek|gesprek|consult|sessie|triage|aanhouding|"
+    r"melding|afspraak|contact|bezoek|overleg|zitting|controle|incident|verhoor|intake|"
     rf"{WEEKDAYS})\.?\s*:?\s+"
     r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9])(?:[\-/.](?:19|20)?\d\d)?)"
     r"(?![\d\-/.]*\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
@@ -242,7 +279,7 @@ DATE_NUMERIC = re.compile(
 )
 AGE = re.compile(
     r"(?<![\w\-])(?:\d{1,2}-jarige?|\d{1,2}\s+jaar\s+oud|\d{1,2}\s*(?:jr|jaar)\.?\s*\)|"
-    r"(?<=\()\d{1,2}(?=\)))",
+    r"(?<=\()\d{1,2}(?=\)|,\s)|(?<=[A-Za-zà-ÿ], )\d{1,2}(?=\)))",
 )
 #: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
 AGE_YEARS = re.compile(
@@ -252,8 +289,14 @@ DURATION_BEFORE = re.compile(
     r"\b(?:al|sinds|na|voor|ruim|binnen|over|de|die|deze|per|tot|van|bijna)\s+$", re.IGNORECASE
 )
 AGE_CONTEXT = re.compile(
-    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)|(?:meisje|jongen|man|vrouw|vriend|vriendin|"
-    r"vriendje|loverboy|dader)['’\"]?\s+van)\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)]|\s+(?:jaar|jr)\b)",
+    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)(?:\s+(?:pas|net|nog\s+maar|bijna|ongeveer))?|"
+    r"(?:meisje|jongen|man|vrouw|vriend|vriendin|vriendje|loverboy|dader)['’\"]?\s+van)"
+    r"\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)!?]|\s+(?:jaar|jr|en|maar|man)\b)",
+    re.IGNORECASE,
+)
+#: "die 14 is", "dat ze 15 was"
+AGE_BEFORE_VERB = re.compile(
+    r"\b(?:die|dat|ze|zij|hij|ik|nu|toen)\s+(?:ze\s+|zij\s+|hij\s+)?(?P<age>1\d|2\d)\s+(?:is|was|wordt|werd)\b",
     re.IGNORECASE,
 )
 
@@ -265,12 +308,35 @@ DATE_FULL = re.compile(
 )
 
 
+#: a day and month without context where nothing else is written so: at the start of a line
+#: or list item ("- 10/9: ..."), or both with two digits and a hyphen ("14-03", "28-10")
+DATE_AT_LINE_START = re.compile(
+    r"(?m)^[ \t]*(?:[-*•>]|\d+[.)])?[ \t]*"
+    r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9]))"
+    r"(?=[ \t]*[:)\-–]|[ \t]+\D)"
+)
+DATE_TWO_DIGITS = re.compile(
+    r"(?<![\w\-/.:])(?P<date>(?:3[01]|[12]\d|0[1-9])-(?:1[0-2]|0[1-9]))"
+    r"(?![\w\-/]|[.:]\d|\s*(?:uur|u\b|jaar|keer|%|euro|personen|kinderen))"
+)
+
+
 def find_date(text: str) -> Iterator[Found]:
     for pattern in (DATE_WORDS, DATE_FULL):
         for match in pattern.finditer(text):
             yield Found(match.start(), match.end(), "DATUM")
-    for match in DATE_NUMERIC.finditer(text):
-        yield _group(match, "date", "DATUM")
+    for pattern in (DATE_NUMERIC, DATE_AT_LINE_START):
+        for match in pattern.finditer(text):
+            yield _group(match, "date", "DATUM")
+    for match in DATE_TWO_DIGITS.finditer(text):
+        if not SCORE_BEFORE.search(text, max(0, match.start() - 20), match.start()):
+            yield _group(match, "date", "DATUM")
+
+
+#: "score 12-04", "won met 10-02": a result, not a date
+SCORE_BEFORE = re.compile(
+    r"\b(?:score|stand|uitslag|won|verloor|gelijk|eindstand|ruststand|met)\s+$", re.IGNORECASE
+)
 
 
 def find_age(text: str) -> Iterator[Found]:
@@ -279,8 +345,9 @@ def find_age(text: str) -> Iterator[Found]:
     for match in AGE_YEARS.finditer(text):
         if not DURATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             yield Found(match.start(), match.end(), "LEEFTIJD")
-    for match in AGE_CONTEXT.finditer(text):
-        yield _group(match, "age", "LEEFTIJD")
+    for pattern in (AGE_CONTEXT, AGE_BEFORE_VERB):
+        for match in pattern.finditer(text):
+            yield _group(match, "age", "LEEFTIJD")
 
 
 # --- schools, care institutions, venues, neighbourhoods, streets ---------------------------------
@@ -314,7 +381,8 @@ KEYWORD_FIRST = (
         gezinshuis zorgboerderij instelling jeugdinrichting behandelcentrum stichting
         zorginstelling woonvoorziening logeerhuis jeugdhulp jeugd-ggz psychiatrie
         jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
-        voetbalvereniging sportvereniging vereniging""",
+        voetbalvereniging sportvereniging vereniging zorggroep gezondheidscentrum taxi
+        taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli""",
         "GGZ GGz JJI VV SV",
         "INSTELLING",
     ),
@@ -336,6 +404,8 @@ SCHOOL_AFTER = (
     r"College|Lyceum|Gymnasium|Atheneum|Scholengemeenschap|Scholengroep|Academie|School|"
     r"Vakcollege|Campus|Onderwijsgroep|Mavo|Havo|Vmbo|Praktijkschool|Kindcentrum|Hogeschool"
 )
+#: "Indische Buurt", "Vogelwijk": a name and then what kind of place it is
+WIJK_AFTER = r"Buurt|Wijk|Kwartier|Polder|Park|Plein|Markt|Haven|Poort"
 CARE_AFTER = (
     r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum"
 )
@@ -349,7 +419,7 @@ COMPOUNDS = (
     ("wijk buurt kwartier polder", "WIJK"),
     (
         """straat laan weg gracht kade singel dijk steeg dreef plantsoen markt wal hof pad plein
-        erf park veld""",
+        erf park veld haven""",
         "LOCATIE",
     ),
 )
@@ -396,11 +466,12 @@ KEYWORDS_BEFORE_NAME = {
 KEYWORDS_AFTER_NAME = {
     **dict.fromkeys(SCHOOL_AFTER.split("|"), "SCHOOL"),
     **dict.fromkeys(CARE_AFTER.split("|"), "INSTELLING"),
+    **dict.fromkeys(WIJK_AFTER.split("|"), "WIJK"),
 }
 COMPOUND_SUFFIXES = {suffix: kind for suffixes, kind in COMPOUNDS for suffix in suffixes.split()}
 ALL_SUFFIXES = tuple(COMPOUND_SUFFIXES)
 TOKEN = re.compile(r"\w+(?:[\-'’]\w+)*")
-NAME_AFTER_KEYWORD = re.compile(rf"\s+(?P<name>{NAME_AFTER})")
+NAME_AFTER_KEYWORD = re.compile(rf"(?::\s*|\s+)(?P<name>{NAME_AFTER})")
 NAME_BEFORE_KEYWORD = re.compile(rf"(?<![\w\-])(?P<name>{NAME_BEFORE})\s+$")
 COMPOUND = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*-?[a-zà-ÿ]+\b")
 COMPOUND_TAIL = {
@@ -420,6 +491,14 @@ def _sentence_start(text: str, position: int) -> bool:
     while index >= 0 and text[index].isspace():
         index -= 1
     return index < 0 or text[index] in ".!?:(•-"
+
+
+def _after_full_stop(text: str, position: int) -> bool:
+    """Whether ``position`` begins a sentence proper: after . ! ? or a list bullet, not a colon."""
+    index = position - 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return index < 0 or text[index] in ".!?•"
 
 
 def find_institution(text: str) -> Iterator[Found]:
@@ -446,7 +525,7 @@ def _keyword_then_name(
     if not _is_name(match.group("name")):
         return
     # "Hotel De Blauwe Reiger", "GGZ Lindeveld": a capitalised keyword is part of the name
-    key_in_name = keyword.group()[0].isupper() and not _sentence_start(text, keyword.start())
+    key_in_name = keyword.group()[0].isupper() and not _after_full_stop(text, keyword.start())
     yield Found(keyword.start() if key_in_name else match.start("name"), match.end("name"), kind)
 
 
@@ -455,12 +534,20 @@ def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator
     if match is None:
         return
     words_, start = match.group("name").split(), match.start("name")
-    # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a sentence's first word is no name
-    while len(words_) > 1 and (words_[0] in STOP_NAMES or _sentence_start(text, start)):
+    # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a common word or a role is no name; an
+    # article inside a sentence is ("op Het Nieuwe Vakcollege")
+    while len(words_) > 1 and _not_in_name(text, start, words_[0]):
         start = text.index(words_[1], start + len(words_[0]))
         words_.pop(0)
-    if words_[0] not in STOP_NAMES:
+    first = words_[1] if len(words_) > 1 and words_[0] in ("De", "Het") else words_[0]
+    if first not in STOP_NAMES and not ROLE_NOUN.fullmatch(first):
         yield Found(start, keyword.end(), kind)
+
+
+def _not_in_name(text: str, start: int, word: str) -> bool:
+    if word in ("De", "Het"):
+        return _after_full_stop(text, start) or _sentence_start(text, start)
+    return word in STOP_NAMES or ROLE_NOUN.fullmatch(word) is not None
 
 
 def _compound(text: str, token: re.Match[str]) -> Iterator[Found]:
@@ -508,8 +595,10 @@ RELATION_WORDS = (
     r"buurvrouw|collega|baas|zoon|dochter|vader|moeder|partner|chauffeur|taxichauffeur|"
     r"brother|sister|uncle|auntie|aunty|mama|papa|madam|boss"
 )
+#: what may stand inside a person's name: tussenvoegsels ("Kees van der Berg"), not "in" or "op"
+PERSON_GLUE = r"(?:van|de|der|den|ter|ten|te|'t|’t|d'|la|le|el|al|da|di|du|dos|von|bin|ben)"
 PERSON_AFTER_RELATION = re.compile(
-    rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{NAME_GLUE}\s+)*{NAME_WORD}){{0,2}})"
+    rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PERSON_GLUE}\s+)*{NAME_WORD}){{0,2}})"
     r"(?=[\s,.;:!?)'’\"”]|$)"
 )
 NOT_PERSON = STOP_NAMES | words(
@@ -527,12 +616,27 @@ NOT_NICKNAME = words(
 def find_nickname(text: str) -> Iterator[Found]:
     for match in NICKNAME_CONTEXT.finditer(text):
         group = "quoted" if match.group("quoted") else "word"
-        if match.group(group).split()[0] not in STOP_NAMES:
+        name = match.group(group)
+        if name.split()[0] not in STOP_NAMES and not endearment(name):
             yield _group(match, group, "BIJNAAM")
     for pattern in (QUOTED_NAME, NICKNAME_VERB):
         for match in pattern.finditer(text):
-            if match.group("name") not in NOT_NICKNAME:
+            name = match.group("name")
+            if name not in NOT_NICKNAME and not endearment(name):
                 yield _group(match, "name", "BIJNAAM")
+
+
+def endearment(phrase: str) -> bool:
+    """What someone is called that names nobody: "mijn koningin", "schatje", "een vriend"."""
+    words_ = [word.strip(".,!?;:") for word in phrase.split()]
+    if not words_ or not words_[0]:
+        return False
+    first = words_[0].casefold()
+    if first in DESCRIPTION_START:
+        return True
+    if first in ARTICLES:
+        return not any(word[:1].isupper() for word in words_[1:])
+    return all(word.casefold() in ENDEARMENTS for word in words_)
 
 
 def find_person(text: str) -> Iterator[Found]:

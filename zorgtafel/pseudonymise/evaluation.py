@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zorgtafel.pseudonymise.engine import SUBJECT, KnownPersons, relation_kind
+from zorgtafel.pseudonymise.known import SUBJECT, KnownPersons, relation_kind
 
 TESTS = Path(__file__).resolve().parents[2] / "tests" / "pseudonymise"
 CORPUS = TESTS / "corpus"
@@ -21,6 +21,7 @@ HELDOUT = TESTS / "corpus-heldout"
 #: name -> folder; the held-out corpus is never used to tune the annotators
 CORPORA = {"tuning": CORPUS, "held-out": HELDOUT}
 #: characters that must survive next to a replacement ("'de Kapper'." keeps its quote)
+ROLE_KIND = re.compile(r"-\d+$")  # BROER-2 is a BROER
 PUNCTUATION = "'\"‘’“”«»()[]{},;:!?"
 
 
@@ -34,6 +35,8 @@ class CorpusCase:
     keep: tuple[str, ...]
     #: (context, name, kind): in each occurrence of context, name gets exactly that role token
     roles: tuple[tuple[str, str, str], ...] = ()
+    #: the words the author marked as missed (the form's "gemiste woorden")
+    marked: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,6 +98,7 @@ def load_corpus(folder: Path = CORPUS) -> list[CorpusCase]:
                     tuple((text, kind) for text, kind in case["identifiers"]),
                     tuple(case.get("keep", ())),
                     tuple((context, name, kind) for context, name, kind in case.get("roles", ())),
+                    tuple(case.get("marked", ())),
                 )
             )
     return cases
@@ -114,11 +118,9 @@ def role_kinds(known: KnownPersons) -> frozenset[str]:
 
 def score_case(case: CorpusCase, spans: Iterable[Sequence[object]], total: Score) -> None:
     """Add one case's result (spans as (start, end) or (start, end, kind, token)) to ``total``."""
-    found = [
-        (int(span[0]), int(span[1]), str(span[2]) if len(span) > 2 else None) for span in spans
-    ]  # type: ignore[call-overload]
+    found = [_span(span) for span in spans]
     covered = [False] * (len(case.text) + 1)
-    for start, end, _kind in found:
+    for start, end, _kind, _token in found:
         covered[start:end] = [True] * (end - start)
     where = _identifier_occurrences(case)
     for phrase, kind, start, end in where:
@@ -134,9 +136,17 @@ def score_case(case: CorpusCase, spans: Iterable[Sequence[object]], total: Score
                 total.broken.append(f"{case.id}: {phrase!r}")
             else:
                 total.kept += 1
-    if all(kind is not None for *_, kind in found):
+    if all(kind is not None for _, _, kind, _ in found):
         _score_roles(case, found, where, total)
     _score_punctuation(case, covered, where, total)
+
+
+def _span(span: Sequence[object]) -> tuple[int, int, str | None, str | None]:
+    """(start, end, kind, token) of an engine's span; kind and token None for raw offsets."""
+    start, end = int(span[0]), int(span[1])  # type: ignore[call-overload]
+    if len(span) < 4:
+        return start, end, None, None
+    return start, end, str(span[2]), str(span[3])
 
 
 def _identifier_occurrences(case: CorpusCase) -> list[tuple[str, str, int, int]]:
@@ -149,7 +159,7 @@ def _identifier_occurrences(case: CorpusCase) -> list[tuple[str, str, int, int]]
 
 def _score_roles(
     case: CorpusCase,
-    found: list[tuple[int, int, str | None]],
+    found: list[tuple[int, int, str | None, str | None]],
     where: list[tuple[str, str, int, int]],
     total: Score,
 ) -> None:
@@ -170,15 +180,19 @@ def _score_roles(
         if not nested and not any(s <= start and end <= e for s, e in contexts):
             checks.append((phrase, kind, start, end))
     for phrase, kind, start, end in checks:
-        over = [k for s, e, k in found if s < end and start < e]
+        over = [(k, t) for s, e, k, t in found if s < end and start < e]
         if not over:
             continue  # a miss, counted in recall
         total.roles_checked += 1
-        right = all(k == kind for k in over) if kind in roles else not (set(over) & roles)
+        if ROLE_KIND.sub("", kind) in roles:
+            right = all(token == f"[{kind}]" for _, token in over)
+        else:
+            right = not ({k for k, _ in over} & roles)
         if right:
             total.roles_right += 1
         else:
-            total.wrong_roles.append(f"{case.id}: {phrase!r} ({kind}) als {'/'.join(over)}")  # type: ignore[arg-type]
+            tokens = "/".join(str(token) for _, token in over)
+            total.wrong_roles.append(f"{case.id}: {phrase!r} ({kind}) als {tokens}")
 
 
 def _score_punctuation(
@@ -190,11 +204,20 @@ def _score_punctuation(
     for _, _, start, end in where:
         inside[start:end] = [True] * (end - start)
     for index, char in enumerate(text):
-        if char not in PUNCTUATION or inside[index] or not covered[index]:
+        if inside[index] or not covered[index]:
+            continue
+        if char not in PUNCTUATION and not (char == "." and _full_stop(text, index)):
             continue
         if char in "'’" and _possessive(text, index):
             continue
         total.punctuation_lost.append(f"{case.id}: {text[max(0, index - 12) : index + 3]!r}")
+
+
+def _full_stop(text: str, index: int) -> bool:
+    """A sentence's full stop: after a word of two letters or more, before a space or the end."""
+    word = re.search(r"(\w+)$", text[max(0, index - 20) : index])
+    after = text[index + 1 : index + 2]
+    return bool(word) and len(word.group(1)) > 1 and (not after or after.isspace())
 
 
 def _possessive(text: str, index: int) -> bool:

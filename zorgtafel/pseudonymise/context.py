@@ -1,0 +1,182 @@
+"""Annotators that read the words around a name: birth years after "geb.", places after "in" or
+"uit", schools after "zit op", speakers in a written-out chat, foreign cities.
+
+Like ``annotators.py`` these are patterns and small lexicons; each needs a context word or a
+fixed shape, so that ordinary words stay readable. Countries stay (as in the corpus: "feesten
+in Duitsland" tells nobody who); cities, neighbourhoods and streets go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from zorgtafel.pseudonymise.annotators import MONTHS, NAME_WORD, STOP_NAMES, Found
+from zorgtafel.pseudonymise.lexicon import COUNTRIES, FOREIGN_CITIES, NOT_A_PLACE, ROLE_NOUN
+
+#: "geb. 2009", "geboren in 2008", "geboortejaar: 2010", "(geb. '09)", "geb. april 2011"
+BIRTH_YEAR = re.compile(
+    r"\b(?:geb(?:oren)?|geboortejaar|geboortedatum|geb\.\s*jaar|bj)\b\.?\s*:?\s*(?:in\s+)?"
+    rf"(?P<year>(?:(?:{MONTHS})\.?\s+)?(?:19|20)\d\d|['’]\d\d)(?![\w\-/])",
+    re.IGNORECASE,
+)
+
+
+def find_birth_year(text: str) -> Iterator[Found]:
+    for match in BIRTH_YEAR.finditer(text):
+        yield Found(match.start("year"), match.end("year"), "DATUM")
+
+
+#: a capitalised name after a word that puts a place next: "in Lombok", "uit Zuilen", "wijkteam
+#: Transvaal", "in de Bijlmer"; its first word must not be a common word, a country or a language
+PLACE_CONTEXT = re.compile(
+    r"(?<![\w\-])(?:[Ii]n|[Uu]it|[Nn]aar|[Rr]ond|[Rr]ichting|[Vv]anuit|[Oo]mgeving|"
+    r"[Ww]ijkteam|[Bb]uurtteam|[Gg]ebiedsteam|[Ss]tadsdeel|[Ww]oonachtig\s+(?:in|te)|[Ww]onend\s+te)"
+    rf"\s+(?:(?:de|het)\s+)?(?P<name>{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})"
+)
+
+
+#: "plaatsing in Intensieve Ambulante Gezinsbehandeling": a programme, not a place
+PROGRAMME = re.compile(
+    r"(?:behandeling|begeleiding|therapie|training|zorg|hulp|programma|traject|methode|aanpak)$"
+)
+
+
+def find_place_in_context(text: str) -> Iterator[Found]:
+    for match in PLACE_CONTEXT.finditer(text):
+        name = match.group("name")
+        first = name.split()[0].split("-")[0]
+        if first in STOP_NAMES or first in NOT_A_PLACE or name in COUNTRIES:
+            continue
+        if ROLE_NOUN.fullmatch(first) or PROGRAMME.search(name):
+            continue
+        # a weaker kind than a person: "ging naar Kevin" stays a person when one is found there
+        yield Found(match.start("name"), match.end("name"), "LOCATIE")
+
+
+#: "Haagse Markt", "Kralingse Zoom": a place's adjective and a capitalised noun
+CITY_ADJECTIVE = re.compile(
+    r"(?<![\w\-])(?P<name>[A-Z][a-zà-ÿ]{2,}se\s+[A-Z][a-zà-ÿ]{2,})(?![\w\-])"
+)
+NOT_CITY_ADJECTIVES = frozenset(
+    [
+        "Nederlandse",
+        "Engelse",
+        "Duitse",
+        "Franse",
+        "Belgische",
+        "Poolse",
+        "Turkse",
+        "Marokkaanse",
+        "Surinaamse",
+        "Antilliaanse",
+        "Eritrese",
+        "Syrische",
+        "Roemeense",
+        "Bulgaarse",
+        "Hongaarse",
+        "Nigeriaanse",
+        "Afghaanse",
+        "Spaanse",
+        "Italiaanse",
+        "Griekse",
+        "Chinese",
+        "Europese",
+        "Afrikaanse",
+        "Amerikaanse",
+        "Aziatische",
+    ]
+)
+
+
+def find_city_adjective_place(text: str) -> Iterator[Found]:
+    for match in CITY_ADJECTIVE.finditer(text):
+        if match.group("name").split()[0] not in NOT_CITY_ADJECTIVES:
+            yield Found(match.start("name"), match.end("name"), "LOCATIE")
+
+
+#: "Dr. Lelylaan", "Burg. de Vlugtlaan", "St. Jansstraat": the abbreviation is part of the street
+STREET_WITH_TITLE = re.compile(
+    r"(?<![\w.])(?:Dr|Prof|Burg|Mr|St|Ds|Pr|Gen|Kap|Past)\.\s+"
+    r"(?:[a-z]{1,3}\s+)?[A-ZÀ-Ý][a-zà-ÿ\-]+(?:straat|laan|weg|plein|kade|singel|gracht|dreef|hof|park)"
+    r"\b(?:\s+\d{1,4}[a-z]?\b)?"
+)
+
+
+def find_street_with_title(text: str) -> Iterator[Found]:
+    for match in STREET_WITH_TITLE.finditer(text):
+        yield Found(match.start(), match.end(), "LOCATIE")
+
+
+#: "zit op Het Veerhuis", "ingeschreven bij De Brink", "leerling van het Stedelijk"
+SCHOOL_CONTEXT = re.compile(
+    r"\b(?:zit|zat|zitten|zaten|ingeschreven|leerling|leerlinge|scholier)\s+"
+    r"(?:in\s+\w+\s+)?(?:op|bij|van)\s+(?:(?:het|de|'t)\s+)?"
+    rf"(?P<name>(?:(?:De|Het|'t)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,3}})"
+)
+
+
+def find_school_in_context(text: str) -> Iterator[Found]:
+    for match in SCHOOL_CONTEXT.finditer(text):
+        name = match.group("name")
+        first = re.sub(r"^(?:De|Het|'t)\s+", "", name).split()[0]
+        if first not in STOP_NAMES and first not in NOT_A_PLACE and not ROLE_NOUN.fullmatch(first):
+            yield Found(match.start("name"), match.end("name"), "SCHOOL")
+
+
+#: "door Dewayne Sedney (bijnaam 'Dizzle')": the name before "bijnaam" or "alias" is a person's
+NAME_BEFORE_NICKNAME = re.compile(
+    rf"(?P<name>{NAME_WORD}(?:\s+(?:van|de|der|den|ter|ten|el|al)){{0,2}}(?:\s+{NAME_WORD}){{0,2}})"
+    r"\s*[(,]?\s*(?:bijnaam|alias|roepnaam|a\.k\.a\.|aka|ook\s+wel)\b"
+)
+
+
+def find_name_before_nickname(text: str) -> Iterator[Found]:
+    for match in NAME_BEFORE_NICKNAME.finditer(text):
+        words = match.group("name").split()
+        while words and (words[0] in STOP_NAMES or ROLE_NOUN.fullmatch(words[0])):
+            words.pop(0)
+        if words:
+            start = text.index(words[0], match.start("name"))
+            yield Found(start, match.end("name"), "PERSOON")
+
+
+#: a written-out chat: "[21:14] Dex: ...", "21:14 - Dex: ...", "(08.02) Femke: ..."
+CHAT_SPEAKER = re.compile(
+    r"(?m)^[ \t]*[\[(]?\d{1,2}[:.]\d{2}(?::\d{2})?[\])]?[ \t]*(?:-[ \t]*)?"
+    r"(?P<name>[^\W\d_][\w'’\-]*(?:[ \t][A-ZÀ-Ý][\w'’\-]*)?)[ \t]*:"
+)
+
+
+def find_chat_speaker(text: str) -> Iterator[Found]:
+    for match in CHAT_SPEAKER.finditer(text):
+        yield Found(match.start("name"), match.end("name"), "PERSOON")
+
+
+FOREIGN_CITY = re.compile(
+    r"(?<![\w\-])(?:"
+    + "|".join(sorted(map(re.escape, FOREIGN_CITIES), key=len, reverse=True))
+    + r")(?![\w\-])"
+)
+
+
+def find_foreign_city(text: str) -> Iterator[Found]:
+    for match in FOREIGN_CITY.finditer(text):
+        yield Found(match.start(), match.end(), "LOCATIE")
+
+
+ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
+    find_birth_year,
+    find_place_in_context,
+    find_city_adjective_place,
+    find_street_with_title,
+    find_school_in_context,
+    find_chat_speaker,
+    find_name_before_nickname,
+    find_foreign_city,
+)
+
+
+def annotate_in_context(text: str) -> list[Found]:
+    """Everything these annotators find in ``text`` (overlaps are resolved later)."""
+    return [found for annotator in ANNOTATORS for found in annotator(text)]
