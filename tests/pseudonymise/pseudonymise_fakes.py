@@ -12,7 +12,12 @@ class EchoEngine:
         self.calls = 0
 
     def pseudonymise(
-        self, text: str, known: KnownPersons | None = None, extra_terms: object = ()
+        self,
+        text: str,
+        known: KnownPersons | None = None,
+        extra_terms: object = (),
+        *,
+        mask_known: bool = False,
     ) -> Result:
         self.calls += 1
         if text == "boem":

@@ -545,8 +545,12 @@ def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator
 
 
 def _not_in_name(text: str, start: int, word: str) -> bool:
+    """A leading word that is no part of the name: a common word, a role, or a capitalised word
+    at a sentence's start ("Gezien in de Indische Buurt"; but "(Goudse Waarden College)")."""
     if word in ("De", "Het"):
         return _after_full_stop(text, start) or _sentence_start(text, start)
+    if word[0].islower() or _after_full_stop(text, start):
+        return True
     return word in STOP_NAMES or ROLE_NOUN.fullmatch(word) is not None
 
 

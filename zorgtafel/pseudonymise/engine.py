@@ -152,6 +152,7 @@ class DeduceDetector:
             self.deduce.lookup_structs["first_name"],
             self.deduce.lookup_structs["surname"],
         )
+        self._after_interfix = self.deduce.lookup_structs["interfix_surname"]
 
     def __call__(self, text: str) -> list[Found]:
         document = self.deduce.deidentify(text, disabled=DEDUCE_SKIPPED)
@@ -163,15 +164,20 @@ class DeduceDetector:
             # deduce's overlap resolution hands out numpy integers: plain ints from here on
             start, end = int(annotation.start_char), int(annotation.end_char)
             if kind == "PERSOON":
-                start = self._person_start(text, start, end)
-            elif kind == "LOCATIE" and (suffix := PLACE_SUFFIX.match(text, end)):
+                # deduce may join names across a sentence's end ("Lotte. Mevrouw Jansen")
+                for part_start, part_end in _sentences(text, start, end):
+                    part_start = self._person_start(text, part_start, part_end)
+                    found.append(Found(part_start, part_end, kind))
+                continue
+            if kind == "LOCATIE" and (suffix := PLACE_SUFFIX.match(text, end)):
                 end = suffix.end()
             found.append(Found(start, end, kind))
         return found
 
     def is_name(self, word: str) -> bool:
-        """Whether ``word`` (as written) is in deduce's lists of first names or surnames."""
-        return any([word] in names for names in self._names)
+        """Whether ``word`` (as written) is in deduce's lists of first names or surnames, or
+        of surnames after a tussenvoegsel ("Wit" of "de Wit")."""
+        return any([word] in names for names in self._names) or word in self._after_interfix
 
     def _person_start(self, text: str, start: int, end: int) -> int:
         """Past a title ("mevrouw"), and past a capitalised word at a sentence's start that is
@@ -190,6 +196,19 @@ class DeduceDetector:
         return start
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})[.!?]\s+(?=[A-ZÀ-Ý])")
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at each sentence's end inside it."""
+    parts, position = [], start
+    for stop in SENTENCE_BREAK.finditer(text, start, end):
+        parts.append((position, stop.start()))
+        position = stop.end()
+    parts.append((position, end))
+    return [(s, e) for s, e in parts if e > s]
+
+
 class Pseudonymiser:
     """The engine: ``pseudonymise(text, known, extra_terms, mask_known=...) -> Result``.
 
@@ -198,7 +217,12 @@ class Pseudonymiser:
     """
 
     def __init__(self, detector: Detector | None = None, keep_terms: Iterable[str] = ()) -> None:
-        self.detector: Detector = detector if detector is not None else DeduceDetector()
+        if detector is None:
+            from zorgtafel.pseudonymise import names
+
+            detector = DeduceDetector()
+            names.warm()  # the masking's word list: loaded with deduce, not on a first request
+        self.detector: Detector = detector
         self.keep = _terms_pattern((*KEEP_TERMS, *keep_terms))
 
     def pseudonymise(

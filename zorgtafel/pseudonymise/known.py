@@ -312,10 +312,29 @@ def possessive_end(text: str, start: int, end: int) -> int:
     """Past a possessive after the name; a quote closing the name is no possessive."""
     if possessive := POSSESSIVE_S.match(text, end):
         return possessive.end()
-    quoted = start > 0 and text[start - 1] in OPENING_QUOTES
+    quoted = open_quote_before(text, start)
     if not quoted and text[end - 1] in "sxzSXZ" and (bare := BARE_APOSTROPHE.match(text, end)):
         return bare.end()
     return end
+
+
+QUOTE_MARK = re.compile(r"['‘’\"“”]")
+
+
+def open_quote_before(text: str, position: int) -> bool:
+    """Whether a quotation opened on this line before ``position`` is still open (so an
+    apostrophe after a name there closes it: "'de Vries'" is no possessive)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    open_ = False
+    for mark in QUOTE_MARK.finditer(text, line_start, position):
+        before = text[mark.start() - 1] if mark.start() > line_start else " "
+        after = text[mark.end()] if mark.end() < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue  # inside a word: "pm'er", "zo'n"
+        if before.isalnum() and after in "s" and not open_:
+            continue  # a possessive: "Sanne's"
+        open_ = not before.isalnum() if not open_ else False
+    return open_
 
 
 def known_finds(text: str, known: KnownPersons) -> Iterator[KnownFind]:

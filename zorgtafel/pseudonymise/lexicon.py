@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: words of the field and the zorgtafel's partners: not identifiers, whatever a detector says
 KEEP_TERMS: tuple[str, ...] = (
     "Veilig Thuis",
@@ -134,343 +139,53 @@ ROLE_WORD = (
 )
 ROLE_NOUN = re.compile(rf"(?:(?:[a-zà-ÿ\-]{{3,}})?(?:{ROLE_COMPOUND})|{ROLE_WORD})", re.IGNORECASE)
 #: words of affection in quotes ("'mijn koningin'", "'habibi'"): what someone is called, no name
-ENDEARMENTS = frozenset(
-    [
-        "schat",
-        "schatje",
-        "schatteboutje",
-        "lieverd",
-        "liefje",
-        "lief",
-        "liefste",
-        "lieveling",
-        "baby",
-        "babe",
-        "bae",
-        "babygirl",
-        "prinses",
-        "prinsesje",
-        "koningin",
-        "queen",
-        "mooie",
-        "mooi",
-        "meisje",
-        "meid",
-        "pop",
-        "popje",
-        "poppie",
-        "snoepje",
-        "honey",
-        "sweetie",
-        "sweety",
-        "darling",
-        "habibi",
-        "habiba",
-        "hayati",
-        "omri",
-        "mama",
-        "papa",
-        "mop",
-        "moppie",
-        "knapperd",
-        "engel",
-        "engeltje",
-    ]
+ENDEARMENTS = _words(
+    """schat schatje schatteboutje lieverd liefje lief liefste lieveling baby babe bae babygirl
+    prinses prinsesje koningin queen mooie mooi meisje meid pop popje poppie snoepje honey
+    sweetie sweety darling habibi habiba hayati omri mama papa mop moppie knapperd engel
+    engeltje"""
 )
 #: words that begin a description, not a name: "'mijn meisje'", "'zijn vrouw'", "'een vriend'"
-DESCRIPTION_START = frozenset(
-    [
-        "mijn",
-        "m'n",
-        "zijn",
-        "z'n",
-        "haar",
-        "d'r",
-        "onze",
-        "ons",
-        "je",
-        "jouw",
-        "jullie",
-        "hun",
-        "een",
-    ]
-)
+DESCRIPTION_START = _words("mijn m'n zijn z'n haar d'r onze ons je jouw jullie hun een")
 #: an article begins a description unless a capitalised word follows ("'de baas'", not "'de
 #: Kapper'", which is a nickname)
-ARTICLES = frozenset(["de", "het", "die", "dat", "deze"])
+ARTICLES = _words("""de het die dat deze""")
 #: capitalised words after "in", "uit", "naar" that name no place
-NOT_A_PLACE = frozenset(
-    [
-        "Nederlands",
-        "Engels",
-        "Frans",
-        "Duits",
-        "Spaans",
-        "Turks",
-        "Arabisch",
-        "Pools",
-        "Roemeens",
-        "Berbers",
-        "Tigrinya",
-        "Papiaments",
-        "Sranan",
-        "Somalisch",
-        "Dari",
-        "Farsi",
-        "WhatsApp",
-        "Instagram",
-        "Snapchat",
-        "TikTok",
-        "Telegram",
-        "Facebook",
-        "Discord",
-        "Signal",
-        "YouTube",
-        "Google",
-        "Tikkie",
-        "Marktplaats",
-        "Netflix",
-        "Januari",
-        "Februari",
-        "Maart",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Augustus",
-        "September",
-        "Oktober",
-        "November",
-        "December",
-        "Ramadan",
-        "Kerst",
-        "Pasen",
-        "Islam",
-    ]
+NOT_A_PLACE = _words(
+    """Nederlands Engels Frans Duits Spaans Turks Arabisch Pools Roemeens Berbers Tigrinya
+    Papiaments Sranan Somalisch Dari Farsi WhatsApp Instagram Snapchat TikTok Telegram
+    Facebook Discord Signal YouTube Google Tikkie Marktplaats Netflix Januari Februari Maart
+    April Mei Juni Juli Augustus September Oktober November December Ramadan Kerst Pasen
+    Islam"""
 )
 #: countries stay readable: "feesten in Duitsland", "uit Eritrea" tell nobody who
-COUNTRIES = frozenset(
-    [
-        "Nederland",
-        "België",
-        "Duitsland",
-        "Frankrijk",
-        "Luxemburg",
-        "Engeland",
-        "Schotland",
-        "Ierland",
-        "Spanje",
-        "Portugal",
-        "Italië",
-        "Griekenland",
-        "Oostenrijk",
-        "Zwitserland",
-        "Polen",
-        "Tsjechië",
-        "Slowakije",
-        "Hongarije",
-        "Roemenië",
-        "Bulgarije",
-        "Kroatië",
-        "Servië",
-        "Bosnië",
-        "Albanië",
-        "Kosovo",
-        "Macedonië",
-        "Oekraïne",
-        "Rusland",
-        "Litouwen",
-        "Letland",
-        "Estland",
-        "Moldavië",
-        "Turkije",
-        "Marokko",
-        "Algerije",
-        "Tunesië",
-        "Libië",
-        "Egypte",
-        "Nigeria",
-        "Ghana",
-        "Eritrea",
-        "Ethiopië",
-        "Somalië",
-        "Soedan",
-        "Sierra",
-        "Guinee",
-        "Kameroen",
-        "Congo",
-        "Angola",
-        "Syrië",
-        "Irak",
-        "Iran",
-        "Afghanistan",
-        "Pakistan",
-        "India",
-        "China",
-        "Vietnam",
-        "Thailand",
-        "Filipijnen",
-        "Indonesië",
-        "Suriname",
-        "Curaçao",
-        "Aruba",
-        "Bonaire",
-        "Brazilië",
-        "Colombia",
-        "Venezuela",
-        "Dominicaanse",
-        "Europa",
-        "Afrika",
-        "Azië",
-        "Amerika",
-        "Scandinavië",
-        "Zweden",
-        "Noorwegen",
-        "Denemarken",
-        "Finland",
-    ]
+COUNTRIES = _words(
+    """Nederland België Duitsland Frankrijk Luxemburg Engeland Schotland Ierland Spanje Portugal
+    Italië Griekenland Oostenrijk Zwitserland Polen Tsjechië Slowakije Hongarije Roemenië
+    Bulgarije Kroatië Servië Bosnië Albanië Kosovo Macedonië Oekraïne Rusland Litouwen
+    Letland Estland Moldavië Turkije Marokko Algerije Tunesië Libië Egypte Nigeria Ghana
+    Eritrea Ethiopië Somalië Soedan Sierra Guinee Kameroen Congo Angola Syrië Irak Iran
+    Afghanistan Pakistan India China Vietnam Thailand Filipijnen Indonesië Suriname Curaçao
+    Aruba Bonaire Brazilië Colombia Venezuela Dominicaanse Europa Afrika Azië Amerika
+    Scandinavië Zweden Noorwegen Denemarken Finland"""
 )
 #: foreign cities deduce's Dutch lists lack, as Dutch texts name them
-FOREIGN_CITIES = frozenset(
-    [
-        *[
-            "Antwerpen",
-            "Brussel",
-            "Gent",
-            "Luik",
-            "Brugge",
-            "Charleroi",
-            "Hasselt",
-            "Genk",
-            "Mechelen",
-            "Leuven",
-            "Keulen",
-            "Düsseldorf",
-            "Aken",
-            "Duisburg",
-            "Essen",
-            "Dortmund",
-            "Berlijn",
-            "Hamburg",
-            "München",
-            "Frankfurt",
-            "Bremen",
-            "Hannover",
-            "Parijs",
-            "Rijsel",
-            "Lille",
-            "Marseille",
-            "Lyon",
-            "Londen",
-            "Manchester",
-            "Birmingham",
-            "Madrid",
-            "Barcelona",
-            "Marbella",
-            "Malaga",
-            "Lissabon",
-            "Rome",
-            "Milaan",
-            "Napels",
-            "Turijn",
-            "Warschau",
-            "Krakau",
-            "Kraków",
-            "Poznań",
-            "Wrocław",
-            "Gdańsk",
-            "Łódź",
-            "Boekarest",
-            "Constanța",
-            "Iași",
-            "Timișoara",
-            "Sofia",
-            "Varna",
-            "Plovdiv",
-            "Boedapest",
-            "Praag",
-            "Wenen",
-            "Istanbul",
-            "Ankara",
-            "Izmir",
-            "Antalya",
-            "Casablanca",
-            "Rabat",
-            "Tanger",
-            "Nador",
-            "Marrakech",
-            "Fez",
-            "Oujda",
-            "Lagos",
-            "Abuja",
-            "Asmara",
-            "Mogadishu",
-            "Khartoum",
-            "Damascus",
-            "Aleppo",
-            "Homs",
-            "Bagdad",
-            "Kabul",
-            "Teheran",
-            "Paramaribo",
-            "Willemstad",
-            "Oranjestad",
-            "Kralendijk",
-            "Accra",
-            "Kinshasa",
-            "Kyiv",
-            "Kiev",
-            "Tirana",
-            "Belgrado",
-            "Zagreb",
-            "Athene",
-            "Dubai",
-            "Bangkok",
-            "Manila",
-            "Hanoi",
-        ],
-        "Benin City",
-        "Al Hoceima",
-        "Addis Abeba",
-        "New York",
-    ]
-)
+FOREIGN_CITIES = _words(
+    """Antwerpen Brussel Gent Luik Brugge Charleroi Hasselt Genk Mechelen Leuven Keulen
+    Düsseldorf Aken Duisburg Essen Dortmund Berlijn Hamburg München Frankfurt Bremen Hannover
+    Parijs Rijsel Lille Marseille Lyon Londen Manchester Birmingham Madrid Barcelona Marbella
+    Malaga Lissabon Rome Milaan Napels Turijn Warschau Krakau Kraków Poznań Wrocław Gdańsk
+    Łódź Boekarest Constanța Iași Timișoara Sofia Varna Plovdiv Boedapest Praag Wenen
+    Istanbul Ankara Izmir Antalya Casablanca Rabat Tanger Nador Marrakech Fez Oujda Lagos
+    Abuja Asmara Mogadishu Khartoum Damascus Aleppo Homs Bagdad Kabul Teheran Paramaribo
+    Willemstad Oranjestad Kralendijk Accra Kinshasa Kyiv Kiev Tirana Belgrado Zagreb Athene
+    Dubai Bangkok Manila Hanoi"""
+) | frozenset({"Benin City", "Al Hoceima", "Addis Abeba", "New York"})
 #: a first name after a car make is a model ("een grijze Seat Leon")
-CAR_MAKES = frozenset(
-    [
-        "Seat",
-        "Volkswagen",
-        "VW",
-        "Opel",
-        "Audi",
-        "BMW",
-        "Mercedes",
-        "Toyota",
-        "Renault",
-        "Peugeot",
-        "Citroën",
-        "Ford",
-        "Fiat",
-        "Kia",
-        "Hyundai",
-        "Skoda",
-        "Škoda",
-        "Volvo",
-        "Nissan",
-        "Mazda",
-        "Tesla",
-        "Suzuki",
-        "Dacia",
-        "Mini",
-        "Porsche",
-        "Honda",
-        "Lexus",
-        "Jeep",
-        "Mitsubishi",
-        "Alfa",
-    ]
+CAR_MAKES = _words(
+    """Seat Volkswagen VW Opel Audi BMW Mercedes Toyota Renault Peugeot Citroën Ford Fiat Kia
+    Hyundai Skoda Škoda Volvo Nissan Mazda Tesla Suzuki Dacia Mini Porsche Honda Lexus Jeep
+    Mitsubishi Alfa"""
 )
 #: after these words a capitalised name is a course or subject, not an institution
-COURSE_WORDS = frozenset(
-    ["opleiding", "studie", "richting", "sector", "profiel", "vak", "uitstroom"]
-)
+COURSE_WORDS = _words("""opleiding studie richting sector profiel vak uitstroom""")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from zorgtafel.pseudonymise.annotators import STOP_NAMES
-from zorgtafel.pseudonymise.known import TUSSENVOEGSELS
+from zorgtafel.pseudonymise.known import TUSSENVOEGSELS, open_quote_before
 from zorgtafel.pseudonymise.lexicon import ROLE_NOUN, TITLE
 
 
@@ -91,7 +91,28 @@ def merge(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
                 pieces.append(piece)
             elif (trimmed := trim(text, piece)) and _name_like(text, trimmed):
                 pieces.append(trimmed)
-    return sorted([*fixed, *_overlaps_merged(pieces)])
+    return sorted([*fixed, *_persons_joined(text, _overlaps_merged(pieces))])
+
+
+GLUE_BETWEEN = re.compile(
+    r"\s+(?:(?:" + "|".join(map(re.escape, sorted(TUSSENVOEGSELS))) + r")\s+){1,3}", re.IGNORECASE
+)
+
+
+def _persons_joined(text: str, spans: list[Candidate]) -> list[Candidate]:
+    """ "Sanne" and "Wit" found apart in "Sanne de Wit": one person, one span."""
+    joined: list[Candidate] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.kind == span.kind == "PERSOON"
+            and GLUE_BETWEEN.fullmatch(text, last.end, span.start)
+        ):
+            joined[-1] = last._replace(end=span.end)
+        else:
+            joined.append(span)
+    return joined
 
 
 def trim(text: str, candidate: Candidate) -> Candidate | None:
@@ -142,7 +163,7 @@ def _belongs(text: str, start: int, end: int) -> bool:
     if char in PAIRS:
         return PAIRS[char] in text[start : end - 1]
     if char in "'’":
-        quoted = start > 0 and text[start - 1] in OPENING
+        quoted = (start > 0 and text[start - 1] in OPENING) or open_quote_before(text, start)
         return not quoted and end - 2 >= start and text[end - 2] in "sxzSXZ"
     return False
 
