@@ -183,12 +183,17 @@ HANDLE_NEAR = re.compile(
     re.IGNORECASE,
 )
 HANDLE_SHAPE = re.compile(r"(?<![\w@.\-/])@?[a-z0-9][a-z0-9._]*[a-z0-9_](?![\w@\-/]|\.\w)")
-SENTENCE_STOP = re.compile(r"[.!?]\s|\n")
+SENTENCE_STOP = re.compile(r"[.!?]\s|\n\s*\n")
+
+
+#: a crew's tag ("#teamlex"): a hashtag of a name, as these texts use them
+HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z][\w]{2,29}\b")
 
 
 def find_handle(text: str) -> Iterator[Found]:
-    for match in HANDLE_AT.finditer(text):
-        yield Found(match.start(), match.end(), "HANDLE")
+    for pattern in (HANDLE_AT, HASHTAG):
+        for match in pattern.finditer(text):
+            yield Found(match.start(), match.end(), "HANDLE")
     for match in HANDLE_CONTEXT.finditer(text):
         yield _group(match, "handle", "HANDLE")
     for match in HANDLE_UNDERSCORE.finditer(text):
@@ -219,7 +224,8 @@ NUMBER_KEYWORDS = (
     r"leerling|student|referentie|vreemdelingen|v|document|paspoort|id|verbaal|aangifte|"
     r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn|casus|cli[eë]nten|"
     r"pati[eë]nt|pati[eë]nten|leerlingen|studenten|m)[\- ]?(?:nummer|nr\.?)"
-    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie"
+    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie|dossier|"
+    r"incidentmelding|incident|zaak"
 )
 #: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
 NUMBER_CONTEXT = re.compile(
@@ -229,6 +235,8 @@ NUMBER_CONTEXT = re.compile(
 )
 POLICE_NUMBER = re.compile(r"\bPL\d{2,4}[\- ]?\d{4,12}(?:[\-/]\d+)?\b")
 PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
+#: a code of letters and numbers as organisations number their files: "KM-25-00871"
+FILE_CODE = re.compile(r"(?<![\w\-/])[A-Z]{2,4}-\d{2,4}-\d{3,7}(?![\w\-/])")
 #: our own case codes (ZT-2026-0042) are meaningless pseudonyms and stay
 CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 
@@ -236,6 +244,9 @@ CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 #: cheap test before the keyword pattern, which is slow to try at every position
 NUMBER_HINTS = (
     "nummer",
+    "dossier",
+    "incident",
+    "zaak",
     "nr",
     "kenmerk",
     "ref.",
@@ -254,9 +265,10 @@ def find_registration_number(text: str) -> Iterator[Found]:
     for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
-    for pattern in (POLICE_NUMBER, PARKET_NUMBER):
+    for pattern in (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE):
         for match in pattern.finditer(text):
-            yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
+            if not CASE_CODE.fullmatch(match.group()):
+                yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
 
 
 # --- dates without a year, ages -------------------------------------------------------------------
@@ -272,6 +284,7 @@ DATE_NUMERIC = re.compile(
     r"\b(?:op|sinds|vanaf|tot|t/m|per|d\.d\.|dd|rond|omstreeks|datum|gedateerd|van|en|"
     r"bel|belt|belde|gebeld|bellen|huisbezoek|gesprek|consult|sessie|triage|aanhouding|"
     r"melding|afspraak|contact|bezoek|overleg|zitting|controle|incident|verhoor|intake|"
+    r"zorgtafel|vergadering|bespreking|voorbereiding|notitie|verslag|"
     rf"{WEEKDAYS})\.?\s*:?\s+"
     r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9])(?:[\-/.](?:19|20)?\d\d)?)"
     r"(?![\d\-/.]*\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
@@ -279,7 +292,8 @@ DATE_NUMERIC = re.compile(
 )
 AGE = re.compile(
     r"(?<![\w\-])(?:\d{1,2}-jarige?|\d{1,2}\s+jaar\s+oud|\d{1,2}\s*(?:jr|jaar)\.?\s*\)|"
-    r"(?<=\()\d{1,2}(?=\)|,\s)|(?<=[A-Za-zà-ÿ], )\d{1,2}(?=\)))",
+    r"(?<=\()\d{1,2}(?=\)|,\s)|(?<=[A-Za-zà-ÿ], )\d{1,2}(?=\)|,\s+[A-ZÀ-Ý])|"
+    r"(?<=\|\s)\d{1,2}(?=\s+\|))",
 )
 #: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
 AGE_YEARS = re.compile(
@@ -289,11 +303,14 @@ DURATION_BEFORE = re.compile(
     r"\b(?:al|sinds|na|voor|ruim|binnen|over|de|die|deze|per|tot|van|bijna)\s+$", re.IGNORECASE
 )
 AGE_CONTEXT = re.compile(
-    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)(?:\s+(?:pas|net|nog\s+maar|bijna|ongeveer))?|"
+    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd|lijkt|leek|oogt)"
+    r"(?:\s+(?:pas|net|nog\s+maar|bijna|ongeveer))?|"
     r"(?:meisje|jongen|man|vrouw|vriend|vriendin|vriendje|loverboy|dader)['’\"]?\s+van)"
-    r"\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)!?]|\s+(?:jaar|jr|en|maar|man)\b)",
+    r"\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)!?]|\s+(?:jaar|jr|en|maar|man|dat|die|uit)\b)",
     re.IGNORECASE,
 )
+#: "(toen 15)", "(ca. 16)"
+AGE_IN_BRACKETS = re.compile(r"\((?:toen|nu|pas|bijna|ca\.|circa|ongeveer)\s(?P<age>\d{1,2})\)")
 #: "die 14 is", "dat ze 15 was"
 AGE_BEFORE_VERB = re.compile(
     r"\b(?:die|dat|ze|zij|hij|ik|nu|toen)\s+(?:ze\s+|zij\s+|hij\s+)?(?P<age>1\d|2\d)\s+(?:is|was|wordt|werd)\b",
@@ -345,7 +362,7 @@ def find_age(text: str) -> Iterator[Found]:
     for match in AGE_YEARS.finditer(text):
         if not DURATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             yield Found(match.start(), match.end(), "LEEFTIJD")
-    for pattern in (AGE_CONTEXT, AGE_BEFORE_VERB):
+    for pattern in (AGE_CONTEXT, AGE_BEFORE_VERB, AGE_IN_BRACKETS):
         for match in pattern.finditer(text):
             yield _group(match, "age", "LEEFTIJD")
 
@@ -365,7 +382,10 @@ def _either_case(words: str) -> str:
 NAME_AFTER = (
     rf"(?:(?:De|Het|'t|’t|de|het)\s+)?{NAME_WORD}(?:[ \-](?:{NAME_GLUE}[ \-])?{NAME_WORD}){{0,2}}"
 )
-NAME_BEFORE = rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+)){{0,3}}"
+NAME_BEFORE = (
+    r"(?:(?:[A-Z][a-z]{0,3}\.\s?){1,3}\s?)?"  # "Jac. P. Heemskerk College", "St. Jan"
+    rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+)){{0,3}}"
+)
 #: keyword, then a name: the kind; the keyword joins the span only when it is capitalised
 KEYWORD_FIRST = (
     (
@@ -381,20 +401,22 @@ KEYWORD_FIRST = (
         gezinshuis zorgboerderij instelling jeugdinrichting behandelcentrum stichting
         zorginstelling woonvoorziening logeerhuis jeugdhulp jeugd-ggz psychiatrie
         jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
-        voetbalvereniging sportvereniging vereniging zorggroep gezondheidscentrum taxi
+        voetbalvereniging sportvereniging vereniging zorggroep gezondheidscentrum taxi vv sv
+        rkvv svv groep
         taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli""",
         "GGZ GGz JJI VV SV",
         "INSTELLING",
     ),
     (
-        """hotel hostel motel pension vakantiepark camping bungalowpark chalet buurthuis
+        """hotel hostel motel pension vakantiepark camping bungalowpark chalet buurthuis locatie
         jongerencentrum snackbar shisha-lounge shishalounge lounge coffeeshop café bar club
         discotheek sportschool skatepark moskee kerk winkelcentrum station""",
         "",
         "LOCATIE",
     ),
     (
-        """wijk woonwijk buurt stadsdeel stadswijk dorp kern flat flatgebouw woontoren
+        """wijk woonwijk buurt stadsdeel stadswijk dorp kern flat flatgebouw woontoren pleintje
+        veldje speeltuin parkje
         woonblok appartementencomplex complex park plein""",
         "",
         "WIJK",
@@ -407,7 +429,8 @@ SCHOOL_AFTER = (
 #: "Indische Buurt", "Vogelwijk": a name and then what kind of place it is
 WIJK_AFTER = r"Buurt|Wijk|Kwartier|Polder|Park|Plein|Markt|Haven|Poort"
 CARE_AFTER = (
-    r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum"
+    r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum|MC|"
+    r"UMC|Ziekenhuis|Gasthuis"
 )
 #: one word: "Vondelhoutcollege", "Sint-Gerlachziekenhuis", "Rivierenbuurt", "Populierstraat 4"
 COMPOUNDS = (
@@ -526,7 +549,13 @@ def _keyword_then_name(
         return
     # "Hotel De Blauwe Reiger", "GGZ Lindeveld": a capitalised keyword is part of the name
     key_in_name = keyword.group()[0].isupper() and not _after_full_stop(text, keyword.start())
-    yield Found(keyword.start() if key_in_name else match.start("name"), match.end("name"), kind)
+    end = match.end("name")
+    if year := CLUB_YEAR.match(text, end):  # "vv Zwaluwen '30"
+        end = year.end()
+    yield Found(keyword.start() if key_in_name else match.start("name"), end, kind)
+
+
+CLUB_YEAR = re.compile(r"\s+['’]\d\d\b")
 
 
 def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator[Found]:
@@ -587,7 +616,9 @@ NICKNAME_CONTEXT = re.compile(
     rf"(?P<word>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}|[a-z][a-z0-9_]*\d[a-z0-9_]*))"
 )
 QUOTED_NAME = re.compile(
-    rf"(?<!\w)[{QUOTE_OPEN}](?P<name>[A-ZÀ-Ý][\w\-]*(?:\s+[A-ZÀ-Ý\d][\w\-]*){{0,2}})[{QUOTE_CLOSE}](?!\w)"
+    rf"(?<!\w)[{QUOTE_OPEN}](?P<name>(?:[A-Z]\.\s?){{0,3}}(?:(?:de|het|De|Het)\s+)?"
+    rf"[A-ZÀ-Ý][\w\-]*(?:\s+[A-ZÀ-Ý\d][\w\-]*){{0,2}})(?:\s*[^\w\s{QUOTE_CLOSE}]{{1,3}})?"
+    rf"[{QUOTE_CLOSE}](?!\w)"
 )
 NICKNAME_VERB = re.compile(
     rf"[{QUOTE_OPEN}](?P<name>[^{QUOTE_CLOSE}\n]{{1,30}})[{QUOTE_CLOSE}]\s+(?:noemt|noemde|heet|heette|wordt\s+genoemd)"

@@ -31,8 +31,9 @@ def find_birth_year(text: str) -> Iterator[Found]:
 #: Transvaal", "in de Bijlmer"; its first word must not be a common word, a country or a language
 PLACE_CONTEXT = re.compile(
     r"(?<![\w\-])(?:[Ii]n|[Uu]it|[Nn]aar|[Rr]ond|[Rr]ichting|[Vv]anuit|[Oo]mgeving|"
-    r"[Ww]ijkteam|[Bb]uurtteam|[Gg]ebiedsteam|[Ss]tadsdeel|[Ww]oonachtig\s+(?:in|te)|[Ww]onend\s+te)"
-    rf"\s+(?:(?:de|het)\s+)?(?P<name>{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})"
+    r"[Ww]ijkteam|[Bb]uurtteam|[Gg]ebiedsteam|[Ss]tadsdeel|[Ww]oonachtig\s+(?:in|te)|[Ww]onend\s+te|"
+    r"aan\s+(?:de|het))"
+    rf"\s+(?:(?:de|het)\s+)?(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})"
 )
 
 
@@ -45,8 +46,9 @@ PROGRAMME = re.compile(
 def find_place_in_context(text: str) -> Iterator[Found]:
     for match in PLACE_CONTEXT.finditer(text):
         name = match.group("name")
-        first = name.split()[0].split("-")[0]
-        if first in STOP_NAMES or first in NOT_A_PLACE or name in COUNTRIES:
+        bare = re.sub(r"^(?:De|Het)\s+", "", name)
+        first = bare.split()[0].split("-")[0]
+        if first in STOP_NAMES or first in NOT_A_PLACE or bare in COUNTRIES:
             continue
         if ROLE_NOUN.fullmatch(first) or PROGRAMME.search(name):
             continue
@@ -116,7 +118,20 @@ SCHOOL_CONTEXT = re.compile(
 )
 
 
+#: "Molenwiek (basisschool)", "school (Het Baken, Almere)", "school: De Klimop"
+SCHOOL_AROUND = re.compile(
+    rf"(?P<before>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})\s*\((?:basisschool|"
+    r"school|praktijkonderwijs|vmbo|havo|vwo|mbo|so|vso|speciaal onderwijs)\)|"
+    rf"\b[Ss]chool\s*[(:]\s*(?P<after>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,3}})"
+)
+
+
 def find_school_in_context(text: str) -> Iterator[Found]:
+    for match in SCHOOL_AROUND.finditer(text):
+        group = "before" if match.group("before") else "after"
+        first = re.sub(r"^(?:De|Het)\s+", "", match.group(group)).split()[0]
+        if first not in STOP_NAMES and not ROLE_NOUN.fullmatch(first):
+            yield Found(match.start(group), match.end(group), "SCHOOL")
     for match in SCHOOL_CONTEXT.finditer(text):
         name = match.group("name")
         first = re.sub(r"^(?:De|Het|'t)\s+", "", name).split()[0]
@@ -148,9 +163,21 @@ CHAT_SPEAKER = re.compile(
 )
 
 
+#: "vinnie: ..." on two lines or more: a speaker (a form's field is named once)
+SPEAKER_LABEL = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’\-]{1,24}):[ \t]*\S")
+
+
 def find_chat_speaker(text: str) -> Iterator[Found]:
     for match in CHAT_SPEAKER.finditer(text):
         yield Found(match.start("name"), match.end("name"), "PERSOON")
+    labels = list(SPEAKER_LABEL.finditer(text))
+    counts: dict[str, int] = {}
+    for match in labels:
+        counts[match.group("name")] = counts.get(match.group("name"), 0) + 1
+    for match in labels:
+        name = match.group("name")
+        if counts[name] > 1 and name not in STOP_NAMES and not ROLE_NOUN.fullmatch(name):
+            yield Found(match.start("name"), match.end("name"), "PERSOON")
 
 
 FOREIGN_CITY = re.compile(

@@ -34,6 +34,7 @@ from zorgtafel.pseudonymise.lexicon import (
     KEEP_TERMS,
     PLACE_SUFFIX,
     ROLE_NOUN,
+    SHOPS,
     TITLE,
 )
 from zorgtafel.pseudonymise.spans import Candidate, Numbering, merge
@@ -322,7 +323,8 @@ def _misread(text: str, found: Found) -> bool:
     before = WORD_BEFORE.search(text, max(0, found.start - 30), found.start)
     word = before.group(1) if before else ""
     if found.kind == "PERSOON":
-        return word in CAR_MAKES or text[found.start : found.end].split()[0] in CAR_MAKES
+        surface = text[found.start : found.end]
+        return word in CAR_MAKES or surface.split()[0] in CAR_MAKES or surface in SHOPS
     if found.kind in ("INSTELLING", "SCHOOL"):
         return word.casefold() in COURSE_WORDS
     return False

@@ -189,3 +189,10 @@ CAR_MAKES = _words(
 )
 #: after these words a capitalised name is a course or subject, not an institution
 COURSE_WORDS = _words("""opleiding studie richting sector profiel vak uitstroom""")
+#: shops, chains and products that stand capitalised in case texts ("bij de Lidl", "achter de
+#: Albert Heijn", "nieuwe AirPods"): no person's name
+SHOPS = _words(
+    """Lidl Aldi Jumbo Spar Action Kruidvat Hema HEMA Primark Zara Etos AH Coop Plus Dirk
+    McDonald's McDonalds KFC Subway Starbucks AirPods iPhone iPad Samsung Huawei PlayStation
+    Xbox Golf Polo Corsa Clio Fiesta Tikkie Coolblue"""
+) | frozenset({"Albert Heijn", "Burger King", "Snap Map"})

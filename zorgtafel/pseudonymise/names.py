@@ -34,6 +34,7 @@ from zorgtafel.pseudonymise.lexicon import (
     KEEP_TERMS,
     NOT_A_PLACE,
     ROLE_NOUN,
+    SHOPS,
     TITLE,
 )
 from zorgtafel.pseudonymise.spans import Candidate, trim
@@ -60,21 +61,14 @@ ABBREVIATIONS = words(
     soa seh kmar coa ind ivm bijv nb tbv ca mw dhr mevr dd tel nr mbt obv kvk bvh ctc cjg sgz
     osg ikc obs cbs vso so sbo isk lvb gz ptss adhd"""
 )
-#: shops and products that stand capitalised in case texts ("bij de Lidl", "nieuwe AirPods")
-SHOPS_AND_PRODUCTS = words(
-    """Lidl Aldi Jumbo Spar Action Kruidvat Hema HEMA Primark Zara Etos Albert Heijn AH Coop
-    Plus Dirk McDonald's McDonalds KFC Subway Starbucks AirPods iPhone iPad Samsung Huawei
-    PlayStation Xbox Snap Map Golf Polo Corsa Clio Fiesta Tikkie Bol Coolblue"""
-)
-
-
 NOT_NAMES = frozenset(
     {
         *STOP_NAMES,
         *NOT_A_PLACE,
         *COUNTRIES,
         *CAR_MAKES,
-        *SHOPS_AND_PRODUCTS,
+        *SHOPS,
+        *(part for shop in SHOPS for part in shop.split()),
         *(word.capitalize() for word in ENDEARMENTS),
         *(month.capitalize() for month in MONTHS.split("|")),
         *words(
