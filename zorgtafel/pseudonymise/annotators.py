@@ -191,18 +191,15 @@ HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z][\w]{2,29}\b")
 
 
 def find_handle(text: str) -> Iterator[Found]:
-    for pattern in (HANDLE_AT, HASHTAG):
+    for pattern in (HANDLE_AT, HASHTAG) if "@" in text or "#" in text else ():
         for match in pattern.finditer(text):
             yield Found(match.start(), match.end(), "HANDLE")
     for match in HANDLE_CONTEXT.finditer(text):
         yield _group(match, "handle", "HANDLE")
-    for match in HANDLE_UNDERSCORE.finditer(text):
-        yield Found(match.start(), match.end(), "HANDLE")
-    if "account" in text.lower() or PLATFORM_HINT.search(text):
-        yield from _handles_near_platforms(text)
-
-
-PLATFORM_HINT = re.compile(rf"\b(?:{PLATFORMS}|handle|profiel)", re.IGNORECASE)
+    if "_" in text:
+        for match in HANDLE_UNDERSCORE.finditer(text):
+            yield Found(match.start(), match.end(), "HANDLE")
+    yield from _handles_near_platforms(text)
 
 
 def _handles_near_platforms(text: str) -> Iterator[Found]:
@@ -235,6 +232,7 @@ NUMBER_CONTEXT = re.compile(
 )
 POLICE_NUMBER = re.compile(r"\bPL\d{2,4}[\- ]?\d{4,12}(?:[\-/]\d+)?\b")
 PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
+DIGIT_RUN = re.compile(r"\d[\-/ ]?\d")
 #: a code of letters and numbers as organisations number their files: "KM-25-00871"
 FILE_CODE = re.compile(r"(?<![\w\-/])[A-Z]{2,4}-\d{2,4}-\d{3,7}(?![\w\-/])")
 #: our own case codes (ZT-2026-0042) are meaningless pseudonyms and stay
@@ -265,7 +263,7 @@ def find_registration_number(text: str) -> Iterator[Found]:
     for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
-    for pattern in (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE):
+    for pattern in (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE) if DIGIT_RUN.search(text) else ():
         for match in pattern.finditer(text):
             if not CASE_CODE.fullmatch(match.group()):
                 yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
@@ -280,42 +278,56 @@ DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 WEEKDAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo"
-DATE_NUMERIC = re.compile(
+#: a day and a month ("14-3", "2/10", "28-03"), a date only where something says so (below);
+#: found first, its context checked after: trying the context words everywhere cost more
+DAY_MONTH = re.compile(
+    r"(?<![\w\-/.:])(?P<date>(?P<day>3[01]|[12]\d|0?[1-9])(?P<sep>[\-/.])(?P<month>1[0-2]|0?[1-9])"
+    r"(?P<year>[\-/.](?:19|20)?\d\d)?)(?![\d\-/.]*\d)"
+)
+#: a word before it that makes it a date ("op 14-3", "sinds 2/10", "bel 12-1")
+DATE_CONTEXT = re.compile(
     r"\b(?:op|sinds|vanaf|tot|t/m|per|d\.d\.|dd|rond|omstreeks|datum|gedateerd|van|en|"
     r"bel|belt|belde|gebeld|bellen|huisbezoek|gesprek|consult|sessie|triage|aanhouding|"
     r"melding|afspraak|contact|bezoek|overleg|zitting|controle|incident|verhoor|intake|"
     r"zorgtafel|vergadering|bespreking|voorbereiding|notitie|verslag|"
-    rf"{WEEKDAYS})\.?\s*:?\s+"
-    r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9])(?:[\-/.](?:19|20)?\d\d)?)"
-    r"(?![\d\-/.]*\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
+    rf"{WEEKDAYS})\.?\s*:?\s+$",
     re.IGNORECASE,
 )
-AGE = re.compile(
-    r"(?<![\w\-])(?:\d{1,2}-jarige?|\d{1,2}\s+jaar\s+oud|\d{1,2}\s*(?:jr|jaar)\.?\s*\)|"
-    r"(?<=\()\d{1,2}(?=\)|,\s)|(?<=[A-Za-zà-ÿ], )\d{1,2}(?=\)|,\s+[A-ZÀ-Ý])|"
-    r"(?<=\|\s)\d{1,2}(?=\s+\|))",
+#: what makes it a count instead ("3-4 keer", "2/3 jaar")
+COUNT_AFTER = re.compile(
+    r"\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%|euro)", re.IGNORECASE
 )
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*•>]|\d+[.)])?[ \t]*")
+AFTER_LIST_DATE = re.compile(r"[ \t]*[:)\-–]|[ \t]+\D")
+#: ages, found number first and then judged by the words around it (trying each context
+#: pattern at every position of the text cost more than all the rest)
+SMALL_NUMBER = re.compile(r"(?<![\w\-])\d{1,2}(?!\d)")
+#: "15-jarige", "15 jaar oud", "(15 jr)"
+AGE_UNIT_AFTER = re.compile(r"-jarige?\b|\s+jaar\s+oud\b|\s*(?:jr|jaar)\.?\s*\)")
 #: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
-AGE_YEARS = re.compile(
-    r"(?<![\w\-])(?:1\d|2\d) jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)"
-)
+AGE_YEARS_AFTER = re.compile(r" jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)")
 DURATION_BEFORE = re.compile(
     r"\b(?:al|sinds|na|voor|ruim|binnen|over|de|die|deze|per|tot|van|bijna)\s+$", re.IGNORECASE
 )
-AGE_CONTEXT = re.compile(
+#: "is 15.", "werd pas 14 en", "een vriendje van 20 dat", "leeftijd: 16"
+AGE_CONTEXT_BEFORE = re.compile(
     r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd|lijkt|leek|oogt)"
     r"(?:\s+(?:pas|net|nog\s+maar|bijna|ongeveer))?|"
-    r"(?:meisje|jongen|man|vrouw|vriend|vriendin|vriendje|loverboy|dader)['’\"]?\s+van)"
-    r"\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)!?]|\s+(?:jaar|jr|en|maar|man|dat|die|uit)\b)",
+    r"(?:meisje|jongen|man|vrouw|vriend|vriendin|vriendje|loverboy|dader)['’\"]?\s+van)\s+$",
     re.IGNORECASE,
 )
-#: "(toen 15)", "(ca. 16)"
-AGE_IN_BRACKETS = re.compile(r"\((?:toen|nu|pas|bijna|ca\.|circa|ongeveer)\s(?P<age>\d{1,2})\)")
+AGE_CONTEXT_AFTER = re.compile(
+    r"\s*[.,;)!?]|\s+(?:jaar|jr|en|maar|man|dat|die|uit)\b|\s*$", re.IGNORECASE
+)
 #: "die 14 is", "dat ze 15 was"
-AGE_BEFORE_VERB = re.compile(
-    r"\b(?:die|dat|ze|zij|hij|ik|nu|toen)\s+(?:ze\s+|zij\s+|hij\s+)?(?P<age>1\d|2\d)\s+(?:is|was|wordt|werd)\b",
-    re.IGNORECASE,
+AGE_VERB_BEFORE = re.compile(
+    r"\b(?:die|dat|ze|zij|hij|ik|nu|toen)\s+(?:ze\s+|zij\s+|hij\s+)?$", re.IGNORECASE
 )
+AGE_VERB_AFTER = re.compile(r"\s+(?:is|was|wordt|werd)\b", re.IGNORECASE)
+#: "(toen 15)", "(ca. 16)"
+AGE_BRACKET_BEFORE = re.compile(r"\((?:toen|nu|pas|bijna|ca\.|circa|ongeveer)\s$")
+#: after a name in a profile or list: "(Ivy Mulder, 15)", "'Jasmine, 19, Haarlem'"
+AGE_AFTER_NAME = re.compile(r"\)|,\s+[A-ZÀ-Ý]")
 
 
 #: a full date needs no context: "11-03-2009", "2009-03-11", "11.3.09"
@@ -325,29 +337,34 @@ DATE_FULL = re.compile(
 )
 
 
-#: a day and month without context where nothing else is written so: at the start of a line
-#: or list item ("- 10/9: ..."), or both with two digits and a hyphen ("14-03", "28-10")
-DATE_AT_LINE_START = re.compile(
-    r"(?m)^[ \t]*(?:[-*•>]|\d+[.)])?[ \t]*"
-    r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9]))"
-    r"(?=[ \t]*[:)\-–]|[ \t]+\D)"
-)
-DATE_TWO_DIGITS = re.compile(
-    r"(?<![\w\-/.:])(?P<date>(?:3[01]|[12]\d|0[1-9])-(?:1[0-2]|0[1-9]))"
-    r"(?![\w\-/]|[.:]\d|\s*(?:uur|u\b|jaar|keer|%|euro|personen|kinderen))"
-)
-
-
 def find_date(text: str) -> Iterator[Found]:
     for pattern in (DATE_WORDS, DATE_FULL):
         for match in pattern.finditer(text):
             yield Found(match.start(), match.end(), "DATUM")
-    for pattern in (DATE_NUMERIC, DATE_AT_LINE_START):
-        for match in pattern.finditer(text):
+    for match in DAY_MONTH.finditer(text):
+        if _day_and_month(text, match):
             yield _group(match, "date", "DATUM")
-    for match in DATE_TWO_DIGITS.finditer(text):
-        if not SCORE_BEFORE.search(text, max(0, match.start() - 20), match.start()):
-            yield _group(match, "date", "DATUM")
+
+
+def _day_and_month(text: str, match: re.Match[str]) -> bool:
+    """A date: after a word that says so; at the start of a line or list item ("- 10/9: ..."),
+    or with two digits each and a hyphen ("14-03"); never a count or a score."""
+    start, end = match.start(), match.end()
+    if COUNT_AFTER.match(text, end):
+        return False
+    if DATE_CONTEXT.search(text, max(0, start - 30), start):
+        return True
+    if match.group("year"):
+        return False
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    if LIST_ITEM.fullmatch(line) and AFTER_LIST_DATE.match(text, end):
+        return True
+    return (
+        len(match.group("day")) == len(match.group("month")) == 2
+        and match.group("sep") == "-"
+        and re.match(r"[\w\-/]|[.:]\d", text[end : end + 2]) is None
+        and not SCORE_BEFORE.search(text, max(0, start - 20), start)
+    )
 
 
 #: "score 12-04", "won met 10-02": a result, not a date
@@ -357,14 +374,35 @@ SCORE_BEFORE = re.compile(
 
 
 def find_age(text: str) -> Iterator[Found]:
-    for match in AGE.finditer(text):
-        yield Found(match.start(), match.end(), "LEEFTIJD")
-    for match in AGE_YEARS.finditer(text):
-        if not DURATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
-            yield Found(match.start(), match.end(), "LEEFTIJD")
-    for pattern in (AGE_CONTEXT, AGE_BEFORE_VERB, AGE_IN_BRACKETS):
-        for match in pattern.finditer(text):
-            yield _group(match, "age", "LEEFTIJD")
+    for number in SMALL_NUMBER.finditer(text):
+        start, end = number.span()
+        if unit := AGE_UNIT_AFTER.match(text, end):
+            yield Found(start, unit.end(), "LEEFTIJD")
+        elif _age_here(text, start, end, int(number.group())):
+            yield Found(start, end, "LEEFTIJD")
+        elif (
+            10 <= int(number.group()) <= 29
+            and (years := AGE_YEARS_AFTER.match(text, end))
+            and not DURATION_BEFORE.search(text, max(0, start - 8), start)
+        ):
+            yield Found(start, years.end(), "LEEFTIJD")
+
+
+def _age_here(text: str, start: int, end: int, value: int) -> bool:
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    if before.endswith("(") and (after[:1] == ")" or after == ", "):
+        return True  # "(15)", "(16, Nigeriaanse nationaliteit)"
+    if before == ", " and start > 2 and text[start - 3].isalpha():
+        return AGE_AFTER_NAME.match(text, end) is not None
+    if before[:1] == "|" and before[1:].isspace() and re.match(r"\s+\|", text[end : end + 3]):
+        return True  # a profile's bio: "Breda | 16 | dm"
+    if value < 40 and AGE_CONTEXT_BEFORE.search(text, max(0, start - 40), start):
+        return AGE_CONTEXT_AFTER.match(text, end) is not None
+    if 10 <= value <= 29 and AGE_VERB_AFTER.match(text, end):
+        return AGE_VERB_BEFORE.search(text, max(0, start - 20), start) is not None
+    return (
+        after[:1] == ")" and AGE_BRACKET_BEFORE.search(text, max(0, start - 12), start) is not None
+    )
 
 
 # --- schools, care institutions, venues, neighbourhoods, streets ---------------------------------
@@ -721,6 +759,16 @@ ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
 )
 
 
+#: these look for numbers only: a text without a digit is not given to them
+NUMERIC = frozenset({find_iban, find_bsn, find_phone, find_plate, find_registration_number})
+
+
 def annotate(text: str) -> list[Found]:
     """Everything the project's annotators find in ``text`` (overlaps are resolved later)."""
-    return [found for annotator in ANNOTATORS for found in annotator(text)]
+    digits = any(char.isdigit() for char in text)
+    return [
+        found
+        for annotator in ANNOTATORS
+        if digits or annotator not in NUMERIC
+        for found in annotator(text)
+    ]

@@ -23,20 +23,24 @@ BIRTH_YEAR = re.compile(
 
 
 def find_birth_year(text: str) -> Iterator[Found]:
+    lower = text.lower()
+    if "geb" not in lower and "bj" not in lower:
+        return
     for match in BIRTH_YEAR.finditer(text):
         yield Found(match.start("year"), match.end("year"), "DATUM")
 
 
 #: a capitalised name after a word that puts a place next: "in Lombok", "uit Zuilen", "wijkteam
-#: Transvaal", "in de Bijlmer"; its first word must not be a common word, a country or a language
-PLACE_CONTEXT = re.compile(
+#: Transvaal", "in de Bijlmer"; its first word must not be a common word, a country or a language.
+#: Found name first, the word before it checked after (cheaper than trying the words everywhere)
+PLACE_NAME = re.compile(
+    rf"(?<![\w\-])(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})"
+)
+PLACE_WORD_BEFORE = re.compile(
     r"(?<![\w\-])(?:[Ii]n|[Uu]it|[Nn]aar|[Rr]ond|[Rr]ichting|[Vv]anuit|[Oo]mgeving|"
     r"[Ww]ijkteam|[Bb]uurtteam|[Gg]ebiedsteam|[Ss]tadsdeel|[Ww]oonachtig\s+(?:in|te)|[Ww]onend\s+te|"
-    r"aan\s+(?:de|het))"
-    rf"\s+(?:(?:de|het)\s+)?(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})"
+    r"aan\s+(?:de|het))\s+(?:(?:de|het)\s+)?$"
 )
-
-
 #: "plaatsing in Intensieve Ambulante Gezinsbehandeling": a programme, not a place
 PROGRAMME = re.compile(
     r"(?:behandeling|begeleiding|therapie|training|zorg|hulp|programma|traject|methode|aanpak)$"
@@ -44,7 +48,9 @@ PROGRAMME = re.compile(
 
 
 def find_place_in_context(text: str) -> Iterator[Found]:
-    for match in PLACE_CONTEXT.finditer(text):
+    for match in PLACE_NAME.finditer(text):
+        if not PLACE_WORD_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+            continue
         name = match.group("name")
         bare = re.sub(r"^(?:De|Het)\s+", "", name)
         first = bare.split()[0].split("-")[0]
@@ -118,25 +124,38 @@ SCHOOL_CONTEXT = re.compile(
 )
 
 
-#: "Molenwiek (basisschool)", "school (Het Baken, Almere)", "school: De Klimop"
-SCHOOL_AROUND = re.compile(
-    rf"(?P<before>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})\s*\((?:basisschool|"
-    r"school|praktijkonderwijs|vmbo|havo|vwo|mbo|so|vso|speciaal onderwijs)\)|"
-    rf"\b[Ss]chool\s*[(:]\s*(?P<after>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,3}})"
+#: "Molenwiek (basisschool)": the kind of school in brackets after its name
+SCHOOL_IN_BRACKETS = re.compile(
+    r"\s*\((?:basisschool|school|praktijkonderwijs|vmbo|havo|vwo|mbo|so|vso|speciaal onderwijs)\)"
 )
+NAME_BEFORE_BRACKETS = re.compile(
+    rf"(?<![\w\-])(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})$"
+)
+#: "naar school (Het Baken, Almere)", "school: De Klimop"
+SCHOOL_THEN_NAME = re.compile(
+    rf"\b[Ss]chool\s*[(:]\s*(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,3}})"
+)
+SCHOOL_VERBS = ("zit", "zat", "ingeschreven", "leerling", "scholier")
 
 
 def find_school_in_context(text: str) -> Iterator[Found]:
-    for match in SCHOOL_AROUND.finditer(text):
-        group = "before" if match.group("before") else "after"
-        first = re.sub(r"^(?:De|Het)\s+", "", match.group(group)).split()[0]
-        if first not in STOP_NAMES and not ROLE_NOUN.fullmatch(first):
-            yield Found(match.start(group), match.end(group), "SCHOOL")
-    for match in SCHOOL_CONTEXT.finditer(text):
-        name = match.group("name")
+    found = []
+    if "(" in text:
+        for brackets in SCHOOL_IN_BRACKETS.finditer(text):
+            window = max(0, brackets.start() - 60)
+            if name := NAME_BEFORE_BRACKETS.search(text, window, brackets.start()):
+                found.append((name.start("name"), name.end("name"), name.group("name")))
+    if "chool" in text:
+        for match in SCHOOL_THEN_NAME.finditer(text):
+            found.append((match.start("name"), match.end("name"), match.group("name")))
+    lower = text.lower()
+    if any(verb in lower for verb in SCHOOL_VERBS):
+        for match in SCHOOL_CONTEXT.finditer(text):
+            found.append((match.start("name"), match.end("name"), match.group("name")))
+    for start, end, name in found:
         first = re.sub(r"^(?:De|Het|'t)\s+", "", name).split()[0]
         if first not in STOP_NAMES and first not in NOT_A_PLACE and not ROLE_NOUN.fullmatch(first):
-            yield Found(match.start("name"), match.end("name"), "SCHOOL")
+            yield Found(start, end, "SCHOOL")
 
 
 #: "door Dewayne Sedney (bijnaam 'Dizzle')": the name before "bijnaam" or "alias" is a person's
@@ -146,7 +165,12 @@ NAME_BEFORE_NICKNAME = re.compile(
 )
 
 
+NICKNAME_HINT = re.compile(r"bijnaam|alias|roepnaam|aka\b|a\.k\.a|ook wel", re.IGNORECASE)
+
+
 def find_name_before_nickname(text: str) -> Iterator[Found]:
+    if not NICKNAME_HINT.search(text):
+        return
     for match in NAME_BEFORE_NICKNAME.finditer(text):
         words = match.group("name").split()
         while words and (words[0] in STOP_NAMES or ROLE_NOUN.fullmatch(words[0])):
@@ -180,16 +204,20 @@ def find_chat_speaker(text: str) -> Iterator[Found]:
             yield Found(match.start("name"), match.end("name"), "PERSOON")
 
 
-FOREIGN_CITY = re.compile(
-    r"(?<![\w\-])(?:"
-    + "|".join(sorted(map(re.escape, FOREIGN_CITIES), key=len, reverse=True))
-    + r")(?![\w\-])"
-)
+CITY_WORD = re.compile(r"(?<![\w\-])[A-ZÀ-Ý][\w\-]*(?:\s[A-ZÀ-Ý][\w\-]*)?")
+FIRST_WORDS = frozenset(city.split()[0] for city in FOREIGN_CITIES)
 
 
 def find_foreign_city(text: str) -> Iterator[Found]:
-    for match in FOREIGN_CITY.finditer(text):
-        yield Found(match.start(), match.end(), "LOCATIE")
+    """Word by word, not as one pattern of a hundred names: that cost more than it found."""
+    for match in CITY_WORD.finditer(text):
+        words = match.group().split()
+        if words[0] not in FIRST_WORDS:
+            continue
+        if len(words) == 2 and match.group() in FOREIGN_CITIES:
+            yield Found(match.start(), match.end(), "LOCATIE")
+        elif words[0] in FOREIGN_CITIES:
+            yield Found(match.start(), match.start() + len(words[0]), "LOCATIE")
 
 
 ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (

@@ -320,6 +320,8 @@ WORD_BEFORE = re.compile(r"([^\W\d_][\w\-]*)\s+$")
 def _misread(text: str, found: Found) -> bool:
     """A find that the word before it explains away: a car model ("Seat Leon"), a course
     ("opleiding Helpende Zorg")."""
+    if found.kind not in ("PERSOON", "INSTELLING", "SCHOOL"):
+        return False
     before = WORD_BEFORE.search(text, max(0, found.start - 30), found.start)
     word = before.group(1) if before else ""
     if found.kind == "PERSOON":
@@ -336,9 +338,6 @@ NAME_PART = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’\-]{2,}")
 def _elsewhere(text: str, found: list[Found]) -> list[Found]:
     """A name found once stands for the same person wherever else it is written: "'Tito'" in
     quotes, then "heeft Tito weggestuurd"; "Dexter Amoah", then "Dexter"."""
-    covered = [False] * len(text)
-    for item in found:
-        covered[item.start : item.end] = [True] * (item.end - item.start)
     names = {
         part: item.kind
         for item in found
@@ -346,12 +345,27 @@ def _elsewhere(text: str, found: list[Found]) -> list[Found]:
         for part in NAME_PART.findall(text, item.start, item.end)
         if part not in STOP_NAMES and not ROLE_NOUN.fullmatch(part)
     }
+    if not names:
+        return []
+    covered = [False] * len(text)
+    for item in found:
+        covered[item.start : item.end] = [True] * (item.end - item.start)
     extra = []
     for name, kind in names.items():
-        for match in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text):
-            if not any(covered[match.start() : match.end()]):
-                extra.append(Found(match.start(), match.end(), kind))
+        start = text.find(name)
+        while start != -1:
+            end = start + len(name)
+            whole = (start == 0 or not _in_word(text[start - 1])) and (
+                end == len(text) or not _in_word(text[end])
+            )
+            if whole and not any(covered[start:end]):
+                extra.append(Found(start, end, kind))
+            start = text.find(name, end)
     return extra
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "-_"
 
 
 def _outside(text: str, found: Found, kept: list[tuple[int, int]]) -> Found | None:

@@ -119,6 +119,13 @@ def trim(text: str, candidate: Candidate) -> Candidate | None:
     """``candidate`` without the spaces, quotes, brackets and glue words at its edges, and for
     a person without a job title or relation in front; None when nothing is left."""
     start, end = candidate.start, candidate.end
+    if (
+        start < end
+        and text[start].isalnum()
+        and text[end - 1].isalnum()
+        and (candidate.kind not in NAMED_KINDS or not any(c.isspace() for c in text[start:end]))
+    ):
+        return candidate  # one word, or no name, with nothing at its edges: the common case
     changed = True
     while changed and start < end:
         changed = False
