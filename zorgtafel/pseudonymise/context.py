@@ -33,8 +33,8 @@ def find_birth_year(text: str) -> Iterator[Found]:
 #: a capitalised name after a word that puts a place next: "in Lombok", "uit Zuilen", "wijkteam
 #: Transvaal", "in de Bijlmer"; its first word must not be a common word, a country or a language.
 #: Found name first, the word before it checked after (cheaper than trying the words everywhere)
-PLACE_NAME = re.compile(
-    rf"(?<![\w\-])(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}})"
+PLACE_NAME = re.compile(  # at every capitalised word: "Wijkteam Hoograven" holds "Hoograven"
+    rf"(?<![\w\-])(?=(?P<name>(?:(?:De|Het)\s+)?{NAME_WORD}(?:[ \-]{NAME_WORD}){{0,2}}))"
 )
 PLACE_WORD_BEFORE = re.compile(
     r"(?<![\w\-])(?:[Ii]n|[Uu]it|[Nn]aar|[Rr]ond|[Rr]ichting|[Vv]anuit|[Oo]mgeving|"
@@ -49,7 +49,7 @@ PROGRAMME = re.compile(
 
 def find_place_in_context(text: str) -> Iterator[Found]:
     for match in PLACE_NAME.finditer(text):
-        if not PLACE_WORD_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+        if not PLACE_WORD_BEFORE.search(text, max(0, match.start() - 24), match.start("name")):
             continue
         name = match.group("name")
         bare = re.sub(r"^(?:De|Het)\s+", "", name)
