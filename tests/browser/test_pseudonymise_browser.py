@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from privacy_support import CaseFactory
 
 from tests.browser.conftest import login_in_browser
-from tests.conftest import Factories
+from tests.fixtures.auth import Factories
+from tests.fixtures.cases import CaseFactory
 from zorgtafel.cases.models import InvolvementReason
 from zorgtafel.pseudonymise import (
     Pseudonymiser,

@@ -22,8 +22,6 @@ from tests.fixtures.cases import (
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role
 from zorgtafel.cases.models import Case, Contribution, InvolvementReason
-from zorgtafel.convenant.document import Convenant
-from zorgtafel.convenant.loader import parse_convenant
 from zorgtafel.convenant.rights import providable_categories
 from zorgtafel.pseudonymise import (
     PseudonymiserFailed,
@@ -256,12 +254,20 @@ def test_when_the_service_is_down_the_form_says_so_before_anything_is_written(
     assert "De pseudonimiseerder is niet beschikbaar" in page
 
 
-def _without_identity(partner: str) -> Convenant:
-    """The example convenant with ``partner`` no longer receiving identiteit (art. 6.2 amended)."""
+def _load_without_identity(app: Flask, partner: str, folder: Path) -> None:
+    """The example convenant, version 1.1 amended so that ``partner`` no longer receives
+    identiteit (art. 6.2), stored instead of the real 1.1 (rolled back with the test)."""
+    from zorgtafel import ROOT
+    from zorgtafel.convenant.operations import load_version
+
     text = EXAMPLE_CONVENANT.read_text(encoding="utf-8")
     rule = f'partner = "{partner}"\ndirection = "receive"\ncategories = ["identiteit", '
     assert rule in text
-    return parse_convenant(text.replace(rule, rule.removesuffix('"identiteit", ')), "test.toml")
+    amended = folder / EXAMPLE_CONVENANT.name
+    amended.write_text(text.replace(rule, rule.removesuffix('"identiteit", ')), encoding="utf-8")
+    with in_app(app):
+        load_version(ROOT / "convenants" / "zorgtafel-jpmh-voorbeeldland-1.0.toml")
+        load_version(amended)
 
 
 def _preview(client: FlaskClient, code: str, text: str) -> tuple[str, tuple[str, ...]]:
@@ -274,11 +280,9 @@ def _preview(client: FlaskClient, code: str, text: str) -> tuple[str, tuple[str,
 
 
 def test_an_author_without_identity_cannot_tell_a_true_name_from_a_wrong_one(
-    app: Flask, factories: Factories, monkeypatch: pytest.MonkeyPatch
+    app: Flask, factories: Factories, tmp_path: Path
 ) -> None:
-    convenant = _without_identity("politie")
-    monkeypatch.setitem(app.extensions, "zorgtafel.convenant", lambda _day: convenant)
-    factories.example_convenant()
+    _load_without_identity(app, "politie", tmp_path)
     chair = app.test_client()
     login(chair, factories.user(Role.chair, "gemeente"))
     code = registered_code(post_intake(chair))
