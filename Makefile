@@ -9,7 +9,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard zorgtafel/translations/*/LC_MESSAGES
 
 .PHONY: run test lint bench messages clean
 
-run: $(RUNTIME) $(CATALOGS)
+run: $(RUNTIME) $(CATALOGS) $(DEDUCE)
 	$(BIN)/zorgtafel init --demo
 	$(BIN)/zorgtafel demo
 	@echo "zorgtafel draait op http://127.0.0.1:5000 (Ctrl-C stopt)"
@@ -39,8 +39,9 @@ $(TESTDEPS): pyproject.toml $(RUNTIME)
 
 # deduce builds its lookup cache (a 75 MB pickle in its own package folder in the venv) on
 # first use: ~2-3 minutes and ~1.2 GB once per venv; after that it loads in ~15 s
+# `make run` builds it before serving, so the service starts in seconds and pages never wait
 $(DEDUCE): $(RUNTIME)
-	@echo "deduce: opzoekcache bouwen (eenmalig per venv, enkele minuten)"
+	@echo "deduce: opzoekcache van de pseudonimiseerder nakijken of bouwen, vóór het starten (de eerste keer 2-3 minuten, ~1,2 GB)"
 	$(BIN)/python -c "import deduce; deduce.Deduce()"
 	touch $@
 

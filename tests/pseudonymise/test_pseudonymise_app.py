@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,12 @@ from flask import Flask
 from zorgtafel import ROOT
 from zorgtafel.config import ConfigError, load_settings
 from zorgtafel.pseudonymise import (
+    EXTENSION,
     PseudonymiserClient,
     PseudonymiserUnavailable,
+    ServiceStatus,
     get_pseudonymiser,
+    use_pseudonymiser,
 )
 
 NO_DEDUCE = """
@@ -98,3 +103,62 @@ def test_example_config_has_the_section(tmp_path: Path) -> None:
     assert settings.warnings == ()
     assert settings.path("pseudonymiser.socket") == ROOT / "pseudonymiser.sock"
     assert settings["pseudonymiser.start_with_app"] is True
+
+
+# --- issue 13: /gezondheid reports the pseudonymiser beside the database ----------------------
+
+
+class _Reports:
+    def __init__(self, status: ServiceStatus) -> None:
+        self._status = status
+
+    def status(self) -> ServiceStatus:
+        return self._status
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (ServiceStatus("ready"), {"pseudonymiser": "ready"}),
+        (
+            ServiceStatus("starting", 14),
+            {"pseudonymiser": "starting", "pseudonymiser_ready_in_seconds": 14},
+        ),
+        (ServiceStatus("down"), {"pseudonymiser": "down"}),
+    ],
+)
+def test_health_reports_the_database_and_the_pseudonymiser(
+    app: Flask,
+    client,
+    status: ServiceStatus,
+    expected: dict[str, object],  # type: ignore[no-untyped-def]
+) -> None:
+    use_pseudonymiser(app, _Reports(status))
+    try:
+        response = client.get("/gezondheid")
+    finally:
+        app.extensions.pop(EXTENSION, None)
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", **expected}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_without_a_service_says_down_and_stays_cheap(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/gezondheid").get_json()["pseudonymiser"] == "down"  # none in tests
+    started = time.monotonic()
+    for _ in range(20):
+        client.get("/gezondheid")
+    assert time.monotonic() - started < 10  # one look a second at most, 2 s when it hangs
+
+
+def test_health_with_a_real_starting_service(app: Flask, client, serve, short_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    server = serve(short_dir / "h.sock", None)
+    server.expected_load_seconds = 40
+    use_pseudonymiser(app, PseudonymiserClient(short_dir / "h.sock", timeout=5))
+    try:
+        body = client.get("/gezondheid").get_json()
+    finally:
+        app.extensions.pop(EXTENSION, None)
+    assert body["pseudonymiser"] == "starting"
+    assert 35 <= body["pseudonymiser_ready_in_seconds"] <= 40
+    assert str(short_dir) not in json.dumps(body)  # public: no paths

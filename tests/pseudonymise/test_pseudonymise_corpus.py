@@ -1,27 +1,86 @@
-"""The goals on the project's evaluation corpus: recall ≥ 0.97, kept ≥ 0.95 (misses reported)."""
+"""The goals on both evaluation corpora: recall ≥ 0.97, kept ≥ 0.95 (misses reported).
+
+The tuning corpus is what the annotators were developed on; the held-out corpus is only
+measured (see its README), so its scores say how the engine does on texts it was not fitted
+to: there the recall goal is not met yet (a strict xfail says so), and a floor keeps it from
+getting worse. On the tuning corpus the roles must also be right (a relative is not the
+subject, a detected name no role) and no quote or bracket may be lost; masked (for authors
+who may not receive identity) the goals hold there too.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from zorgtafel.pseudonymise.engine import Pseudonymiser
-from zorgtafel.pseudonymise.evaluation import evaluate, load_corpus, occurrences
+from zorgtafel.pseudonymise.evaluation import CORPORA, evaluate, load_corpus, occurrences
 
-CASES = load_corpus()
+CASES = {name: load_corpus(folder) for name, folder in CORPORA.items()}
+MINIMUM = {"tuning": 100, "held-out": 25}
 
 
-def test_corpus_is_large_enough_and_consistent() -> None:
-    assert len(CASES) >= 40
-    assert len({case.id for case in CASES}) == len(CASES)
-    for case in CASES:
+@pytest.mark.parametrize("name", CASES)
+def test_corpus_is_large_enough_and_consistent(name: str) -> None:
+    cases = CASES[name]
+    assert len(cases) >= MINIMUM[name]
+    assert len({case.id for case in cases}) == len(cases)
+    for case in cases:
         for phrase, _ in case.identifiers:
             assert occurrences(phrase, case.text), f"{case.id}: {phrase!r} not in the text"
         for phrase in case.keep:
             assert occurrences(phrase, case.text, True), f"{case.id}: {phrase!r} not in the text"
+        for context, part, _ in case.roles:
+            assert occurrences(context, case.text), f"{case.id}: {context!r} not in the text"
+            assert part in context, f"{case.id}: {part!r} not in {context!r}"
+
+
+def test_the_two_corpora_share_no_text() -> None:
+    tuning = {" ".join(case.text.split()) for case in CASES["tuning"]}
+    assert not tuning & {" ".join(case.text.split()) for case in CASES["held-out"]}
+
+
+def _score(engine: Pseudonymiser, name: str, mask_known: bool = False):  # type: ignore[no-untyped-def]
+    return evaluate(
+        CASES[name],
+        lambda case: (
+            engine.pseudonymise(case.text, case.known, case.marked, mask_known=mask_known).spans
+        ),
+    )
 
 
 @pytest.mark.slow
-def test_goals_on_the_corpus(engine: Pseudonymiser) -> None:
-    score = evaluate(CASES, lambda case: engine.pseudonymise(case.text, case.known).spans)
+def test_goals_on_the_tuning_corpus(engine: Pseudonymiser) -> None:
+    score = _score(engine, "tuning")
+    assert score.recall >= 0.97, score.report()
+    assert score.kept_rate >= 0.95, score.report()
+    assert score.role_rate == 1.0, score.report()
+    assert score.punctuation_lost == [], score.report()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met: the held-out corpus scores recall 0.939 (goal 0.97), kept 0.980 (goal "
+    "0.95); see its README and bench/README.md. Strict: when it is met, remove this marker.",
+)
+def test_goals_on_the_held_out_corpus(engine: Pseudonymiser) -> None:
+    score = _score(engine, "held-out")
+    assert score.recall >= 0.97, score.report()
+    assert score.kept_rate >= 0.95, score.report()
+
+
+@pytest.mark.slow
+def test_the_held_out_corpus_does_not_fall_back(engine: Pseudonymiser) -> None:
+    """What the held-out corpus scored when it was first run (recall 0.939, kept 0.980, roles
+    1.000): a change that scores worse there is a step back, whatever the tuning corpus says."""
+    score = _score(engine, "held-out")
+    assert score.recall >= 0.935, score.report()
+    assert score.kept_rate >= 0.975, score.report()
+    assert score.role_rate == 1.0, score.report()
+
+
+@pytest.mark.slow
+def test_goals_masked_on_the_tuning_corpus(engine: Pseudonymiser) -> None:
+    score = _score(engine, "tuning", mask_known=True)
     assert score.recall >= 0.97, score.report()
     assert score.kept_rate >= 0.95, score.report()

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from zorgtafel.pseudonymise.engine import KnownPersons, KnownPersonsError, Pseudonymiser, Span
+from zorgtafel.pseudonymise.annotators import Found
+from zorgtafel.pseudonymise.engine import (
+    KnownPersons,
+    KnownPersonsError,
+    Pseudonymiser,
+    Result,
+    Span,
+)
 
 SANNE = KnownPersons.create(
     first_names=["Sanne"],
@@ -56,7 +66,10 @@ def test_relatives_become_role_tokens(annotators_only: Pseudonymiser) -> None:
 def test_no_partial_words(annotators_only: Pseudonymiser) -> None:
     known = KnownPersons.create(first_names=["Ann"], surname="Bos")
     text = "Anne en Annabel liepen door het bos naar Bosch."
-    assert annotators_only.pseudonymise(text, known).text == text
+    # "naar Bosch" is a place to the place annotator (issue 13); no known name matched inside
+    result = annotators_only.pseudonymise(text, known)
+    assert result.text.startswith("Anne en Annabel liepen door het bos naar ")
+    assert "[BETROKKENE]" not in result.text
     assert annotators_only.pseudonymise("ANN BOS, ann, Bos", known).text == (
         "[BETROKKENE], [BETROKKENE], [BETROKKENE]"
     )
@@ -139,3 +152,152 @@ def test_shorter_name_reuses_the_full_names_token(engine: Pseudonymiser) -> None
     assert engine.pseudonymise(text).text == (
         "Haar vriend [PERSOON-1] haalt haar op. [PERSOON-1] rijdt."
     )
+
+
+# --- issue 13: the crash, meaning kept, punctuation kept ------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Piet bij de Kerkstraat 5.", "Lotte bij de Kalverstraat 12."])
+def test_a_name_bij_de_a_street_serialises_and_keeps_its_words(
+    engine: Pseudonymiser, text: str
+) -> None:
+    result = engine.pseudonymise(text)
+    json.dumps(result.to_dict())  # deduce handed out numpy integers here
+    assert all(type(value) is int for span in result.spans for value in span[:2])
+    assert result.text == "[PERSOON-1] bij de [LOCATIE-1]."
+
+
+def test_results_serialise_whatever_the_detector_hands_in() -> None:
+    numpy = pytest.importorskip("numpy")
+    result = Result("[X-1]", (Span(numpy.int64(0), numpy.int64(3), "X", "[X-1]"),))
+    assert json.loads(json.dumps(result.to_dict())) == {
+        "text": "[X-1]",
+        "spans": [[0, 3, "X", "[X-1]"]],
+    }
+
+
+def _detects(*names: str):  # type: ignore[no-untyped-def]
+    """A stand-in detector that finds each of ``names`` as one person."""
+
+    def detect(text: str) -> list[Found]:
+        return [Found(text.index(n), text.index(n) + len(n), "PERSOON") for n in names if n in text]
+
+    return detect
+
+
+def test_a_detected_name_next_to_a_known_name_keeps_its_own_tag() -> None:
+    engine = Pseudonymiser(detector=_detects("Jansen Lotte"))  # as deduce finds it
+    known = KnownPersons.create(["Lotte"], "Hoekman")
+    assert engine.pseudonymise("zag agent Jansen Lotte", known).text == (
+        "zag agent [PERSOON-1] [BETROKKENE]"
+    )
+
+
+def test_with_deduce_the_officer_and_the_subject_stay_apart(engine: Pseudonymiser) -> None:
+    known = KnownPersons.create(["Lotte"], "Hoekman")
+    result = engine.pseudonymise("Een buurtbewoner zag agent Jansen Lotte bij het station.", known)
+    assert result.text == "Een buurtbewoner zag agent [PERSOON-1] [BETROKKENE] bij het station."
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        ("Ze werkt voor 'de Kapper'.", ["de Kapper"], "Ze werkt voor '[HANDMATIG-1]'."),
+        (
+            "Ze werkt voor \u201cde Kapper\u201d!",
+            ["de Kapper"],
+            "Ze werkt voor \u201c[HANDMATIG-1]\u201d!",
+        ),
+        ("Ze noemt zich 'Sannie'.", [], "Ze noemt zich '[BETROKKENE]'."),
+        ("Dat is Kees' fiets.", ["Kees"], "Dat is [HANDMATIG-1] fiets."),
+        ("(Sannie), zei ze.", [], "([BETROKKENE]), zei ze."),
+    ],
+)
+def test_punctuation_around_a_replacement_stays(
+    annotators_only: Pseudonymiser, text: str, marked: list[str], expected: str
+) -> None:
+    assert annotators_only.pseudonymise(text, SANNE, marked).text == expected
+
+
+def test_a_detectors_span_loses_the_quotes_and_brackets_around_it() -> None:
+    engine = Pseudonymiser(detector=_detects("'Jamal Bakkali',", "(Lelystad)"))
+    text = "Haar vriend 'Jamal Bakkali', uit (Lelystad) belde."
+    result = engine.pseudonymise(text).text
+    assert re.fullmatch(r"Haar vriend '\[[A-Z]+-1\]', uit \(\[[A-Z]+-\d\]\) belde\.", result), (
+        result
+    )
+
+
+KUIPERS = KnownPersons.create(
+    ["Bo"], "Kuipers", relatives={"moeder": ["Sandra"], "oom": ["Dennis Kuipers"]}
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gesprek met moeder Kuipers.", "Gesprek met moeder [MOEDER]."),
+        (
+            "Mevrouw Kuipers vertelt dat Bo weg is.",
+            "Mevrouw [MOEDER] vertelt dat [BETROKKENE] weg is.",
+        ),
+        ("Bel mevr. S. Kuipers.", "Bel mevr. [MOEDER]."),
+        ("Oom Kuipers stuurde hem weg.", "Oom [OOM] stuurde hem weg."),
+        ("Meneer Kuipers belde.", "Meneer [OOM] belde."),
+        ("Bo Kuipers (14) en Sandra Kuipers.", "[BETROKKENE] ([LEEFTIJD-1]) en [MOEDER]."),
+        ("Het gezin Kuipers.", "Het gezin [BETROKKENE]."),
+        ("Vader R. Kuipers belde.", "Vader [VADER] belde."),
+        ("Een zekere R. Kuipers belde.", "Een zekere [PERSOON-1] belde."),
+    ],
+)
+def test_a_relative_sharing_the_subjects_surname_keeps_their_own_role(
+    annotators_only: Pseudonymiser, text: str, expected: str
+) -> None:
+    assert annotators_only.pseudonymise(text, KUIPERS).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fenna, geb. 2009, woont hier.", "Fenna, geb. [DATUM-1], woont hier."),
+        ("Zij is geboren in 2010.", "Zij is geboren in [DATUM-1]."),
+        (
+            "Op Snapchat heet ze lotje2010 en insta lotje.xx.",
+            "Op Snapchat heet ze [HANDLE-1] en insta [HANDLE-2].",
+        ),
+        ("Zijn account is sosa_rdam010.", "Zijn account is [HANDLE-1]."),
+        ("Ze woont in Ondiep bij haar tante.", "Ze woont in [LOCATIE-1] bij haar tante."),
+        ("Het wijkteam Transvaal belde.", "Het wijkteam [LOCATIE-1] belde."),
+        ("Gezien in de Indische Buurt.", "Gezien in de [WIJK-1]."),
+        ("Ze zit op De Klimop, groep 8.", "Ze zit op [SCHOOL-1], groep 8."),
+        ("Ze zit op Het Nieuwe Vakcollege.", "Ze zit op [SCHOOL-1]."),
+        (
+            "Hij noemt haar 'mijn koningin' en 'habibi'.",
+            "Hij noemt haar 'mijn koningin' en 'habibi'.",
+        ),
+        ("Ze noemt hem 'lieverd'.", "Ze noemt hem 'lieverd'."),
+        (
+            "Ze werkt voor een man die ze 'de Kapper' noemt.",
+            "Ze werkt voor een man die ze '[BIJNAAM-1]' noemt.",
+        ),
+    ],
+)
+def test_the_kinds_a_held_out_set_found(
+    annotators_only: Pseudonymiser, text: str, expected: str
+) -> None:
+    assert annotators_only.pseudonymise(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zedenrechercheur Lotte van Buuren meldt het.", "Zedenrechercheur [PERSOON-1] meldt het."),
+        ("Klasgenoot Demi zegt dat.", "Klasgenoot [PERSOON-1] zegt dat."),
+        ("Juf Ilse heeft overlegd.", "Juf [PERSOON-1] heeft overlegd."),
+        ("met een grijze Seat Leon gezien", "met een grijze Seat Leon gezien"),
+    ],
+)
+def test_a_job_title_in_front_of_a_name_stays(
+    engine: Pseudonymiser, text: str, expected: str
+) -> None:
+    assert engine.pseudonymise(text).text == expected

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.pseudonymise.pseudonymise_fakes import EchoEngine
-from zorgtafel.pseudonymise import KnownPersons, PseudonymiserClient, PseudonymiserUnavailable
+from tests.pseudonymise.pseudonymise_fakes import EchoEngine, NumpyEngine
+from zorgtafel.pseudonymise import (
+    KnownPersons,
+    PseudonymiserClient,
+    PseudonymiserFailed,
+    PseudonymiserStarting,
+    PseudonymiserUnavailable,
+    ServiceStatus,
+)
 from zorgtafel.pseudonymise.client import PseudonymiserError
-from zorgtafel.pseudonymise.service import PseudonymiserServer, ServiceError
+from zorgtafel.pseudonymise.service import (
+    LOAD_SECONDS_CACHED,
+    LOAD_SECONDS_UNCACHED,
+    PseudonymiserServer,
+    ServiceError,
+    encode,
+    expected_load_seconds,
+)
 
 
 def test_round_trip_with_a_stand_in(serve, short_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -140,6 +157,7 @@ def test_serve_command_starts_and_stops_on_sigterm(short_dir: Path) -> None:
     assert not path.exists()
     assert "klaar" in stderr
     assert "gestopt" in stderr
+    assert float((short_dir / "cmd.sock.laadtijd").read_text()) >= 0  # the next start's estimate
 
 
 def test_service_stops_when_its_parent_goes(short_dir: Path) -> None:
@@ -175,3 +193,101 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+# --- issue 13: answers that always serialise, failures named as such, start-up, hang-ups --------
+
+
+def test_numpy_offsets_from_the_engine_reach_the_client(serve, short_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("numpy")
+    serve(short_dir / "p.sock", NumpyEngine())
+    result = PseudonymiserClient(short_dir / "p.sock", timeout=5).pseudonymise(
+        "Piet bij de Kerkstraat 5."
+    )
+    assert result.text == "[PERSOON-1] bij de [LOCATIE-1]."
+    assert result.spans[0][:2] == (0, 4)
+
+
+def test_a_reply_that_does_not_serialise_is_answered_as_a_failure(caplog) -> None:  # type: ignore[no-untyped-def]
+    line = encode({"ok": True, "result": {"text": "Sanne", "spans": [[object(), 1]]}})
+    reply = json.loads(line)
+    assert reply["ok"] is False
+    assert reply["error"] == "failed"
+    assert "Sanne" not in line.decode() + caplog.text
+
+
+def test_an_engine_failure_is_failed_not_unavailable_and_logged_without_the_text(
+    serve,
+    short_dir: Path,
+    caplog,  # type: ignore[no-untyped-def]
+) -> None:
+    serve(short_dir / "p.sock", EchoEngine())
+    with (
+        caplog.at_level(logging.INFO, logger="zorgtafel.pseudonymise.service"),
+        pytest.raises(PseudonymiserFailed) as caught,
+    ):
+        PseudonymiserClient(short_dir / "p.sock").pseudonymise("boem")
+    assert not isinstance(caught.value, PseudonymiserUnavailable)
+    assert "RuntimeError" in caplog.text
+    assert "boem" not in caplog.text + str(caught.value)
+    assert PseudonymiserClient(short_dir / "p.sock").status() == ServiceStatus("ready")
+
+
+def test_while_loading_the_service_says_how_long_it_will_take(serve, short_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    server = serve(short_dir / "p.sock", None)
+    server.expected_load_seconds = 30
+    client = PseudonymiserClient(short_dir / "p.sock", timeout=5)
+    status = client.status()
+    assert status.state == "starting"
+    assert status.remaining_seconds is not None
+    assert 25 <= status.remaining_seconds <= 30
+    with pytest.raises(PseudonymiserStarting) as caught:
+        client.pseudonymise("tekst")
+    assert caught.value.remaining_seconds == status.remaining_seconds
+    assert "± " in str(caught.value)
+    server.loading_since -= 60  # longer than expected: a few seconds more, never zero
+    client._status = None
+    assert client.status().remaining_seconds == 5
+
+
+def test_the_status_of_a_service_that_is_not_there_is_down(short_dir: Path) -> None:
+    assert PseudonymiserClient(short_dir / "none.sock").status() == ServiceStatus("down")
+
+
+def test_a_client_that_hangs_up_leaves_one_log_line_not_a_traceback(
+    serve,
+    short_dir: Path,
+    caplog,
+    capfd,  # type: ignore[no-untyped-def]
+) -> None:
+    server = serve(short_dir / "p.sock", EchoEngine())
+    answered = threading.Event()
+    plain = server.answer
+
+    def slow(line: bytes) -> dict[str, object]:
+        time.sleep(0.4)  # as when the status call's timeout is shorter than the answer
+        try:
+            return plain(line)
+        finally:
+            answered.set()
+
+    server.answer = slow
+    with caplog.at_level(logging.INFO, logger="zorgtafel.pseudonymise.service"):
+        assert PseudonymiserClient(short_dir / "p.sock", timeout=0.1).status().state == "down"
+        assert answered.wait(5)
+        deadline = time.monotonic() + 5
+        while "verbrak de verbinding" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.02)
+    lines = [r for r in caplog.records if r.name == "zorgtafel.pseudonymise.service"]
+    assert [r.getMessage() for r in lines] == ["een client verbrak de verbinding voor het antwoord"]
+    assert all(r.exc_info is None for r in lines)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_expected_load_is_the_last_one_measured(short_dir: Path) -> None:
+    path = short_dir / "p.sock"
+    assert expected_load_seconds(path) in (LOAD_SECONDS_CACHED, LOAD_SECONDS_UNCACHED)
+    (short_dir / "p.sock.laadtijd").write_text("14.2\n")
+    assert expected_load_seconds(path) == 14.2
+    (short_dir / "p.sock.laadtijd").write_text("onzin\n")
+    assert expected_load_seconds(path) in (LOAD_SECONDS_CACHED, LOAD_SECONDS_UNCACHED)

@@ -26,10 +26,14 @@ from zorgtafel.cases.forms import (
 from zorgtafel.cases.identity import SubjectIdentity, lines, parse_relatives
 from zorgtafel.cases.models import Case, Reporter, Stage, StageReason
 from zorgtafel.cases.pseudonymising import (
+    PseudonymiserError,
+    PseudonymiserStarting,
     PseudonymiserUnavailable,
     Result,
+    ServiceStatus,
     marked_words,
     pseudonymise_contribution,
+    pseudonymiser_status,
 )
 from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core.db import db
@@ -39,6 +43,8 @@ from zorgtafel.privacy.gate import Level, Purpose
 from zorgtafel.privacy.lookup import lookups_for
 
 UNAVAILABLE = 503
+#: the pseudonymiser answered, but failed on the text: a defect on our side
+ENGINE_FAILED = 500
 
 
 def _user() -> User:
@@ -137,7 +143,7 @@ def _case_page(case: Case, identity: gate.IdentityView | None = None) -> str:
     )
 
 
-def contribute(code: str) -> Response | str | tuple[str, int]:
+def contribute(code: str) -> Response | str | tuple[str, int, dict[str, str]]:
     user, case, convenant = _user(), _case(code), convenant_in_force()
     view = gate.cases.disclose(user, case, Level.exists, Purpose.case_conference, convenant)
     if not view.contributable:
@@ -145,8 +151,9 @@ def contribute(code: str) -> Response | str | tuple[str, int]:
     form = ContributionForm(convenant, view.contributable)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("cases/contribute.html", case=view, form=form), status
+        return _contribute_form(view, form, status, pseudonymiser_status())
     text, marked = form.text.data or "", marked_words(form.marked.data or "")
+    may_see_identity = operations.may_receive_identity(user, case, convenant)  # to the kernel
     try:
         if "save" in request.form and form.previewed.data == _preview_proof(text, marked):
             operations.contribute(
@@ -154,16 +161,52 @@ def contribute(code: str) -> Response | str | tuple[str, int]:
             )
             flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
             return redirect(url_for("cases.show", code=case.code))
-        result = pseudonymise_contribution(user, case, form.category.data, text, marked, convenant)
-    except PseudonymiserUnavailable:
-        flash(_("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen."), "error")
-        return render_template("cases/contribute.html", case=view, form=form), UNAVAILABLE
+        result = pseudonymise_contribution(
+            user, case, form.category.data, text, marked, convenant,
+            may_see_identity=may_see_identity,
+        )  # fmt: skip
+    except PseudonymiserError as error:
+        return _not_pseudonymised(view, form, error)
     if "save" in request.form:
         flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
     form.previewed.data = _preview_proof(text, marked)
     return render_page(
         "cases/contribute.html", case=view, form=form, preview=result, pieces=_pieces(text, result)
     )
+
+
+def _not_pseudonymised(
+    view: object, form: ContributionForm, error: PseudonymiserError
+) -> tuple[str, int, dict[str, str]]:
+    """Nothing stored; the form again with why: still starting, not running, or it failed."""
+    if isinstance(error, PseudonymiserStarting):
+        service = ServiceStatus("starting", error.remaining_seconds)
+        return _contribute_form(view, form, UNAVAILABLE, service)
+    if isinstance(error, PseudonymiserUnavailable):
+        flash(_("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen."), "error")
+        return _contribute_form(view, form, UNAVAILABLE)
+    flash(
+        _(
+            "De pseudonimiseerder kon deze tekst niet verwerken; er is niets opgeslagen. Pas de "
+            "tekst iets aan en probeer het opnieuw, of meld het aan de functioneel beheerder."
+        ),
+        "error",
+    )
+    return _contribute_form(view, form, ENGINE_FAILED)
+
+
+def _contribute_form(
+    view: object, form: ContributionForm, status: int, service: ServiceStatus | None = None
+) -> tuple[str, int, dict[str, str]]:
+    """The contribution form again, saying so while the pseudonymiser starts or is down."""
+    attempted = form.is_submitted()
+    html = render_template(
+        "cases/contribute.html", case=view, form=form, service=service, attempted=attempted
+    )
+    starting = service is not None and service.state == "starting"
+    seconds = service.remaining_seconds if service is not None else None
+    retry = {"Retry-After": str(seconds or 5)} if starting else {}
+    return html, status, retry
 
 
 def _preview_proof(text: str, marked: tuple[str, ...]) -> str:

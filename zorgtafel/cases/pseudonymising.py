@@ -1,7 +1,9 @@
 """A contribution's text, pseudonymised with the case's known names before it is stored.
 
 The known names come through the disclosure gate and go only to the pseudonymiser; the
-author sees the result (and what was replaced where in their own text), never the names.
+author sees the result (and what was replaced where in their own text), never the names. An
+author who may not see the subject's identity gets known persons masked as ``[PERSOON-n]``,
+so the preview cannot tell them whether a name they type is the subject's.
 """
 
 from __future__ import annotations
@@ -12,9 +14,28 @@ from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.privacy.gate import identity
-from zorgtafel.pseudonymise import PseudonymiserUnavailable, Result, get_pseudonymiser
+from zorgtafel.pseudonymise import (
+    PseudonymiserError,
+    PseudonymiserFailed,
+    PseudonymiserStarting,
+    PseudonymiserUnavailable,
+    Result,
+    ServiceStatus,
+    get_pseudonymiser,
+    pseudonymiser_status,
+)
 
-__all__ = ["PseudonymiserUnavailable", "Result", "marked_words", "pseudonymise_contribution"]
+__all__ = [
+    "PseudonymiserError",
+    "PseudonymiserFailed",
+    "PseudonymiserStarting",
+    "PseudonymiserUnavailable",
+    "Result",
+    "ServiceStatus",
+    "marked_words",
+    "pseudonymise_contribution",
+    "pseudonymiser_status",
+]
 
 #: at most this many marked words, each at most this long (a form value, not a document)
 MAX_MARKED, MAX_MARKED_LENGTH = 50, 100
@@ -27,14 +48,21 @@ def pseudonymise_contribution(
     text: str,
     extra_terms: Iterable[str],
     convenant: Convenant,
+    *,
+    may_see_identity: bool,
 ) -> Result:
     """``text`` with the case's names, what the detectors find and the marked words replaced.
 
-    Raises PseudonymiserUnavailable when the pseudonymiser does not answer: the caller must
-    then refuse to store anything.
+    ``may_see_identity``: whether the author's organisation may receive the subject's identity
+    (decided by the caller); if not, known persons become ``[PERSOON-n]`` like any name.
+    Raises PseudonymiserUnavailable (PseudonymiserStarting while it loads) when the
+    pseudonymiser does not answer, PseudonymiserFailed when it failed on this text: the caller
+    must then refuse to store anything.
     """
     known = identity.known_persons(user, case, category_code, convenant)
-    return get_pseudonymiser().pseudonymise(text, known, tuple(extra_terms))
+    return get_pseudonymiser().pseudonymise(
+        text, known, tuple(extra_terms), mask_known=not may_see_identity
+    )
 
 
 def marked_words(text: str) -> tuple[str, ...]:

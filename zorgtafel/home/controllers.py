@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, session
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from zorgtafel.auth.access import current_user, safe_next
 from zorgtafel.auth.forms import ConfirmForm
 from zorgtafel.core.db import db
 from zorgtafel.core.i18n import LOCALES
+from zorgtafel.pseudonymise import pseudonymiser_status
 
 
 def index() -> str:
@@ -22,7 +24,23 @@ def language() -> Response:
     return redirect(safe_next(request.form.get("next")))
 
 
-def health() -> tuple[dict[str, str], int]:
-    """For the load balancer: the database answers. No data, no version details."""
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}, 200
+def health() -> tuple[dict[str, object], int]:
+    """For the load balancer and whoever runs the host: does the database answer, and is the
+    pseudonymiser ready, starting (± seconds) or down. Public: no data, no version details,
+    no paths; 503 only when the database does not answer (pages work without the
+    pseudonymiser, contributions wait for it)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "unavailable"
+    service = pseudonymiser_status()
+    body: dict[str, object] = {
+        "status": "ok" if database == "ok" else "unavailable",
+        "database": database,
+        "pseudonymiser": service.state,
+    }
+    if service.state == "starting":
+        body["pseudonymiser_ready_in_seconds"] = service.remaining_seconds
+    return body, 200 if database == "ok" else 503

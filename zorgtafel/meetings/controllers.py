@@ -41,7 +41,11 @@ from zorgtafel.meetings.operations import MeetingError
 from zorgtafel.meetings.suggestions import suggestions
 from zorgtafel.privacy import gate
 from zorgtafel.privacy.gate import Purpose
-from zorgtafel.pseudonymise import PseudonymiserError
+from zorgtafel.pseudonymise import (
+    PseudonymiserError,
+    PseudonymiserFailed,
+    PseudonymiserStarting,
+)
 
 
 def index() -> str:
@@ -189,6 +193,23 @@ def contribute(meeting_id: int, item_id: int) -> Response:
         operations.add_preparation(user, item, form.category.data, form.text.data or "")
     except ContributionRefused:
         return _back(meeting, _("Het convenant staat uw organisatie deze categorie niet toe."))
+    except PseudonymiserStarting as starting:
+        return _back(
+            meeting,
+            _(
+                "De pseudonimiseerder start nog (± %(n)s s); uw inbreng is niet opgeslagen. "
+                "Probeer het zo opnieuw.",
+                n=starting.remaining_seconds or 5,
+            ),
+        )
+    except PseudonymiserFailed:
+        return _back(
+            meeting,
+            _(
+                "De pseudonimiseerder kon deze tekst niet verwerken; uw inbreng is niet "
+                "opgeslagen. Pas de tekst iets aan, of meld het aan de functioneel beheerder."
+            ),
+        )
     except PseudonymiserError:
         return _back(
             meeting,

@@ -15,7 +15,10 @@ from flask import Flask, current_app
 from zorgtafel.pseudonymise.client import (
     PseudonymiserClient,
     PseudonymiserError,
+    PseudonymiserFailed,
+    PseudonymiserStarting,
     PseudonymiserUnavailable,
+    ServiceStatus,
 )
 from zorgtafel.pseudonymise.engine import KnownPersons, Pseudonymiser, Result, Span
 
@@ -24,11 +27,15 @@ __all__ = [
     "Pseudonymiser",
     "PseudonymiserClient",
     "PseudonymiserError",
+    "PseudonymiserFailed",
     "PseudonymiserLike",
+    "PseudonymiserStarting",
     "PseudonymiserUnavailable",
     "Result",
+    "ServiceStatus",
     "Span",
     "get_pseudonymiser",
+    "pseudonymiser_status",
     "use_pseudonymiser",
 ]
 
@@ -43,6 +50,8 @@ class PseudonymiserLike(Protocol):
         text: str,
         known: KnownPersons | None = None,
         extra_terms: Iterable[str | tuple[str, str]] = (),
+        *,
+        mask_known: bool = False,
     ) -> Result: ...
 
 
@@ -62,3 +71,12 @@ def get_pseudonymiser(app: Flask | None = None) -> PseudonymiserLike:
 def use_pseudonymiser(app: Flask, pseudonymiser: PseudonymiserLike) -> None:
     """Give ``app`` another pseudonymiser (tests: an in-process engine or a stand-in)."""
     app.extensions[EXTENSION] = pseudonymiser
+
+
+def pseudonymiser_status(app: Flask | None = None) -> ServiceStatus:
+    """Ready, starting (± seconds) or down, for pages and the health check; never raises.
+
+    An engine in the same process (tests) is ready by being there."""
+    pseudonymiser = get_pseudonymiser(app)
+    status = getattr(pseudonymiser, "status", None)
+    return status() if callable(status) else ServiceStatus("ready")

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from zorgtafel.pseudonymise.lexicon import ARTICLES, DESCRIPTION_START, ENDEARMENTS, ROLE_NOUN
+
 
 class Found(NamedTuple):
     """One identifier found in the text: offsets into the text and its kind."""
@@ -173,11 +175,43 @@ HANDLE_CONTEXT = re.compile(
 )
 
 
+#: a user name with an underscore ("sosa_rdam010"): no Dutch word has one
+HANDLE_UNDERSCORE = re.compile(r"(?<![\w@.\-/])(?=[\w.]*_)[A-Za-z0-9][\w.]{1,29}(?![\w@]|\.\w)")
+#: after a platform or "account", a user name with a dot or digits ("kaylon.b22", "jr.dollarz")
+HANDLE_NEAR = re.compile(
+    rf"\b(?:{PLATFORMS}|account|handle|gebruikersnaam|accountnaam|profielnaam|profiel)\b",
+    re.IGNORECASE,
+)
+HANDLE_SHAPE = re.compile(r"(?<![\w@.\-/])@?[a-z0-9][a-z0-9._]*[a-z0-9_](?![\w@\-/]|\.\w)")
+SENTENCE_STOP = re.compile(r"[.!?]\s|\n\s*\n")
+
+
+#: a crew's tag ("#teamlex"): a hashtag of a name, as these texts use them
+HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z][\w]{2,29}\b")
+
+
 def find_handle(text: str) -> Iterator[Found]:
-    for match in HANDLE_AT.finditer(text):
-        yield Found(match.start(), match.end(), "HANDLE")
+    for pattern in (HANDLE_AT, HASHTAG) if "@" in text or "#" in text else ():
+        for match in pattern.finditer(text):
+            yield Found(match.start(), match.end(), "HANDLE")
     for match in HANDLE_CONTEXT.finditer(text):
         yield _group(match, "handle", "HANDLE")
+    if "_" in text:
+        for match in HANDLE_UNDERSCORE.finditer(text):
+            yield Found(match.start(), match.end(), "HANDLE")
+    yield from _handles_near_platforms(text)
+
+
+def _handles_near_platforms(text: str) -> Iterator[Found]:
+    """User names in the rest of the sentence after a platform's name."""
+    for platform in HANDLE_NEAR.finditer(text):
+        stop = SENTENCE_STOP.search(text, platform.end())
+        end = min(stop.start() if stop else len(text), platform.end() + 80)
+        for match in HANDLE_SHAPE.finditer(text, platform.end(), end):
+            handle = match.group().lstrip("@")
+            letters, digits = any(c.isalpha() for c in handle), any(c.isdigit() for c in handle)
+            if letters and ("." in handle.strip(".") or "_" in handle or digits):
+                yield Found(match.start(), match.end(), "HANDLE")
 
 
 # --- police, justice and registration numbers ----------------------------------------------------
@@ -185,8 +219,10 @@ def find_handle(text: str) -> Iterator[Found]:
 NUMBER_KEYWORDS = (
     r"(?:registratie|zaak|dossier|parket|mutatie|meldings?|pv|proces-verbaal|bvh|cli[eë]nt|"
     r"leerling|student|referentie|vreemdelingen|v|document|paspoort|id|verbaal|aangifte|"
-    r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn)[\- ]?(?:nummer|nr\.?)"
-    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie"
+    r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn|casus|cli[eë]nten|"
+    r"pati[eë]nt|pati[eë]nten|leerlingen|studenten|m)[\- ]?(?:nummer|nr\.?)"
+    r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie|dossier|"
+    r"incidentmelding|incident|zaak"
 )
 #: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
 NUMBER_CONTEXT = re.compile(
@@ -196,6 +232,9 @@ NUMBER_CONTEXT = re.compile(
 )
 POLICE_NUMBER = re.compile(r"\bPL\d{2,4}[\- ]?\d{4,12}(?:[\-/]\d+)?\b")
 PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
+DIGIT_RUN = re.compile(r"\d[\-/ ]?\d")
+#: a code of letters and numbers as organisations number their files: "KM-25-00871"
+FILE_CODE = re.compile(r"(?<![\w\-/])[A-Z]{2,4}-\d{2,4}-\d{3,7}(?![\w\-/])")
 #: our own case codes (ZT-2026-0042) are meaningless pseudonyms and stay
 CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 
@@ -203,6 +242,9 @@ CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 #: cheap test before the keyword pattern, which is slow to try at every position
 NUMBER_HINTS = (
     "nummer",
+    "dossier",
+    "incident",
+    "zaak",
     "nr",
     "kenmerk",
     "ref.",
@@ -221,41 +263,71 @@ def find_registration_number(text: str) -> Iterator[Found]:
     for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
-    for pattern in (POLICE_NUMBER, PARKET_NUMBER):
+    for pattern in (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE) if DIGIT_RUN.search(text) else ():
         for match in pattern.finditer(text):
-            yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
+            if not CASE_CODE.fullmatch(match.group()):
+                yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
 
 
 # --- dates without a year, ages -------------------------------------------------------------------
 
 DATE_WORDS = re.compile(
-    rf"(?<![\w\-/])(?:[1-9]|[12]\d|3[01])(?:e|ste|de)?\s+(?:{MONTHS})\b\.?(?:\s+(?:19|20)\d\d\b)?",
+    r"(?<![\w\-/])(?:(?:[1-9]|[12]\d|3[01])\s*(?:en|t/m|tot|-)\s*)?"
+    rf"(?:[1-9]|[12]\d|3[01])(?:e|ste|de)?\s+(?:{MONTHS})\b\.?"
+    r"(?:\s+(?:19|20)\d\d\b)?",
     re.IGNORECASE,
 )
 WEEKDAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo"
-DATE_NUMERIC = re.compile(
+#: a day and a month ("14-3", "2/10", "28-03"), a date only where something says so (below);
+#: found first, its context checked after: trying the context words everywhere cost more
+DAY_MONTH = re.compile(
+    r"(?<![\w\-/.:])(?P<date>(?P<day>3[01]|[12]\d|0?[1-9])(?P<sep>[\-/.])(?P<month>1[0-2]|0?[1-9])"
+    r"(?P<year>[\-/.](?:19|20)?\d\d)?)(?![\d\-/.]*\d)"
+)
+#: a word before it that makes it a date ("op 14-3", "sinds 2/10", "bel 12-1")
+DATE_CONTEXT = re.compile(
     r"\b(?:op|sinds|vanaf|tot|t/m|per|d\.d\.|dd|rond|omstreeks|datum|gedateerd|van|en|"
-    rf"{WEEKDAYS})\.?\s*:?\s+"
-    r"(?P<date>(?:3[01]|[12]\d|0?[1-9])[\-/.](?:1[0-2]|0?[1-9])(?:[\-/.](?:19|20)?\d\d)?)"
-    r"(?![\d\-/.]*\d|\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%))",
+    r"bel|belt|belde|gebeld|bellen|huisbezoek|gesprek|consult|sessie|triage|aanhouding|"
+    r"melding|afspraak|contact|bezoek|overleg|zitting|controle|incident|verhoor|intake|"
+    r"zorgtafel|vergadering|bespreking|voorbereiding|notitie|verslag|"
+    rf"{WEEKDAYS})\.?\s*:?\s+$",
     re.IGNORECASE,
 )
-AGE = re.compile(
-    r"(?<![\w\-])(?:\d{1,2}-jarige?|\d{1,2}\s+jaar\s+oud|\d{1,2}\s*(?:jr|jaar)\.?\s*\)|"
-    r"(?<=\()\d{1,2}(?=\)))",
+#: what makes it a count instead ("3-4 keer", "2/3 jaar")
+COUNT_AFTER = re.compile(
+    r"\s*(?:keer|x|maal|uur|u\b|jaar|dagen|weken|maanden|kinderen|personen|%|euro)", re.IGNORECASE
 )
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*•>]|\d+[.)])?[ \t]*")
+AFTER_LIST_DATE = re.compile(r"[ \t]*[:)\-–]|[ \t]+\D")
+#: ages, found number first and then judged by the words around it (trying each context
+#: pattern at every position of the text cost more than all the rest)
+SMALL_NUMBER = re.compile(r"(?<![\w\-])\d{1,2}(?!\d)")
+#: "15-jarige", "15 jaar oud", "(15 jr)"
+AGE_UNIT_AFTER = re.compile(r"-jarige?\b|\s+jaar\s+oud\b|\s*(?:jr|jaar)\.?\s*\)")
 #: "15 jaar" is an age unless a word before it makes it a duration ("al 2 jaar", "sinds 15 jaar")
-AGE_YEARS = re.compile(
-    r"(?<![\w\-])(?:1\d|2\d) jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)"
-)
+AGE_YEARS_AFTER = re.compile(r" jaar\b(?! geleden| lang| cel| gevangenis| onvoorwaardelijk)")
 DURATION_BEFORE = re.compile(
     r"\b(?:al|sinds|na|voor|ruim|binnen|over|de|die|deze|per|tot|van|bijna)\s+$", re.IGNORECASE
 )
-AGE_CONTEXT = re.compile(
-    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd)|(?:meisje|jongen|man|vrouw|vriend|vriendin|"
-    r"vriendje|loverboy|dader)['’\"]?\s+van)\s+(?P<age>1\d|2\d|3\d|\d)(?=\s*[.,;)]|\s+(?:jaar|jr)\b)",
+#: "is 15.", "werd pas 14 en", "een vriendje van 20 dat", "leeftijd: 16"
+AGE_CONTEXT_BEFORE = re.compile(
+    r"\b(?:leeftijd\s*[:=]?|(?:is|was|wordt|werd|lijkt|leek|oogt)"
+    r"(?:\s+(?:pas|net|nog\s+maar|bijna|ongeveer))?|"
+    r"(?:meisje|jongen|man|vrouw|vriend|vriendin|vriendje|loverboy|dader)['’\"]?\s+van)\s+$",
     re.IGNORECASE,
 )
+AGE_CONTEXT_AFTER = re.compile(
+    r"\s*[.,;)!?]|\s+(?:jaar|jr|en|maar|man|dat|die|uit)\b|\s*$", re.IGNORECASE
+)
+#: "die 14 is", "dat ze 15 was"
+AGE_VERB_BEFORE = re.compile(
+    r"\b(?:die|dat|ze|zij|hij|ik|nu|toen)\s+(?:ze\s+|zij\s+|hij\s+)?$", re.IGNORECASE
+)
+AGE_VERB_AFTER = re.compile(r"\s+(?:is|was|wordt|werd)\b", re.IGNORECASE)
+#: "(toen 15)", "(ca. 16)"
+AGE_BRACKET_BEFORE = re.compile(r"\((?:toen|nu|pas|bijna|ca\.|circa|ongeveer)\s$")
+#: after a name in a profile or list: "(Ivy Mulder, 15)", "'Jasmine, 19, Haarlem'"
+AGE_AFTER_NAME = re.compile(r"\)|,\s+[A-ZÀ-Ý]")
 
 
 #: a full date needs no context: "11-03-2009", "2009-03-11", "11.3.09"
@@ -269,18 +341,68 @@ def find_date(text: str) -> Iterator[Found]:
     for pattern in (DATE_WORDS, DATE_FULL):
         for match in pattern.finditer(text):
             yield Found(match.start(), match.end(), "DATUM")
-    for match in DATE_NUMERIC.finditer(text):
-        yield _group(match, "date", "DATUM")
+    for match in DAY_MONTH.finditer(text):
+        if _day_and_month(text, match):
+            yield _group(match, "date", "DATUM")
+
+
+def _day_and_month(text: str, match: re.Match[str]) -> bool:
+    """A date: after a word that says so; at the start of a line or list item ("- 10/9: ..."),
+    or with two digits each and a hyphen ("14-03"); never a count or a score."""
+    start, end = match.start(), match.end()
+    if COUNT_AFTER.match(text, end):
+        return False
+    if DATE_CONTEXT.search(text, max(0, start - 30), start):
+        return True
+    if match.group("year"):
+        return False
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    if LIST_ITEM.fullmatch(line) and AFTER_LIST_DATE.match(text, end):
+        return True
+    return (
+        len(match.group("day")) == len(match.group("month")) == 2
+        and match.group("sep") == "-"
+        and re.match(r"[\w\-/]|[.:]\d", text[end : end + 2]) is None
+        and not SCORE_BEFORE.search(text, max(0, start - 20), start)
+    )
+
+
+#: "score 12-04", "won met 10-02": a result, not a date
+SCORE_BEFORE = re.compile(
+    r"\b(?:score|stand|uitslag|won|verloor|gelijk|eindstand|ruststand|met)\s+$", re.IGNORECASE
+)
 
 
 def find_age(text: str) -> Iterator[Found]:
-    for match in AGE.finditer(text):
-        yield Found(match.start(), match.end(), "LEEFTIJD")
-    for match in AGE_YEARS.finditer(text):
-        if not DURATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
-            yield Found(match.start(), match.end(), "LEEFTIJD")
-    for match in AGE_CONTEXT.finditer(text):
-        yield _group(match, "age", "LEEFTIJD")
+    for number in SMALL_NUMBER.finditer(text):
+        start, end = number.span()
+        if unit := AGE_UNIT_AFTER.match(text, end):
+            yield Found(start, unit.end(), "LEEFTIJD")
+        elif _age_here(text, start, end, int(number.group())):
+            yield Found(start, end, "LEEFTIJD")
+        elif (
+            10 <= int(number.group()) <= 29
+            and (years := AGE_YEARS_AFTER.match(text, end))
+            and not DURATION_BEFORE.search(text, max(0, start - 8), start)
+        ):
+            yield Found(start, years.end(), "LEEFTIJD")
+
+
+def _age_here(text: str, start: int, end: int, value: int) -> bool:
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    if before.endswith("(") and (after[:1] == ")" or after == ", "):
+        return True  # "(15)", "(16, Nigeriaanse nationaliteit)"
+    if before == ", " and start > 2 and text[start - 3].isalpha():
+        return AGE_AFTER_NAME.match(text, end) is not None
+    if before[:1] == "|" and before[1:].isspace() and re.match(r"\s+\|", text[end : end + 3]):
+        return True  # a profile's bio: "Breda | 16 | dm"
+    if value < 40 and AGE_CONTEXT_BEFORE.search(text, max(0, start - 40), start):
+        return AGE_CONTEXT_AFTER.match(text, end) is not None
+    if 10 <= value <= 29 and AGE_VERB_AFTER.match(text, end):
+        return AGE_VERB_BEFORE.search(text, max(0, start - 20), start) is not None
+    return (
+        after[:1] == ")" and AGE_BRACKET_BEFORE.search(text, max(0, start - 12), start) is not None
+    )
 
 
 # --- schools, care institutions, venues, neighbourhoods, streets ---------------------------------
@@ -298,7 +420,10 @@ def _either_case(words: str) -> str:
 NAME_AFTER = (
     rf"(?:(?:De|Het|'t|’t|de|het)\s+)?{NAME_WORD}(?:[ \-](?:{NAME_GLUE}[ \-])?{NAME_WORD}){{0,2}}"
 )
-NAME_BEFORE = rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+)){{0,3}}"
+NAME_BEFORE = (
+    r"(?:(?:[A-Z][a-z]{0,3}\.\s?){1,3}\s?)?"  # "Jac. P. Heemskerk College", "St. Jan"
+    rf"(?:{NAME_WORD}|\d+)(?:[ \-](?:{NAME_GLUE}[ \-])*(?:{NAME_WORD}|\d+)){{0,3}}"
+)
 #: keyword, then a name: the kind; the keyword joins the span only when it is capitalised
 KEYWORD_FIRST = (
     (
@@ -314,19 +439,22 @@ KEYWORD_FIRST = (
         gezinshuis zorgboerderij instelling jeugdinrichting behandelcentrum stichting
         zorginstelling woonvoorziening logeerhuis jeugdhulp jeugd-ggz psychiatrie
         jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
-        voetbalvereniging sportvereniging vereniging""",
+        voetbalvereniging sportvereniging vereniging zorggroep gezondheidscentrum taxi vv sv
+        rkvv svv groep
+        taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli""",
         "GGZ GGz JJI VV SV",
         "INSTELLING",
     ),
     (
-        """hotel hostel motel pension vakantiepark camping bungalowpark chalet buurthuis
+        """hotel hostel motel pension vakantiepark camping bungalowpark chalet buurthuis locatie
         jongerencentrum snackbar shisha-lounge shishalounge lounge coffeeshop café bar club
         discotheek sportschool skatepark moskee kerk winkelcentrum station""",
         "",
         "LOCATIE",
     ),
     (
-        """wijk woonwijk buurt stadsdeel stadswijk dorp kern flat flatgebouw woontoren
+        """wijk woonwijk buurt stadsdeel stadswijk dorp kern flat flatgebouw woontoren pleintje
+        veldje speeltuin parkje
         woonblok appartementencomplex complex park plein""",
         "",
         "WIJK",
@@ -336,8 +464,11 @@ SCHOOL_AFTER = (
     r"College|Lyceum|Gymnasium|Atheneum|Scholengemeenschap|Scholengroep|Academie|School|"
     r"Vakcollege|Campus|Onderwijsgroep|Mavo|Havo|Vmbo|Praktijkschool|Kindcentrum|Hogeschool"
 )
+#: "Indische Buurt", "Vogelwijk": a name and then what kind of place it is
+WIJK_AFTER = r"Buurt|Wijk|Kwartier|Polder|Park|Plein|Markt|Haven|Poort"
 CARE_AFTER = (
-    r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum"
+    r"Jeugdzorg|Jeugdhulp|GGZ|GGz|Kliniek|Zorg|Opvang|Jeugd|Zorggroep|Groep|Behandelcentrum|MC|"
+    r"UMC|Ziekenhuis|Gasthuis"
 )
 #: one word: "Vondelhoutcollege", "Sint-Gerlachziekenhuis", "Rivierenbuurt", "Populierstraat 4"
 COMPOUNDS = (
@@ -349,7 +480,7 @@ COMPOUNDS = (
     ("wijk buurt kwartier polder", "WIJK"),
     (
         """straat laan weg gracht kade singel dijk steeg dreef plantsoen markt wal hof pad plein
-        erf park veld""",
+        erf park veld haven""",
         "LOCATIE",
     ),
 )
@@ -396,11 +527,12 @@ KEYWORDS_BEFORE_NAME = {
 KEYWORDS_AFTER_NAME = {
     **dict.fromkeys(SCHOOL_AFTER.split("|"), "SCHOOL"),
     **dict.fromkeys(CARE_AFTER.split("|"), "INSTELLING"),
+    **dict.fromkeys(WIJK_AFTER.split("|"), "WIJK"),
 }
 COMPOUND_SUFFIXES = {suffix: kind for suffixes, kind in COMPOUNDS for suffix in suffixes.split()}
 ALL_SUFFIXES = tuple(COMPOUND_SUFFIXES)
 TOKEN = re.compile(r"\w+(?:[\-'’]\w+)*")
-NAME_AFTER_KEYWORD = re.compile(rf"\s+(?P<name>{NAME_AFTER})")
+NAME_AFTER_KEYWORD = re.compile(rf"(?::\s*|\s+)(?P<name>{NAME_AFTER})")
 NAME_BEFORE_KEYWORD = re.compile(rf"(?<![\w\-])(?P<name>{NAME_BEFORE})\s+$")
 COMPOUND = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*-?[a-zà-ÿ]+\b")
 COMPOUND_TAIL = {
@@ -420,6 +552,14 @@ def _sentence_start(text: str, position: int) -> bool:
     while index >= 0 and text[index].isspace():
         index -= 1
     return index < 0 or text[index] in ".!?:(•-"
+
+
+def _after_full_stop(text: str, position: int) -> bool:
+    """Whether ``position`` begins a sentence proper: after . ! ? or a list bullet, not a colon."""
+    index = position - 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return index < 0 or text[index] in ".!?•"
 
 
 def find_institution(text: str) -> Iterator[Found]:
@@ -446,8 +586,14 @@ def _keyword_then_name(
     if not _is_name(match.group("name")):
         return
     # "Hotel De Blauwe Reiger", "GGZ Lindeveld": a capitalised keyword is part of the name
-    key_in_name = keyword.group()[0].isupper() and not _sentence_start(text, keyword.start())
-    yield Found(keyword.start() if key_in_name else match.start("name"), match.end("name"), kind)
+    key_in_name = keyword.group()[0].isupper() and not _after_full_stop(text, keyword.start())
+    end = match.end("name")
+    if year := CLUB_YEAR.match(text, end):  # "vv Zwaluwen '30"
+        end = year.end()
+    yield Found(keyword.start() if key_in_name else match.start("name"), end, kind)
+
+
+CLUB_YEAR = re.compile(r"\s+['’]\d\d\b")
 
 
 def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator[Found]:
@@ -455,12 +601,24 @@ def _name_then_keyword(text: str, keyword: re.Match[str], kind: str) -> Iterator
     if match is None:
         return
     words_, start = match.group("name").split(), match.start("name")
-    # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a sentence's first word is no name
-    while len(words_) > 1 and (words_[0] in STOP_NAMES or _sentence_start(text, start)):
+    # "Zorgaanbieder Stichting Groenhof Jeugdhulp": a common word or a role is no name; an
+    # article inside a sentence is ("op Het Nieuwe Vakcollege")
+    while len(words_) > 1 and _not_in_name(text, start, words_[0]):
         start = text.index(words_[1], start + len(words_[0]))
         words_.pop(0)
-    if words_[0] not in STOP_NAMES:
+    first = words_[1] if len(words_) > 1 and words_[0] in ("De", "Het") else words_[0]
+    if first not in STOP_NAMES and not ROLE_NOUN.fullmatch(first):
         yield Found(start, keyword.end(), kind)
+
+
+def _not_in_name(text: str, start: int, word: str) -> bool:
+    """A leading word that is no part of the name: a common word, a role, or a capitalised word
+    at a sentence's start ("Gezien in de Indische Buurt"; but "(Goudse Waarden College)")."""
+    if word in ("De", "Het"):
+        return _after_full_stop(text, start) or _sentence_start(text, start)
+    if word[0].islower() or _after_full_stop(text, start):
+        return True
+    return word in STOP_NAMES or ROLE_NOUN.fullmatch(word) is not None
 
 
 def _compound(text: str, token: re.Match[str]) -> Iterator[Found]:
@@ -496,7 +654,9 @@ NICKNAME_CONTEXT = re.compile(
     rf"(?P<word>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}|[a-z][a-z0-9_]*\d[a-z0-9_]*))"
 )
 QUOTED_NAME = re.compile(
-    rf"(?<!\w)[{QUOTE_OPEN}](?P<name>[A-ZÀ-Ý][\w\-]*(?:\s+[A-ZÀ-Ý\d][\w\-]*){{0,2}})[{QUOTE_CLOSE}](?!\w)"
+    rf"(?<!\w)[{QUOTE_OPEN}](?P<name>(?:[A-Z]\.\s?){{0,3}}(?:(?:de|het|De|Het)\s+)?"
+    rf"[A-ZÀ-Ý][\w\-]*(?:\s+[A-ZÀ-Ý\d][\w\-]*){{0,2}})(?:\s*[^\w\s{QUOTE_CLOSE}]{{1,3}})?"
+    rf"[{QUOTE_CLOSE}](?!\w)"
 )
 NICKNAME_VERB = re.compile(
     rf"[{QUOTE_OPEN}](?P<name>[^{QUOTE_CLOSE}\n]{{1,30}})[{QUOTE_CLOSE}]\s+(?:noemt|noemde|heet|heette|wordt\s+genoemd)"
@@ -508,8 +668,10 @@ RELATION_WORDS = (
     r"buurvrouw|collega|baas|zoon|dochter|vader|moeder|partner|chauffeur|taxichauffeur|"
     r"brother|sister|uncle|auntie|aunty|mama|papa|madam|boss"
 )
+#: what may stand inside a person's name: tussenvoegsels ("Kees van der Berg"), not "in" or "op"
+PERSON_GLUE = r"(?:van|de|der|den|ter|ten|te|'t|’t|d'|la|le|el|al|da|di|du|dos|von|bin|ben)"
 PERSON_AFTER_RELATION = re.compile(
-    rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{NAME_GLUE}\s+)*{NAME_WORD}){{0,2}})"
+    rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PERSON_GLUE}\s+)*{NAME_WORD}){{0,2}})"
     r"(?=[\s,.;:!?)'’\"”]|$)"
 )
 NOT_PERSON = STOP_NAMES | words(
@@ -527,12 +689,27 @@ NOT_NICKNAME = words(
 def find_nickname(text: str) -> Iterator[Found]:
     for match in NICKNAME_CONTEXT.finditer(text):
         group = "quoted" if match.group("quoted") else "word"
-        if match.group(group).split()[0] not in STOP_NAMES:
+        name = match.group(group)
+        if name.split()[0] not in STOP_NAMES and not endearment(name):
             yield _group(match, group, "BIJNAAM")
     for pattern in (QUOTED_NAME, NICKNAME_VERB):
         for match in pattern.finditer(text):
-            if match.group("name") not in NOT_NICKNAME:
+            name = match.group("name")
+            if name not in NOT_NICKNAME and not endearment(name):
                 yield _group(match, "name", "BIJNAAM")
+
+
+def endearment(phrase: str) -> bool:
+    """What someone is called that names nobody: "mijn koningin", "schatje", "een vriend"."""
+    words_ = [word.strip(".,!?;:") for word in phrase.split()]
+    if not words_ or not words_[0]:
+        return False
+    first = words_[0].casefold()
+    if first in DESCRIPTION_START:
+        return True
+    if first in ARTICLES:
+        return not any(word[:1].isupper() for word in words_[1:])
+    return all(word.casefold() in ENDEARMENTS for word in words_)
 
 
 def find_person(text: str) -> Iterator[Found]:
@@ -582,6 +759,16 @@ ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
 )
 
 
+#: these look for numbers only: a text without a digit is not given to them
+NUMERIC = frozenset({find_iban, find_bsn, find_phone, find_plate, find_registration_number})
+
+
 def annotate(text: str) -> list[Found]:
     """Everything the project's annotators find in ``text`` (overlaps are resolved later)."""
-    return [found for annotator in ANNOTATORS for found in annotator(text)]
+    digits = any(char.isdigit() for char in text)
+    return [
+        found
+        for annotator in ANNOTATORS
+        if digits or annotator not in NUMERIC
+        for found in annotator(text)
+    ]

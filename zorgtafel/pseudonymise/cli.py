@@ -19,7 +19,11 @@ from typing import IO
 import click
 
 from zorgtafel.pseudonymise import PseudonymiserLike
-from zorgtafel.pseudonymise.client import PseudonymiserClient, PseudonymiserError
+from zorgtafel.pseudonymise.client import (
+    PseudonymiserClient,
+    PseudonymiserError,
+    PseudonymiserStarting,
+)
 from zorgtafel.pseudonymise.protocol import RequestError, parse_request
 
 SOCKET = click.Path(dir_okay=False, path_type=Path)
@@ -72,10 +76,10 @@ def run_lines(engine: PseudonymiserLike, source: IO[bytes], sink: IO[str], spans
         except json.JSONDecodeError as exc:
             raise BadLine(number, f"geen geldige JSON ({exc.msg}, kolom {exc.colno})") from None
         try:
-            text, known, terms = parse_request(data)
+            text, known, terms, mask_known = parse_request(data)
         except RequestError as exc:
             raise BadLine(number, str(exc)) from None
-        result = engine.pseudonymise(text, known, terms)
+        result = engine.pseudonymise(text, known, terms, mask_known=mask_known)
         reply = result.to_dict() if spans else {"text": result.text}
         sink.write(json.dumps(reply, ensure_ascii=False) + "\n")
         sink.flush()
@@ -129,11 +133,19 @@ def status_command(socket_path: Path | None) -> None:
     client = PseudonymiserClient(path, timeout=5)
     try:
         ready = client.ping()
+    except PseudonymiserStarting as exc:
+        click.echo(str(exc))
+        sys.exit(3)
     except PseudonymiserError as exc:
         click.echo(str(exc))
         sys.exit(1)
-    click.echo("klaar" if ready else "start nog (deduce laden)")
-    sys.exit(0 if ready else 3)
+    if ready:
+        click.echo("klaar")
+        sys.exit(0)
+    status = client.status()
+    about = f" (± {status.remaining_seconds} s)" if status.remaining_seconds else ""
+    click.echo(f"start nog{about}: deduce laden")
+    sys.exit(3)
 
 
 def start_service_for(parent_pid: int) -> int | None:

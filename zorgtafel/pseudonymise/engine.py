@@ -3,8 +3,9 @@
 Three sources of identifiers are merged: the case's known persons (``[BETROKKENE]``, ``[MOEDER]``),
 the words the author marked (``[HANDMATIG-1]``), and detectors: deduce (Dutch names, places,
 institutions, dates, ages, BSN, phone, e-mail, URLs) plus the project's own annotators. Overlapping
-finds are merged into one span, named after the strongest source; the same surface string gets the
-same token within one text.
+finds are merged into one span (``spans.py``); the same surface string gets the same token within
+one text. For an author who may not learn the subject's identity, ``mask_known`` gives known
+persons the detectors' numbered tokens and hides which names the case knows (``names.py``).
 
 Importing this module does not import deduce: ``DeduceDetector()`` does, and loading it costs about
 1 GB and 15 s (140 s the very first time, when deduce builds its lookup cache).
@@ -13,16 +14,44 @@ Importing this module does not import deduce: ``DeduceDetector()`` does, and loa
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from zorgtafel.pseudonymise.annotators import NAME_WORD, Found, annotate, words
+from zorgtafel.pseudonymise.annotators import NAME_WORD, STOP_NAMES, Found, annotate
+from zorgtafel.pseudonymise.context import annotate_in_context
+from zorgtafel.pseudonymise.known import (
+    SUBJECT,
+    KnownPersons,
+    KnownPersonsError,
+    known_finds,
+    possessive_end,
+    relation_kind,
+)
+from zorgtafel.pseudonymise.lexicon import (
+    CAR_MAKES,
+    COURSE_WORDS,
+    KEEP_TERMS,
+    PLACE_SUFFIX,
+    ROLE_NOUN,
+    SHOPS,
+    TITLE,
+)
+from zorgtafel.pseudonymise.spans import Candidate, Numbering, merge
 
-#: role tokens are unnumbered; everything else is ``[KIND-n]``
-SUBJECT = "BETROKKENE"
+__all__ = [
+    "MANUAL",
+    "SUBJECT",
+    "Candidate",
+    "DeduceDetector",
+    "KnownPersons",
+    "KnownPersonsError",
+    "Pseudonymiser",
+    "Result",
+    "Span",
+    "relation_kind",
+]
+
 MANUAL = "HANDMATIG"
 KIND_PATTERN = re.compile(r"[A-Z][A-Z\-]{0,29}")
 #: when finds overlap, the span takes the kind of the strongest (then the longest) find
@@ -62,106 +91,6 @@ DEDUCE_KINDS = {
     "emailadres": "EMAIL",
     "url": "URL",
 }
-#: words of the field and the zorgtafel's partners: not identifiers, whatever a detector says
-KEEP_TERMS: tuple[str, ...] = (
-    "Veilig Thuis",
-    "CoMensha",
-    "politie",
-    "Nationale Politie",
-    "Openbaar Ministerie",
-    "OM",
-    "Raad voor de Kinderbescherming",
-    "Jeugdbescherming",
-    "jeugdbescherming",
-    "jeugdbeschermer",
-    "gecertificeerde instelling",
-    "jeugdzorg",
-    "Jeugdzorg",
-    "jeugdhulp",
-    "jeugd-ggz",
-    "GGZ",
-    "GGD",
-    "wijkteam",
-    "sociaal wijkteam",
-    "leerplicht",
-    "leerplichtambtenaar",
-    "zorgtafel",
-    "Veiligheidshuis",
-    "Zorg- en Veiligheidshuis",
-    "gemeente",
-    "Centrum Seksueel Geweld",
-    "Fier",
-    "Slachtofferhulp",
-    "Slachtofferhulp Nederland",
-    "Leger des Heils",
-    "Nederlands Jeugdinstituut",
-    "Nationaal Rapporteur",
-    "Kinder- en Jongerenrechtswinkel",
-    "Halt",
-    "Reclassering",
-    "Jeugdreclassering",
-    "Zedenpolitie",
-    "AMHK",
-    "Bureau Jeugdzorg",
-    "huisarts",
-    "jeugdarts",
-    "Jeugdarts",
-    "mentor",
-    "zorgcoördinator",
-    "ketenpartners",
-    "Thuis",
-    "Zorgaanbieder",
-    "zorgaanbieder",
-    # nationalities: some are surnames in deduce's lists ("met Duits kenteken")
-    *[
-        "Nederlands",
-        "Nederlandse",
-        "Duits",
-        "Duitse",
-        "Belgisch",
-        "Belgische",
-        "Pools",
-        "Poolse",
-        "Roemeens",
-        "Roemeense",
-        "Bulgaars",
-        "Bulgaarse",
-        "Hongaars",
-        "Hongaarse",
-        "Marokkaans",
-        "Marokkaanse",
-        "Turks",
-        "Turkse",
-        "Surinaams",
-        "Surinaamse",
-        "Antilliaans",
-        "Antilliaanse",
-        "Eritrees",
-        "Eritrese",
-        "Syrisch",
-        "Syrische",
-        "Nigeriaans",
-        "Nigeriaanse",
-        "Afghaans",
-        "Afghaanse",
-        "Frans",
-        "Franse",
-        "Engels",
-        "Engelse",
-        "Spaans",
-        "Spaanse",
-    ],
-)
-TITLE = re.compile(
-    r"(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
-    re.IGNORECASE,
-)
-PLACE_SUFFIX = re.compile(
-    r"-(?:Noord|Zuid|Oost|West|Centrum|Noordoost|Noordwest|Zuidoost|Zuidwest)\b"
-)
-TUSSENVOEGSELS = words(
-    "van de der den het ten ter te op in 't d' da di do dos el al la le von vom zu bin ben"
-)
 
 
 class Span(NamedTuple):
@@ -181,7 +110,14 @@ class Result:
     spans: tuple[Span, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "spans": [list(span) for span in self.spans]}
+        """Plain JSON types only, whatever a detector handed in (deduce gives numpy integers)."""
+        return {
+            "text": str(self.text),
+            "spans": [
+                [int(span.start), int(span.end), str(span.kind), str(span.token)]
+                for span in self.spans
+            ],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Result:
@@ -189,88 +125,6 @@ class Result:
 
     def __repr__(self) -> str:  # the text may still hold something a reader must not see
         return f"Result(<{len(self.text)} tekens>, {len(self.spans)} vervangingen)"
-
-
-class KnownPersonsError(ValueError):
-    """A ``known`` value of the wrong shape; the message names the field, never the content."""
-
-
-@dataclass(frozen=True)
-class KnownPersons:
-    """What the case knows about its subject and relatives; all of it becomes role tokens.
-
-    ``relatives`` maps a relation ("moeder", "stiefvader", "broer") to that relation's names.
-    """
-
-    first_names: tuple[str, ...] = ()
-    surname: str = ""
-    aliases: tuple[str, ...] = ()
-    relatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @classmethod
-    def create(
-        cls,
-        first_names: Iterable[str] = (),
-        surname: str | None = "",
-        aliases: Iterable[str] = (),
-        relatives: Mapping[str, Iterable[str]] | None = None,
-    ) -> KnownPersons:
-        return cls(
-            tuple(first_names),
-            surname or "",
-            tuple(aliases),
-            tuple((relation, tuple(names)) for relation, names in (relatives or {}).items()),
-        )
-
-    @classmethod
-    def from_dict(cls, data: Any) -> KnownPersons:
-        """From JSON: ``first_names``, ``surname``, ``aliases``, ``relatives`` (all optional).
-
-        Strict: an unknown key (a typo would let a name through) or a wrong type is an error.
-        """
-        if data is None:
-            return cls()
-        if not isinstance(data, Mapping):
-            raise KnownPersonsError("known moet een object zijn")
-        unknown = set(data) - {"first_names", "surname", "aliases", "relatives"}
-        if unknown:
-            raise KnownPersonsError(f"known: onbekende sleutel(s) {', '.join(sorted(unknown))}")
-        surname = data.get("surname") or ""
-        if not isinstance(surname, str):
-            raise KnownPersonsError("known.surname moet tekst zijn")
-        relatives = data.get("relatives") or {}
-        if not isinstance(relatives, Mapping):
-            raise KnownPersonsError("known.relatives moet een object zijn (relatie → namen)")
-        return cls.create(
-            _strings(data.get("first_names"), "known.first_names"),
-            surname,
-            _strings(data.get("aliases"), "known.aliases"),
-            {
-                str(relation): _strings(names, f"known.relatives.{relation}")
-                for relation, names in relatives.items()
-            },
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "first_names": list(self.first_names),
-            "surname": self.surname,
-            "aliases": list(self.aliases),
-            "relatives": {relation: list(names) for relation, names in self.relatives},
-        }
-
-    def __repr__(self) -> str:
-        return f"KnownPersons(<{len(self.first_names) + len(self.aliases)} namen>)"
-
-
-def _strings(value: Any, name: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise KnownPersonsError(f"{name} moet een lijst met tekst zijn")
-    return tuple(value)
 
 
 class Detector(Protocol):
@@ -285,6 +139,7 @@ class Detector(Protocol):
 DEDUCE_SKIPPED = frozenset(
     {"redactor", "dates", "ages", "identifiers", "phone_numbers", "email_addresses", "urls"}
 )
+SENTENCE_END = re.compile(r"(?:^|[.!?:•\-]\s*|\n\s*)$")
 
 
 class DeduceDetector:
@@ -294,6 +149,11 @@ class DeduceDetector:
         import deduce  # heavy (1 GB, seconds): only where the engine is built
 
         self.deduce = deduce.Deduce()
+        self._names = (
+            self.deduce.lookup_structs["first_name"],
+            self.deduce.lookup_structs["surname"],
+        )
+        self._after_interfix = self.deduce.lookup_structs["interfix_surname"]
 
     def __call__(self, text: str) -> list[Found]:
         document = self.deduce.deidentify(text, disabled=DEDUCE_SKIPPED)
@@ -302,33 +162,68 @@ class DeduceDetector:
             kind = DEDUCE_KINDS.get(annotation.tag.split("+")[0])
             if kind is None:
                 continue  # e.g. "pseudo_name": a disease named after a person
-            start, end = annotation.start_char, annotation.end_char
+            # deduce's overlap resolution hands out numpy integers: plain ints from here on
+            start, end = int(annotation.start_char), int(annotation.end_char)
             if kind == "PERSOON":
-                title = TITLE.match(text, start, end)
-                start = title.end() if title and title.end() < end else start
-            elif kind == "LOCATIE" and (suffix := PLACE_SUFFIX.match(text, end)):
+                # deduce may join names across a sentence's end ("Lotte. Mevrouw Jansen")
+                for part_start, part_end in _sentences(text, start, end):
+                    part_start = self._person_start(text, part_start, part_end)
+                    found.append(Found(part_start, part_end, kind))
+                continue
+            if kind == "LOCATIE" and (suffix := PLACE_SUFFIX.match(text, end)):
                 end = suffix.end()
             found.append(Found(start, end, kind))
         return found
 
+    def is_name(self, word: str) -> bool:
+        """Whether ``word`` (as written) is in deduce's lists of first names or surnames, or
+        of surnames after a tussenvoegsel ("Wit" of "de Wit")."""
+        return any([word] in names for names in self._names) or word in self._after_interfix
 
-class Candidate(NamedTuple):
-    start: int
-    end: int
-    kind: str
-    priority: int
-    token: str | None  # fixed for known persons
+    def _person_start(self, text: str, start: int, end: int) -> int:
+        """Past a title ("mevrouw"), and past a capitalised word at a sentence's start that is
+        no name: deduce joins it to the name after it ("Klasgenoot Demi", "Juf Ilse")."""
+        title = TITLE.match(text, start, end)
+        if title and title.end() < end:
+            start = title.end()
+        first = re.match(r"[^\W\d_][\w\-]*(?=\s+\S)", text[start:end])
+        if first and (
+            ROLE_NOUN.fullmatch(first.group())
+            or (SENTENCE_END.search(text, 0, start) and not self.is_name(first.group()))
+        ):
+            rest = re.compile(r"\s+").match(text, start + first.end())
+            if rest and rest.end() < end:
+                start = rest.end()
+        return start
+
+
+SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})[.!?]\s+(?=[A-ZÀ-Ý])")
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at each sentence's end inside it."""
+    parts, position = [], start
+    for stop in SENTENCE_BREAK.finditer(text, start, end):
+        parts.append((position, stop.start()))
+        position = stop.end()
+    parts.append((position, end))
+    return [(s, e) for s, e in parts if e > s]
 
 
 class Pseudonymiser:
-    """The engine: ``pseudonymise(text, known, extra_terms) -> Result``.
+    """The engine: ``pseudonymise(text, known, extra_terms, mask_known=...) -> Result``.
 
     ``detector`` defaults to deduce (loaded here, once); ``keep_terms`` adds words that must stay
     readable (e.g. the partner names of the convenant).
     """
 
     def __init__(self, detector: Detector | None = None, keep_terms: Iterable[str] = ()) -> None:
-        self.detector: Detector = detector if detector is not None else DeduceDetector()
+        if detector is None:
+            from zorgtafel.pseudonymise import names
+
+            detector = DeduceDetector()
+            names.warm()  # the masking's word list: loaded with deduce, not on a first request
+        self.detector: Detector = detector
         self.keep = _terms_pattern((*KEEP_TERMS, *keep_terms))
 
     def pseudonymise(
@@ -336,163 +231,39 @@ class Pseudonymiser:
         text: str,
         known: KnownPersons | None = None,
         extra_terms: Iterable[str | tuple[str, str]] = (),
+        *,
+        mask_known: bool = False,
     ) -> Result:
-        """Replace every identifier in ``text`` by a token; spans point into ``text``."""
+        """Replace every identifier in ``text`` by a token; spans point into ``text``.
+
+        ``mask_known``: known persons get numbered ``[PERSOON-n]`` tokens like any name found,
+        and every name-shaped word is replaced alike, so that the result does not tell which
+        names the case knows (for an author whose organisation may not receive identity).
+        """
         if not text:
             return Result(text)
-        candidates = list(_known_candidates(text, known or KnownPersons()))
-        candidates += _manual_candidates(text, extra_terms)
+        found = [*_manual_candidates(text, extra_terms), *self._detected(text)]
+        known_spans = list(known_finds(text, known or KnownPersons()))
+        if mask_known:
+            from zorgtafel.pseudonymise.names import masked_candidates
+
+            candidates = masked_candidates(text, known_spans, found, self.detector)
+        else:
+            candidates = [
+                Candidate(k.start, k.end, k.kind, KNOWN_PRIORITY, k.token) for k in known_spans
+            ]
+            candidates += found
+        return _render(text, merge(text, candidates))
+
+    def _detected(self, text: str) -> list[Candidate]:
         kept = [(m.start(), m.end()) for m in self.keep.finditer(text)] if self.keep else []
-        for found in _widen(text, [*self.detector(text), *annotate(text)]):
-            if trimmed := _outside(text, found, kept):
-                candidates.append(Candidate(*trimmed, PRIORITY.get(found.kind, 10), None))
-        return _render(text, _merge(candidates))
-
-
-# --- known persons -------------------------------------------------------------------------------
-
-
-WORD = re.compile(r"\w+")
-#: what may stand between the words of one name: spaces, a hyphen, an apostrophe
-NAME_SEPARATOR = re.compile(r"[\s\-'’]+")
-INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}$")
-POSSESSIVE_AFTER = re.compile(r"['’`]s(?!\w)|['’](?!\w)")
-
-
-class _Form(NamedTuple):
-    words: tuple[str, ...]  # casefolded
-    token: str
-    capitalised: bool  # only when written with a capital (a bare surname: "Bos", not "bos")
-
-
-class KnownMatcher:
-    """The known persons' name forms, matched word by word (no regex to compile per case).
-
-    Case-insensitive; a trailing possessive ("Sanne's", "Luuks") and initials before a surname
-    ("S. van der Berg") belong to the match. At each word the longest form wins; the subject's
-    forms were added first, so they win a tie with a relative's.
-    """
-
-    def __init__(self, known: KnownPersons) -> None:
-        self.by_first: dict[str, list[_Form]] = {}
-        seen: set[tuple[str, ...]] = set()
-        for name, token, capitalised in _name_forms(known):
-            words = tuple(word.casefold() for word in WORD.findall(name))
-            if words and words not in seen:
-                seen.add(words)
-                form = _Form(words, token, capitalised)
-                self.by_first.setdefault(words[0], []).append(form)
-                if len(words) == 1:  # "Luuks": the possessive without an apostrophe
-                    self.by_first.setdefault(words[0] + "s", []).append(form)
-        for forms in self.by_first.values():
-            forms.sort(key=lambda form: -len(form.words))
-
-    def find(self, text: str) -> Iterator[Candidate]:
-        if not self.by_first:
-            return
-        words = list(WORD.finditer(text))
-        folded = [word.group().casefold() for word in words]
-        index = 0
-        while index < len(words):
-            match = self._longest(text, words, folded, index)
-            if match is None:
-                index += 1
-                continue
-            form, length = match
-            start, end = words[index].start(), words[index + length - 1].end()
-            if initials := INITIALS_BEFORE.search(text, max(0, start - 12), start):
-                start = initials.start()
-            if possessive := POSSESSIVE_AFTER.match(text, end):
-                end = possessive.end()
-            yield Candidate(start, end, form.token, KNOWN_PRIORITY, f"[{form.token}]")
-            index += length
-
-    def _longest(
-        self, text: str, words: list[re.Match[str]], folded: list[str], index: int
-    ) -> tuple[_Form, int] | None:
-        for form in self.by_first.get(folded[index], ()):
-            length = len(form.words)
-            last = index + length - 1
-            if last >= len(words):
-                continue
-            if length > 1 and folded[index:last] != list(form.words[:-1]):
-                continue
-            if folded[last] not in (form.words[-1], form.words[-1] + "s"):
-                continue
-            if length == 1 and folded[last] != form.words[0] and not _possessive_s(words[last]):
-                continue
-            if any(
-                not NAME_SEPARATOR.fullmatch(text, words[i].end(), words[i + 1].start())
-                for i in range(index, last)
-            ):
-                continue
-            if form.capitalised and not all(
-                words[i].group()[0].isupper() for i in range(index, last + 1)
-            ):
-                continue
-            return form, length
-        return None
-
-
-def _possessive_s(word: re.Match[str]) -> bool:
-    """ "Luuks" may be Luuk's; only for a capitalised word, so "bos" is not "Bo's"."""
-    return word.group()[0].isupper()
-
-
-def _known_candidates(text: str, known: KnownPersons) -> Iterator[Candidate]:
-    return _matcher(known).find(text)
-
-
-@lru_cache(maxsize=256)
-def _matcher(known: KnownPersons) -> KnownMatcher:
-    return KnownMatcher(known)
-
-
-def _name_forms(known: KnownPersons) -> Iterator[tuple[str, str, bool]]:
-    """(name, token, capitalised only) for every form, the subject's before the relatives'."""
-    surname = _clean(known.surname)
-    for name in (*known.first_names, *known.aliases):
-        yield from _first_name_forms(_clean(name), surname, SUBJECT)
-    if known.first_names:
-        yield from _first_name_forms(_clean(" ".join(known.first_names)), surname, SUBJECT)
-    if surname:
-        yield from _surname_forms(surname, SUBJECT)
-    for relation, names in known.relatives:
-        base = re.sub(r"[^A-Z\-]", "", _ascii(relation).upper().replace(" ", "-")) or "FAMILIE"
-        for number, name in enumerate(names, 1):
-            token = base if len(names) == 1 else f"{base}-{number}"
-            words = _clean(name).split()
-            if not words:
-                continue
-            yield from _first_name_forms(" ".join(words), surname, token)
-            if len(words) > 1:  # "Petra de Wit": "Petra" and "de Wit" alone are hers too
-                yield from _first_name_forms(words[0], surname, token)
-                yield from _surname_forms(" ".join(words[1:]), token)
-
-
-def _first_name_forms(name: str, surname: str, token: str) -> Iterator[tuple[str, str, bool]]:
-    if name:
-        yield name, token, False
-        if surname:
-            yield f"{name} {surname}", token, False
-
-
-def _surname_forms(surname: str, token: str) -> Iterator[tuple[str, str, bool]]:
-    """Any case with its tussenvoegsel ("van der berg"); bare ("Bos", the "Berg" of "van der
-    Berg") only capitalised, since in lower case it is often an ordinary word."""
-    core = " ".join(word for word in surname.split() if word.casefold() not in TUSSENVOEGSELS)
-    if core != surname:
-        yield surname, token, False
-    if core:
-        yield core, token, True
-
-
-def _clean(name: str) -> str:
-    return " ".join(name.replace("\u00a0", " ").split())
-
-
-def _ascii(value: str) -> str:
-    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+        found = [*self.detector(text), *annotate(text), *annotate_in_context(text)]
+        found = _widen(text, [f for f in found if not _misread(text, f)])
+        candidates = []
+        for item in [*found, *_elsewhere(text, found)]:
+            if trimmed := _outside(text, item, kept):
+                candidates.append(Candidate(*trimmed, PRIORITY.get(item.kind, 10), None))
+        return candidates
 
 
 def _manual_candidates(text: str, terms: Iterable[str | tuple[str, str]]) -> Iterable[Candidate]:
@@ -500,17 +271,20 @@ def _manual_candidates(text: str, terms: Iterable[str | tuple[str, str]]) -> Ite
         word, kind = (term, MANUAL) if isinstance(term, str) else term
         if not KIND_PATTERN.fullmatch(kind):
             raise ValueError("soort moet hoofdletters zijn, bijvoorbeeld HANDMATIG")
-        word = _clean(word)
+        word = " ".join(word.replace("\u00a0", " ").split())
         if not word:
             continue
         words = r"\s+".join(re.escape(part) for part in word.split())
-        pattern = rf"(?<![\w]){words}(?:['’`]s|['’])?(?![\w])"
+        pattern = rf"(?<![\w]){words}(?![\w])"
         for match in re.finditer(pattern, text, re.IGNORECASE):  # re caches the compiled form
-            yield Candidate(match.start(), match.end(), kind, MANUAL_PRIORITY, None)
+            end = possessive_end(text, match.start(), match.end())
+            yield Candidate(match.start(), end, kind, MANUAL_PRIORITY, None)
 
 
 def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    words = sorted({_clean(term) for term in terms if _clean(term)}, key=len, reverse=True)
+    words = sorted(
+        {" ".join(term.split()) for term in terms if term.strip()}, key=len, reverse=True
+    )
     if not words:
         return None
     return re.compile(
@@ -540,6 +314,60 @@ def _widen(text: str, found: list[Found]) -> list[Found]:
     return found + extra
 
 
+WORD_BEFORE = re.compile(r"([^\W\d_][\w\-]*)\s+$")
+
+
+def _misread(text: str, found: Found) -> bool:
+    """A find that the word before it explains away: a car model ("Seat Leon"), a course
+    ("opleiding Helpende Zorg")."""
+    if found.kind not in ("PERSOON", "INSTELLING", "SCHOOL"):
+        return False
+    before = WORD_BEFORE.search(text, max(0, found.start - 30), found.start)
+    word = before.group(1) if before else ""
+    if found.kind == "PERSOON":
+        surface = text[found.start : found.end]
+        return word in CAR_MAKES or surface.split()[0] in CAR_MAKES or surface in SHOPS
+    if found.kind in ("INSTELLING", "SCHOOL"):
+        return word.casefold() in COURSE_WORDS
+    return False
+
+
+NAME_PART = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’\-]{2,}")
+
+
+def _elsewhere(text: str, found: list[Found]) -> list[Found]:
+    """A name found once stands for the same person wherever else it is written: "'Tito'" in
+    quotes, then "heeft Tito weggestuurd"; "Dexter Amoah", then "Dexter"."""
+    names = {
+        part: item.kind
+        for item in found
+        if item.kind in ("PERSOON", "BIJNAAM")
+        for part in NAME_PART.findall(text, item.start, item.end)
+        if part not in STOP_NAMES and not ROLE_NOUN.fullmatch(part)
+    }
+    if not names:
+        return []
+    covered = [False] * len(text)
+    for item in found:
+        covered[item.start : item.end] = [True] * (item.end - item.start)
+    extra = []
+    for name, kind in names.items():
+        start = text.find(name)
+        while start != -1:
+            end = start + len(name)
+            whole = (start == 0 or not _in_word(text[start - 1])) and (
+                end == len(text) or not _in_word(text[end])
+            )
+            if whole and not any(covered[start:end]):
+                extra.append(Found(start, end, kind))
+            start = text.find(name, end)
+    return extra
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "-_"
+
+
 def _outside(text: str, found: Found, kept: list[tuple[int, int]]) -> Found | None:
     """``found`` without the keep terms at its edges ("GGZ Lindeveld" -> "Lindeveld");
     None when nothing name-like is left ("Centrum Seksueel Geweld-verpleegkundige")."""
@@ -561,67 +389,14 @@ def _outside(text: str, found: Found, kept: list[tuple[int, int]]) -> Found | No
     return Found(start, end, found.kind)
 
 
-# --- merging and rendering -----------------------------------------------------------------------
-
-
-def _merge(candidates: list[Candidate]) -> list[Candidate]:
-    """Overlapping candidates become one span with the strongest (then longest) one's kind."""
-    merged: list[list[Candidate]] = []
-    end = -1
-    for candidate in sorted(candidates, key=lambda c: (c.start, -c.end)):
-        if merged and candidate.start < end:
-            merged[-1].append(candidate)
-            end = max(end, candidate.end)
-        else:
-            merged.append([candidate])
-            end = candidate.end
-    spans = []
-    for group in merged:
-        best = max(group, key=lambda c: (c.priority, c.end - c.start))
-        spans.append(best._replace(start=group[0].start, end=max(c.end for c in group)))
-    return spans
-
-
-@dataclass
-class _Numbering:
-    """Same surface string, same token; a person's shorter name reuses the full name's token."""
-
-    counters: dict[str, int] = field(default_factory=dict)
-    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
-    persons: list[tuple[frozenset[str], str]] = field(default_factory=list)
-
-    def token(self, kind: str, surface: str) -> str:
-        key = (kind, _normalise(surface))
-        if key in self.tokens:
-            return self.tokens[key]
-        words = frozenset(key[1].split()) - TUSSENVOEGSELS
-        if kind == "PERSOON" and words:
-            for other, token in self.persons:
-                if words <= other or other <= words:
-                    self.tokens[key] = token
-                    return token
-        self.counters[kind] = self.counters.get(kind, 0) + 1
-        token = f"[{kind}-{self.counters[kind]}]"
-        self.tokens[key] = token
-        if kind == "PERSOON" and words:
-            self.persons.append((words, token))
-        return token
-
-
-def _normalise(surface: str) -> str:
-    surface = re.sub(r"(?:['’`]s|['’])$", "", surface.casefold())
-    return " ".join(surface.split())
-
-
 def _render(text: str, merged: list[Candidate]) -> Result:
-    numbering = _Numbering()
+    numbering = Numbering()
     pieces, spans, position = [], [], 0
     for candidate in merged:
-        token = candidate.token or numbering.token(
-            candidate.kind, text[candidate.start : candidate.end]
-        )
-        pieces += [text[position : candidate.start], token]
-        spans.append(Span(candidate.start, candidate.end, candidate.kind, token))
-        position = candidate.end
+        start, end = int(candidate.start), int(candidate.end)
+        token = candidate.token or numbering.token(candidate.kind, text[start:end])
+        pieces += [text[position:start], token]
+        spans.append(Span(start, end, candidate.kind, token))
+        position = end
     pieces.append(text[position:])
     return Result("".join(pieces), tuple(spans))
