@@ -153,7 +153,6 @@ def contribute(code: str) -> Response | str | tuple[str, int, dict[str, str]]:
         status = 400 if form.is_submitted() else 200
         return _contribute_form(view, form, status, pseudonymiser_status())
     text, marked = form.text.data or "", marked_words(form.marked.data or "")
-    may_see_identity = operations.may_receive_identity(user, case, convenant)  # to the kernel
     try:
         if "save" in request.form and form.previewed.data == _preview_proof(text, marked):
             operations.contribute(
@@ -161,10 +160,7 @@ def contribute(code: str) -> Response | str | tuple[str, int, dict[str, str]]:
             )
             flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
             return redirect(url_for("cases.show", code=case.code))
-        result = pseudonymise_contribution(
-            user, case, form.category.data, text, marked, convenant,
-            may_see_identity=may_see_identity,
-        )  # fmt: skip
+        result = pseudonymise_contribution(user, case, form.category.data, text, marked, convenant)
     except PseudonymiserError as error:
         return _not_pseudonymised(view, form, error)
     if "save" in request.form:

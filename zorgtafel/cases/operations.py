@@ -39,11 +39,11 @@ from zorgtafel.cases.models import (
     StageReason,
 )
 from zorgtafel.convenant.document import Convenant
-from zorgtafel.convenant.rights import may_receive, needs_consent
+from zorgtafel.convenant.rights import needs_consent
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.access_rules import IDENTITY, decide_contribution
+from zorgtafel.privacy.access_rules import decide_contribution
 from zorgtafel.privacy.lookup import lookups_for
 from zorgtafel.privacy.need_to_know import need_to_know
 
@@ -346,10 +346,7 @@ def contribute(
     and store it with the sealed original. PseudonymiserUnavailable: nothing is stored."""
     from zorgtafel.cases.pseudonymising import pseudonymise_contribution
 
-    result = pseudonymise_contribution(
-        user, case, category_code, text, extra_terms, convenant,
-        may_see_identity=may_receive_identity(user, case, convenant),
-    )  # fmt: skip
+    result = pseudonymise_contribution(user, case, category_code, text, extra_terms, convenant)
     return add_contribution(
         user,
         case,
@@ -359,15 +356,6 @@ def contribute(
         original=text,
         replacements=len(result.spans),
     )
-
-
-def may_receive_identity(user: User, case: Case, convenant: Convenant) -> bool:
-    """Whether the user's organisation may receive the subject's identity (with the consent
-    the convenant may ask for): if not, its previews mask the case's known names. Decided
-    here for the preview and the save alike, for now; to move into the gate kernel."""
-    org = user.organisation.code
-    consented = (org, IDENTITY) in case.consented(utcnow())
-    return may_receive(convenant, org, IDENTITY, consent_recorded=consented).allowed
 
 
 def _data_key(case: Case) -> vault.DataKey:

@@ -48,20 +48,18 @@ def pseudonymise_contribution(
     text: str,
     extra_terms: Iterable[str],
     convenant: Convenant,
-    *,
-    may_see_identity: bool,
 ) -> Result:
     """``text`` with the case's names, what the detectors find and the marked words replaced.
 
-    ``may_see_identity``: whether the author's organisation may receive the subject's identity
-    (decided by the caller); if not, known persons become ``[PERSOON-n]`` like any name.
-    Raises PseudonymiserUnavailable (PseudonymiserStarting while it loads) when the
-    pseudonymiser does not answer, PseudonymiserFailed when it failed on this text: the caller
-    must then refuse to store anything.
+    The gate decides whether the author may see the subject's identity; if not, known persons
+    become ``[PERSOON-n]`` like any name. Raises PseudonymiserUnavailable
+    (PseudonymiserStarting while it loads) when the pseudonymiser does not answer,
+    PseudonymiserFailed when it failed on this text: the caller must then refuse to store
+    anything.
     """
     known = identity.known_persons(user, case, category_code, convenant)
     return get_pseudonymiser().pseudonymise(
-        text, known, tuple(extra_terms), mask_known=not may_see_identity
+        text, known.persons, tuple(extra_terms), mask_known=known.masked
     )
 
 

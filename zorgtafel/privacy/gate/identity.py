@@ -3,6 +3,8 @@ pseudonymiser, and "already known?" at intake."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import or_, select
 
 from zorgtafel.audit.vocabulary import AuditAction, Change, Level, Purpose
@@ -72,15 +74,29 @@ def reveal(reader: User, case: Case, purpose: Purpose, convenant: Convenant) -> 
     )
 
 
-def known_persons(reader: User, case: Case, category: str, convenant: Convenant) -> KnownPersons:
+@dataclass(frozen=True, repr=False)
+class KnownNames:
+    """What the pseudonymiser gets of a case for one author's text: the known persons, and
+    whether to mask them (the author may not receive identity, so the preview must not tell
+    whether a name typed is the subject's)."""
+
+    persons: KnownPersons
+    masked: bool
+
+    def __repr__(self) -> str:
+        return f"<KnownNames masked={self.masked}>"
+
+
+def known_persons(reader: User, case: Case, category: str, convenant: Convenant) -> KnownNames:
     """The case's known names for the pseudonymiser, for a contribution the reader may make.
 
     The names go to the pseudonymiser only, never to the reader: one read event for the
     purpose ``pseudonymisation``; refused (logged, 404) without need-to-know for the case or
-    the right to provide ``category``.
+    the right to provide ``category``. Masked unless the reader may see the subject's identity
+    (need-to-know at content level and the right to receive ``identiteit``, consent included).
     """
     disclosure = Disclosure(reader, Purpose.pseudonymisation, convenant)
-    decision = disclosure.highest(case, (Level.process,))
+    decision = disclosure.highest(case, (Level.content, Level.process))
     provide = decide_contribution(reader, convenant, category)
     allowed = decision.allowed and provide.allowed
     disclosure.queue(
@@ -90,16 +106,19 @@ def known_persons(reader: User, case: Case, category: str, convenant: Convenant)
     )  # fmt: skip
     if not allowed:
         disclosure.refuse()
+    identity_allowed = disclosure.receivable(case.consented(disclosure.at))[IDENTITY].allowed
+    masked = not (decision.level is Level.content and identity_allowed)
     disclosure.grant(case, IDENTITY)
     disclosure.record()
     if disclosure.key_destroyed(case.id):
         raise vault.KeyDestroyed("casus heeft geen datasleutel")
     subject = _identity(disclosure, case)
     if subject is None:
-        return KnownPersons()
-    return KnownPersons.create(
+        return KnownNames(KnownPersons(), masked)
+    persons = KnownPersons.create(
         subject.first_names, subject.surname, subject.aliases, subject.relatives_by_relation
     )
+    return KnownNames(persons, masked)
 
 
 def find_known(
