@@ -50,11 +50,33 @@ ROUTES: tuple[Route, ...] = (
     Route("auth.password", "/account/wachtwoord", expect=everyone(200)),
     Route("auth.password", "/account/wachtwoord", "POST", expect=everyone(200)),
     Route("auth.users", "/beheer/gebruikers", expect=only(("admin",))),
+    Route("auth.new_user", "/beheer/gebruikers/nieuw", expect=only(("admin",))),
+    # an empty form is shown again with its errors
+    Route("auth.new_user", "/beheer/gebruikers/nieuw", "POST", expect=only(("admin",), 400)),
+    *(
+        Route(
+            f"auth.{name}",
+            f"/beheer/gebruikers/{{other_user_id}}/{path}",
+            "POST",
+            expect=only(("admin",), status=302),
+        )
+        for path, name in (
+            ("blokkeren", "disable"),
+            ("deblokkeren", "enable"),
+            ("tweestaps-herstellen", "reset_second_factor"),
+        )
+    ),
+    # answered with the page that shows the one-time link
     Route(
-        "auth.disable",
-        "/beheer/gebruikers/{other_user_id}/blokkeren",
+        "auth.reset_password",
+        "/beheer/gebruikers/{other_user_id}/wachtwoord-herstellen",
         "POST",
-        expect=only(("admin",), status=302),
+        expect=only(("admin",)),
+    ),
+    # without a link's token, or with one that no longer works: 410 Gone, whoever asks
+    Route("auth.set_password", "/wachtwoord-instellen", expect=everyone(410, anonymous=410)),
+    Route(
+        "auth.set_password", "/wachtwoord-instellen", "POST", expect=everyone(410, anonymous=410)
     ),
     Route("convenant.in_force", "/convenant", expect=everyone(200)),
     Route("convenant.versions", "/convenant/versies", expect=everyone(200)),

@@ -167,6 +167,8 @@ class Purpose(Code):
     key_management = "key_management"
     #: erasing data whose term has passed
     retention = "retention"
+    #: an administrator managing accounts
+    administration = "administration"
 
 
 words(
@@ -181,6 +183,7 @@ words(
         Purpose.authentication: _l("inloggen"),
         Purpose.key_management: _l("sleutelbeheer"),
         Purpose.retention: _l("bewaartermijn"),
+        Purpose.administration: _l("accountbeheer"),
     },
 )
 
@@ -288,6 +291,12 @@ class Change(Code):
     failed_password = "password"  # noqa: S105 - the login step that failed, not a secret
     failed_code = "code"
     failed_enrolment_code = "enrolment_code"
+    user_created = "user_created"
+    user_disabled = "user_disabled"
+    user_enabled = "user_enabled"
+    second_factor_reset = "second_factor_reset"
+    password_reset_issued = "password_reset_issued"  # noqa: S105 - an event code
+    password_reset_used = "password_reset_used"  # noqa: S105 - an event code
 
 
 words(
@@ -315,6 +324,12 @@ words(
         Change.failed_password: _l("bij het wachtwoord"),
         Change.failed_code: _l("bij de code"),
         Change.failed_enrolment_code: _l("bij het koppelen"),
+        Change.user_created: _l("account aangemaakt"),
+        Change.user_disabled: _l("account geblokkeerd"),
+        Change.user_enabled: _l("account gedeblokkeerd"),
+        Change.second_factor_reset: _l("tweestapsverificatie opnieuw in te stellen"),
+        Change.password_reset_issued: _l("herstellink voor het wachtwoord uitgegeven"),
+        Change.password_reset_used: _l("wachtwoord hersteld met een herstellink"),
     },
 )
 

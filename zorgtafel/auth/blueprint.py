@@ -35,11 +35,22 @@ bp.add_url_rule(
     "/account/wachtwoord", "password", login_required(controllers.password), methods=FORM
 )
 bp.add_url_rule("/beheer/gebruikers", "users", admin(controllers.users))
+bp.add_url_rule("/beheer/gebruikers/nieuw", "new_user", admin(controllers.new_user), methods=FORM)
+for path, name in (
+    ("blokkeren", "disable"),
+    ("deblokkeren", "enable"),
+    ("tweestaps-herstellen", "reset_second_factor"),
+    ("wachtwoord-herstellen", "reset_password"),
+):
+    bp.add_url_rule(
+        f"/beheer/gebruikers/<int:user_id>/{path}",
+        name,
+        admin(getattr(controllers, name)),
+        methods=POST,
+    )
+# the one-time link an administrator hands out; throttled like the login (it takes a secret)
 bp.add_url_rule(
-    "/beheer/gebruikers/<int:user_id>/blokkeren",
-    "disable",
-    admin(controllers.disable),
-    methods=POST,
+    "/wachtwoord-instellen", "set_password", _throttled(controllers.set_password), methods=FORM
 )
 
 MENU = (

@@ -1,17 +1,27 @@
-"""Login in two steps (password, then TOTP), enrolment, logout, password change, user admin."""
+"""Login in two steps (password, then TOTP), enrolment, logout, password change, user admin
+(add, block, unblock, reset the second factor, a one-time link to set a password)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from zorgtafel.auth import operations, totp
+from zorgtafel.auth import administration, operations, totp
 from zorgtafel.auth.access import current_user, safe_next
-from zorgtafel.auth.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm
-from zorgtafel.auth.models import User
+from zorgtafel.auth.forms import (
+    CodeForm,
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordSetForm,
+    UserAddForm,
+)
+from zorgtafel.auth.models import Organisation, Role, User
+from zorgtafel.auth.operations import AccountError
 from zorgtafel.core.db import db
+from zorgtafel.core.navigation import role_label
 
 FAILED = 401  # a failed attempt answers 401 so the throttle can count failures only
 
@@ -91,14 +101,121 @@ def users() -> str:
     return render_template("auth/users.html", users=rows, form=ConfirmForm())
 
 
+def new_user() -> tuple[str, int] | str:
+    form = UserAddForm()
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    form.organisation.choices = [("", _("Kies een organisatie"))] + [
+        (organisation.code, organisation.name) for organisation in organisations
+    ]
+    roles = [(role.value, role_label(role)) for role in Role]
+    form.role.choices = [("", _("Kies een rol")), *roles]
+    if form.validate_on_submit():
+        try:
+            user, token = administration.add_user(
+                _admin(),
+                form.email.data or "",
+                form.name.data or "",
+                form.organisation.data or "",
+                Role(form.role.data),
+            )
+        except AccountError as exc:
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            return _link_page(user, token, added=True)
+    return render_template("auth/user_new.html", form=form), 400 if form.errors else 200
+
+
 def disable(user_id: int) -> Response:
+    done = _("Account geblokkeerd; alle sessies en open links zijn beëindigd.")
+    return _account_step(user_id, administration.block, done)
+
+
+def enable(user_id: int) -> Response:
+    return _account_step(user_id, administration.unblock, _("Account gedeblokkeerd."))
+
+
+def reset_second_factor(user_id: int) -> Response:
+    return _account_step(
+        user_id,
+        administration.reset_second_factor,
+        _(
+            "Tweestapsverificatie hersteld: bij de volgende login koppelt de gebruiker een "
+            "nieuwe app. Alle sessies zijn beëindigd."
+        ),
+    )
+
+
+def reset_password(user_id: int) -> Response | str:
+    user = _user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("auth.users"))
+    try:
+        token = administration.reset_password(_admin(), user)
+    except AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("auth.users"))
+    return _link_page(user, token, added=False)
+
+
+def set_password() -> Response | tuple[str, int] | str:
+    """The one-time link: its token moves from the address into the session at once, so it is
+    neither in the browser's history nor in the next page's address."""
+    if token := request.args.get("t"):
+        session[RESET_TOKEN] = token[:100]
+        return redirect(url_for("auth.set_password"))
+    token = session.get(RESET_TOKEN, "")
+    reset = administration.open_reset(token) if token else None
+    if reset is None:
+        session.pop(RESET_TOKEN, None)
+        return render_template("auth/set_password.html", form=None), 410
+    form = PasswordSetForm()
+    if form.validate_on_submit():
+        try:
+            administration.use_reset(token, form.new.data or "")
+        except AccountError as exc:
+            form.new.errors = [*form.new.errors, str(exc)]
+        else:
+            session.pop(RESET_TOKEN, None)
+            flash(_("Uw wachtwoord is ingesteld. Log nu in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form), 400 if form.errors else 200
+
+
+#: the session key of a password link's token while its page is open
+RESET_TOKEN = "password_link"  # noqa: S105 - a session key, not a secret
+
+
+def _link_page(user: User, token: str, *, added: bool) -> str:
+    link = url_for("auth.set_password", t=token, _external=True)
+    return render_template(
+        "auth/user_link.html",
+        user=user,
+        link=link,
+        added=added,
+        hours=int(administration.RESET_VALID.total_seconds() // 3600),
+    )
+
+
+def _account_step(user_id: int, step, done: str) -> Response:  # type: ignore[no-untyped-def]
+    user = _user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            step(_admin(), user)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(done, "success")
+    return redirect(url_for("auth.users"))
+
+
+def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        if user.id == current_user().id:  # type: ignore[union-attr]
-            flash(_("U kunt uw eigen account niet blokkeren."), "error")
-        else:
-            operations.disable_user(user)
-            flash(_("Account geblokkeerd; alle sessies zijn beëindigd."), "success")
-    return redirect(url_for("auth.users"))
+    return user
+
+
+def _admin() -> User:
+    user = current_user()
+    assert user is not None  # noqa: S101 - roles_required ran
+    return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 
@@ -32,3 +32,20 @@ class PasswordChangeForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change state."""
+
+
+class UserAddForm(FlaskForm):
+    """A new account; its user sets the password through a one-time link."""
+
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Naam"), validators=[DataRequired(), Length(max=200)])
+    organisation = SelectField(_l("Organisatie"), validators=[DataRequired()])
+    role = SelectField(_l("Rol"), validators=[DataRequired()])
+
+
+class PasswordSetForm(FlaskForm):
+    new = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), Length(max=128)])
+    repeat = PasswordField(
+        _l("Herhaal nieuw wachtwoord"),
+        validators=[DataRequired(), EqualTo("new", message=_l("De wachtwoorden verschillen."))],
+    )

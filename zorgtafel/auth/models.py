@@ -90,3 +90,29 @@ class UserSession(Base):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id}>"
+
+
+class PasswordReset(Base):
+    """A one-time link an administrator handed out, so a user sets a new password.
+
+    Only the token's SHA-256 is stored. A link works once, until it expires; a newer link for
+    the same user, or blocking the user, ends it.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: when the link was used, or made void by a newer one or by blocking the user
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<PasswordReset {self.id} user={self.user_id}>"
