@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS: tuple[str, ...] = ("verify", "appends", "decrypt", "meetings", "pseudonymise")
+BENCHMARKS: tuple[str, ...] = ("verify", "appends", "decrypt", "meetings", "lists", "pseudonymise")
 
 
 def main() -> int:

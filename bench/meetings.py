@@ -1,16 +1,17 @@
 """Benchmark: the agenda page of a 40-item meeting with 12 partners, against a trivial page.
 
-A throw-away instance (fictitious data) is seeded with 40 cases on one published agenda, 12
-partner organisations at the table (4 per item, rotating; the measured partner, politie, sits
-at 20 of the 40 items, so its page holds 20 open and 20 closed lines and writes 20 audit
-events per view), served and loaded as ``bench.web`` does: first the trivial logged-in start
-page, then the agenda page, in the same run. The instance runs on its own SQLite database
-(WAL) and, when ``ZORGTAFEL_BENCH_DATABASE_URL`` (or ``ZORGTAFEL_TEST_DATABASE_URL``) names a
-PostgreSQL server, once more on a scratch database there. Writes
-``bench/results/meetings.json``: the SQLite run at the top level, each backend under its name.
+A throw-away instance (fictitious data) is seeded with 40 cases on one published agenda, 12 partner
+organisations at the table (4 per item, rotating; the measured partner, politie, sits at 20 of the
+40 items, so its page holds 20 open and 20 closed lines and writes 20 audit events per view),
+served and loaded as ``bench.web`` does: the trivial logged-in start page and the agenda
+page, in turns of one second (``web.interleaved``), in the same run. The instance runs on its own
+SQLite database (WAL) and, when ``ZORGTAFEL_BENCH_DATABASE_URL`` (or
+``ZORGTAFEL_TEST_DATABASE_URL``) names a PostgreSQL server, once more on a scratch database there.
+Writes ``bench/results/meetings.json``: the SQLite run at the top level, each backend under its
+name.
 
-Targets: agenda throughput at least 0.35 of the trivial page's, and its p95 at most three
-times the trivial page's (ratios: absolute timings vary by machine).
+Targets: agenda throughput at least 0.35 of the trivial page's, and its p95 at most three times the
+trivial page's (ratios: absolute timings vary by machine).
 """
 
 from __future__ import annotations
@@ -63,10 +64,8 @@ def _measure(backend: str) -> dict[str, object]:
             status, body = web.get(port, agenda, cookie)
             if status != 200 or body.count(b"Besloten agendapunt") != ITEMS // 2:
                 raise RuntimeError(f"agenda page not as seeded: {status}")
-            runs = [
-                web.load(port, cookie, "/"),
-                web.load(port, cookie, agenda, "/vergaderingen/<id>"),
-            ]
+            pages = {"trivial": (cookie, "/"), "agenda": (cookie, agenda)}
+            runs = list(web.interleaved(port, pages).values())
     return _report(runs, backend)
 
 

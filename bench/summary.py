@@ -51,17 +51,42 @@ def table() -> str:
     for backend in ("sqlite", "postgresql"):
         data = meetings.get(backend)
         if not isinstance(data, dict):
-            rows.append(f"| agenda page ({backend}) | {data} | ≥ 0.35 ×, p95 < 100 ms | – |")
+            rows.append(f"| agenda page ({backend}) | {data} | ≥ 0.35 ×, p95 ≤ 3 × | – |")
             continue
         trivial, agenda = data["trivial"], data["agenda"]
         rows.append(
             f"| agenda page, 40 items ({backend}) | {agenda['throughput']:,} req/s = "
             f"{data['throughput_ratio']} × the trivial page ({trivial['throughput']:,} req/s); "
-            f"p95 {agenda['p95_ms']} ms | ≥ 0.35 ×, p95 < 100 ms | "
-            f"{'yes' if data['met'] else 'no'} |"
+            f"p95 {agenda['p95_ms']} ms = {data['p95_ratio']} × the trivial page's | "
+            f"≥ 0.35 ×, p95 ≤ 3 × | {'yes' if data['met'] else 'no'} |"
         )
+    rows.extend(_list_rows())
     machine = f"{verify['cpus']} CPUs, {verify['machine']}, Python {verify['python']}"
     return "\n".join([*rows, "", f"Measured on {machine}."])
+
+
+def _list_rows() -> list[str]:
+    if not (RESULTS / "lists.json").exists():
+        return []
+    lists, rows = load("lists"), []
+    for backend in ("sqlite", "postgresql"):
+        data = lists.get(backend)
+        if not isinstance(data, dict):
+            rows.append(f"| case lists ({backend}) | {data} | ≥ 0.35 ×, flat | – |")
+            continue
+        sizes = data["sizes"]
+        ratios = "; ".join(
+            f"{int(size):,} cases: "
+            + ", ".join(f"{page} {ratio} ×" for page, ratio in sizes[size]["ratios"].items())
+            for size in sizes
+        )
+        flat = ", ".join(f"{page} {value}" for page, value in data["largest_over_smallest"].items())
+        rows.append(
+            f"| case lists, 50 a page ({backend}) | {ratios} the trivial page; largest over "
+            f"smallest: {flat} | ≥ 0.35 ×, largest/smallest ≥ 0.85 | "
+            f"{'yes' if data['met'] else 'no'} |"
+        )
+    return rows
 
 
 def refresh_readme() -> str:

@@ -33,6 +33,8 @@ CLIENTS = 16
 WORKERS = 2
 SECONDS = 10.0
 WARMUP_SECONDS = 2.0
+#: pages measured together take turns in slices of this length, SECONDS each in all
+SLICE_SECONDS = 1.0
 MAX_REQUESTS = 50_000
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,9 +216,41 @@ def load(port: int, cookie: str, path: str, label: str | None = None) -> Run:
     ).encode("latin-1")
     asyncio.run(_hammer(port, request, WARMUP_SECONDS))
     latencies, errors, elapsed = asyncio.run(_hammer(port, request, SECONDS))
+    return _run(label or path, latencies, errors, elapsed)
+
+
+def interleaved(port: int, pages: dict[str, tuple[str, str]]) -> dict[str, Run]:
+    """Several pages (label: (cookie, path)) measured in turns of SLICE_SECONDS, SECONDS each
+    in all: a machine whose load drifts during the run weighs on each page alike, so their
+    ratios hold where back-to-back runs of SECONDS would compare different moments."""
+    requests = {
+        label: (
+            f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: {cookie}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode("latin-1")
+        for label, (cookie, path) in pages.items()
+    }
+    for request in requests.values():
+        asyncio.run(_hammer(port, request, WARMUP_SECONDS / 2))
+    latencies: dict[str, list[float]] = {label: [] for label in requests}
+    errors = dict.fromkeys(requests, 0)
+    elapsed = dict.fromkeys(requests, 0.0)
+    for _ in range(max(1, round(SECONDS / SLICE_SECONDS))):
+        for label, request in requests.items():
+            took, failed, seconds = asyncio.run(_hammer(port, request, SLICE_SECONDS))
+            latencies[label] += took
+            errors[label] += failed
+            elapsed[label] += seconds
+    return {
+        label: _run(f"{pages[label][1]} ({label})", latencies[label], errors[label], elapsed[label])
+        for label in requests
+    }
+
+
+def _run(path: str, latencies: list[float], errors: int, elapsed: float) -> Run:
     latencies.sort()
     return Run(
-        path=label or path,
+        path=path,
         requests=len(latencies),
         errors=errors,
         seconds=round(elapsed, 2),
@@ -307,6 +341,7 @@ def machine() -> dict[str, object]:
         "clients": CLIENTS,
         "gunicorn_workers": WORKERS,
         "seconds_per_route": SECONDS,
+        "slice_seconds": SLICE_SECONDS,
         "load_generator": "one asyncio thread, raw HTTP/1.1, a new connection per request",
     }
 
