@@ -315,7 +315,8 @@ def test_shredded_case_shows_no_content_and_the_log_still_verifies(
     app: Flask, factories: Any, case: CaseRecord
 ) -> None:
     care = factories.user(Role.partner, "veilig-thuis")
-    assert FICTIONAL_TEXT in texts(disclose(app, care.id, case, Level.content)).values()
+    before = disclose(app, care.id, case, Level.content)
+    assert FICTIONAL_TEXT in texts(before).values()
     runner = app.test_cli_runner()
     assert runner.invoke(cli, ["keys", "shred", case.code]).exit_code == 1  # needs --yes
     result = runner.invoke(cli, ["keys", "shred", case.code, "--yes"])
@@ -323,6 +324,10 @@ def test_shredded_case_shows_no_content_and_the_log_still_verifies(
     view = disclose(app, care.id, case, Level.content)
     assert view.shredded
     assert all(c.text is None for c in view.contributions)
+    # who contributed what and when still shows; only the text is gone
+    assert [(c.id, c.partner_code, c.created_at, c.category_code) for c in view.contributions] == [
+        (c.id, c.partner_code, c.created_at, c.category_code) for c in before.contributions
+    ]
     with in_app(app) as session:
         case_key = vault.case_key_for(session, case.id)
         assert case_key is not None
