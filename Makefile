@@ -7,7 +7,7 @@ TESTDEPS := $(VENV)/.test-installed
 DEDUCE := $(VENV)/.deduce-cache
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard zorgtafel/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench mutate messages clean
 
 run: $(RUNTIME) $(CATALOGS) $(DEDUCE)
 	$(BIN)/zorgtafel init --demo
@@ -24,6 +24,12 @@ lint: $(TESTDEPS)
 
 bench: $(TESTDEPS) $(DEDUCE)
 	$(BIN)/python -m bench
+
+# mutation testing of the privacy core (see "Mutation testing" in the README); not part of
+# `make test`: it takes long, and at the lowest priority, since the machine may be shared
+mutate: $(TESTDEPS) $(CATALOGS)
+	nice -n 19 $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,4 +60,4 @@ messages: $(RUNTIME)
 	$(BIN)/pybabel update -i zorgtafel/translations/messages.pot -d zorgtafel/translations
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants

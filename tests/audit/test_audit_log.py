@@ -329,6 +329,36 @@ def test_a_rehashed_chain_is_caught_by_a_checkpoint(
     assert "gewijzigd" in result.output
 
 
+def test_a_checkpoint_older_than_the_head_is_compared_at_its_own_size(
+    app: Flask, signing_key: Path, tmp_path: Path
+) -> None:
+    """The log grew after the checkpoint: it still holds, and a chain re-hashed from below
+    the checkpoint's size is caught by the hash stored at that size, not the head's."""
+    append(app)
+    note = checkpoint(app, tmp_path)
+    with in_app(app) as session:
+        size = head(session.connection()).size
+    append(app)
+    result = verify_against(app, note)
+    assert result.exit_code == 0, result.output
+    with in_app(app) as session:
+        drop_triggers(session)
+        events = rows(session)
+        assert len(events) == size + EVENTS
+        start = size - 3  # rewritten from three events below the checkpoint to the end
+        prev = events[start - 1]["hash"]
+        for row in events[start:]:
+            row["object_id"] = "ZT-2026-0000" if row is events[start] else row["object_id"]
+            row["prev_hash"] = prev
+            row["hash"] = prev = rehash(row)
+            put(session, row)
+        set_head(session, events[-1]["seq"], prev)
+    assert app.test_cli_runner().invoke(cli, ["audit", "verify"]).exit_code == 0  # looks fine
+    result = verify_against(app, note)
+    assert result.exit_code == 1
+    assert f"volgnummer {size}: gewijzigd" in result.output
+
+
 def test_a_forged_or_foreign_checkpoint_is_refused(
     app: Flask, signing_key: Path, tmp_path: Path
 ) -> None:

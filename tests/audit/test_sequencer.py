@@ -4,6 +4,7 @@ never lost; and the adaptive mode that chains inline when the head is free."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -233,11 +234,26 @@ def test_the_background_sequencer_chains_what_requests_queued(background: Flask)
         assert verify_log(session.connection()).ok
 
 
-def test_what_is_still_queued_at_exit_is_chained(background: Flask) -> None:
+def test_what_is_still_queued_at_exit_is_chained(
+    background: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sequencer = audit_log(background).sequencer
+    # the thread's drain ends with a second look at the queue: events queued before that look
+    # are chained by it, so wait for the drain to have returned, not for the count to change
+    drained = threading.Event()
+    real = sequencer._try_drain_logged  # type: ignore[attr-defined]
+
+    def try_drain_then_signal() -> int | None:
+        try:
+            return real()
+        finally:
+            drained.set()
+
+    monkeypatch.setattr(sequencer, "_try_drain_logged", try_drain_then_signal)
     client = background.test_client()
     assert client.get("/test/lees/0").status_code == 200  # this process has queued before
-    assert wait_until(lambda: counts(background) == (1, 0))
+    assert drained.wait(timeout=30)  # a correctness bound, not a speed test
+    assert counts(background) == (1, 0)
     with in_app(background) as session:  # queued by a commit whose wake-up never came
         enqueue(session.connection(), [read_event(n) for n in range(1, 3)])
     assert counts(background) == (1, 2)

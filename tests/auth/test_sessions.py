@@ -70,6 +70,24 @@ def test_disabling_a_user_ends_their_sessions(
     assert not logged_in(client)
 
 
+def test_a_disabled_user_whose_session_was_not_ended_is_logged_out(
+    client: FlaskClient, factories: Factories, app: Flask
+) -> None:
+    """Disabling ends the sessions first; the session loader's own check must hold without it."""
+    from sqlalchemy import func, select
+
+    from zorgtafel.auth.models import UserSession
+
+    user = factories.user()
+    login(client, user)
+    with in_app(app) as session:
+        session.get(User, user.id).disabled_at = utcnow()  # type: ignore[union-attr]
+    assert not logged_in(client)
+    with in_app(app) as session:
+        left = select(func.count()).where(UserSession.user_id == user.id)
+        assert session.scalar(left) == 0  # the stale session is deleted, not only skipped
+
+
 def change_password(client: FlaskClient, user: UserRecord, new: str):  # type: ignore[no-untyped-def]
     token = csrf_token(client, "/account/wachtwoord")
     return client.post(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,16 +15,26 @@ from tests.fixtures.cases import FICTIONAL_TEXT, CaseFactory, CaseRecord, exampl
 from zorgtafel.audit import ledger
 from zorgtafel.audit.models import AuditEvent, QueuedEvent
 from zorgtafel.audit.sequencer import audit_log
+from zorgtafel.audit.vocabulary import Refusal
 from zorgtafel.auth.models import Role, User
-from zorgtafel.cases.models import Case, InvolvementReason
-from zorgtafel.cases.operations import ContributionRefused, add_contribution
+from zorgtafel.cases.identity import SubjectIdentity
+from zorgtafel.cases.models import Case, Consent, InvolvementReason, Reporter
+from zorgtafel.cases.operations import (
+    ContributionRefused,
+    Intake,
+    add_contribution,
+    record_consent,
+    register_case,
+)
 from zorgtafel.cli import cli
 from zorgtafel.convenant.operations import NoConvenant, convenant_in_force
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.errors import Hidden
 from zorgtafel.privacy import vault
+from zorgtafel.privacy.access_rules import decide_categories
 from zorgtafel.privacy.gate import CaseView, DisclosureRefused, Level, Purpose
+from zorgtafel.privacy.gate import identity as gate_identity
 from zorgtafel.privacy.gate.cases import case_list
 from zorgtafel.privacy.gate.cases import disclose as disclose_case
 
@@ -304,7 +315,8 @@ def test_shredded_case_shows_no_content_and_the_log_still_verifies(
     app: Flask, factories: Any, case: CaseRecord
 ) -> None:
     care = factories.user(Role.partner, "veilig-thuis")
-    assert FICTIONAL_TEXT in texts(disclose(app, care.id, case, Level.content)).values()
+    before = disclose(app, care.id, case, Level.content)
+    assert FICTIONAL_TEXT in texts(before).values()
     runner = app.test_cli_runner()
     assert runner.invoke(cli, ["keys", "shred", case.code]).exit_code == 1  # needs --yes
     result = runner.invoke(cli, ["keys", "shred", case.code, "--yes"])
@@ -312,6 +324,10 @@ def test_shredded_case_shows_no_content_and_the_log_still_verifies(
     view = disclose(app, care.id, case, Level.content)
     assert view.shredded
     assert all(c.text is None for c in view.contributions)
+    # who contributed what and when still shows; only the text is gone
+    assert [(c.id, c.partner_code, c.created_at, c.category_code) for c in view.contributions] == [
+        (c.id, c.partner_code, c.created_at, c.category_code) for c in before.contributions
+    ]
     with in_app(app) as session:
         case_key = vault.case_key_for(session, case.id)
         assert case_key is not None
@@ -349,3 +365,220 @@ def test_current_convenant_is_the_version_in_force(app: Flask, factories) -> Non
         assert convenant_in_force(date(2026, 6, 1)).version == "1.1"
         with pytest.raises(NoConvenant):
             convenant_in_force(date(2024, 6, 1))
+
+
+# --- the survivors of a hand-made mutation run (issue 12): each test below fails with its bug
+
+
+def reader_of(org: str) -> Any:
+    """What the category rules read of a reader: its organisation's code."""
+    return SimpleNamespace(organisation=SimpleNamespace(code=org))
+
+
+def test_a_consent_opens_only_its_own_partner_and_category() -> None:
+    consented = {("mee", "gezondheid"), ("comensha", "identiteit")}
+    decided = {
+        org: decide_categories(reader_of(org), CONVENANT, CONSENT_GATED, consented)
+        for org in ("mee", "gemeente", "wijkteam", "comensha")
+    }
+    allowed = {org: {c for c, d in by.items() if d.allowed} for org, by in decided.items()}
+    # identiteit needs consent for comensha only, gezondheid for gemeente, wijkteam and mee
+    assert allowed == {
+        "mee": {"identiteit", "gezondheid"},
+        "gemeente": {"identiteit", "seksuele-uitbuiting"},
+        "wijkteam": {"identiteit"},
+        "comensha": {"identiteit"},
+    }
+    assert decided["gemeente"]["gezondheid"].refusal is Refusal.consent_required
+    assert decided["comensha"]["seksuele-uitbuiting"].refusal is Refusal.consent_required
+    assert decided["comensha"]["seksuele-uitbuiting"].article == "art. 8.2"
+
+
+#: every category some partner may receive only with recorded consent
+CONSENT_GATED = ("gezondheid", "identiteit", "seksuele-uitbuiting")
+
+
+def record_mee_consent(app: Flask, factories: Any, case: CaseRecord) -> datetime:
+    """The subject's consent for mee to receive gezondheid; returns when it was recorded."""
+    chair = factories.user(Role.chair, "gemeente")
+    with in_app(app) as session:
+        consent = record_consent(
+            session.get(User, chair.id), session.get(Case, case.id), "mee", "gezondheid", CONVENANT
+        )
+        return consent.recorded_at
+
+
+def test_a_recorded_consent_opens_its_category_for_that_partner_only(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    for org in ("mee", "wijkteam", "gemeente"):
+        cases.involve(case, org, InvolvementReason.invited)
+    record_mee_consent(app, factories, case)
+    mee = factories.user(Role.partner, "mee")
+    assert set(texts(disclose(app, mee.id, case, Level.content))) == {"signalen", "gezondheid"}
+    for role, org in ((Role.partner, "wijkteam"), (Role.chair, "gemeente")):
+        reader = factories.user(role, org)
+        assert set(texts(disclose(app, reader.id, case, Level.content))) == {"signalen"}, org
+        refused = {e.categories: e for e in events(app, case)[-2:]}["gezondheid"]
+        assert (refused.outcome, refused.reason) == ("refused", "consent_required"), org
+
+
+def test_a_withdrawn_consent_no_longer_counts(
+    app: Flask, factories: Any, cases: CaseFactory, case: CaseRecord
+) -> None:
+    """There is no withdraw operation yet; the model's ``withdrawn_at`` is what the gate reads."""
+    cases.involve(case, "mee", InvolvementReason.invited)
+    recorded = record_mee_consent(app, factories, case)
+    withdrawn = recorded + timedelta(minutes=10)
+    with in_app(app) as session:
+        session.scalars(
+            select(Consent).where(Consent.case_id == case.id)
+        ).one().withdrawn_at = withdrawn
+    mee = factories.user(Role.partner, "mee")
+    while_in_force = disclose(app, mee.id, case, Level.content, at=withdrawn - timedelta(seconds=1))
+    assert set(texts(while_in_force)) == {"signalen", "gezondheid"}
+    for moment in (withdrawn, withdrawn + timedelta(days=1)):
+        view = disclose(app, mee.id, case, Level.content, at=moment)
+        assert set(texts(view)) == {"signalen"}, moment
+        refused = {e.categories: e for e in events(app, case)[-2:]}["gezondheid"]
+        assert (refused.outcome, refused.reason) == ("refused", "consent_required")
+
+
+def contribute_with_original(app: Flask, user_id: int, case: CaseRecord, category: str) -> None:
+    with in_app(app) as session:
+        add_contribution(
+            session.get(User, user_id),
+            session.get(Case, case.id),
+            category,
+            f"Fictief [BETROKKENE] in {category}.",
+            convenant=CONVENANT,
+            original=f"Fictief origineel in {category}.",
+        )
+
+
+def reveal(app: Flask, user_id: int, case: CaseRecord) -> dict[str, str]:
+    """'Toon identiteit' through the gate: the originals it opened, by category."""
+    with in_app(app) as session:
+        view = gate_identity.reveal(
+            session.get(User, user_id), session.get(Case, case.id), Purpose.case_conference,
+            CONVENANT,
+        )  # fmt: skip
+        return {o.category_code: o.text.reveal() for o in view.originals}
+
+
+def test_toon_identiteit_opens_originals_only_in_categories_the_reader_may_receive(
+    app: Flask, factories: Any, cases: CaseFactory
+) -> None:
+    record = cases.create(coordinator="veilig-thuis")
+    author = factories.user(Role.partner, "veilig-thuis")
+    for category in ("signalen", "gezondheid"):
+        contribute_with_original(app, author.id, record, category)
+    cases.involve(record, "politie", InvolvementReason.invited)
+    police = factories.user(Role.partner, "politie")  # receives identiteit, not gezondheid
+    assert reveal(app, police.id, record) == {"signalen": "Fictief origineel in signalen."}
+    with in_app(app) as session:
+        event = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_id == record.code, AuditEvent.action == "reveal_identity")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+        assert event is not None
+        assert set((event.categories or "").split(",")) == {"identiteit", "signalen"}
+    assert set(reveal(app, author.id, record)) == {"signalen", "gezondheid"}
+
+
+def register(app: Flask, factories: Any) -> CaseRecord:
+    """A case with a (fictitious) identity, coordinated by Veilig Thuis."""
+    chair = factories.user(Role.chair, "gemeente")
+    identity = SubjectIdentity(
+        first_names=("Fenna", "Lotte"),
+        surname="Verzinsel",
+        aliases=("Lotje",),
+        relatives=(("moeder", "Greetje Verzinsel"),),
+    )
+    intake = Intake(identity, Reporter.professional, coordinator_code="veilig-thuis")
+    with in_app(app) as session:
+        case = register_case(session.get(User, chair.id), intake)
+        return CaseRecord(case.id, case.code)
+
+
+def known_names(app: Flask, user_id: int, case: CaseRecord, category: str) -> Any:
+    with in_app(app) as session:
+        try:
+            return gate_identity.known_persons(
+                session.get(User, user_id), session.get(Case, case.id), category, CONVENANT
+            )
+        except DisclosureRefused:
+            assert ledger.keep(session) == 1
+            raise
+
+
+def last_pseudonymisation_event(app: Flask, case: CaseRecord) -> AuditEvent:
+    with in_app(app) as session:
+        found = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_id == case.code, AuditEvent.purpose == "pseudonymisation")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+        assert found is not None
+        return found
+
+
+def test_known_names_go_to_the_pseudonymiser_only_with_need_to_know_and_the_right_to_provide(
+    app: Flask, factories: Any, cases: CaseFactory
+) -> None:
+    record = register(app, factories)
+    police = factories.user(Role.partner, "politie")
+    with pytest.raises(DisclosureRefused):
+        known_names(app, police.id, record, "signalen")  # no need-to-know
+    refused = last_pseudonymisation_event(app, record)
+    assert (refused.outcome, refused.reason) == ("refused", "no_need_to_know")
+    cases.involve(record, "politie", InvolvementReason.invited)
+    with pytest.raises(DisclosureRefused):
+        known_names(app, police.id, record, "gezondheid")  # politie may not provide it
+    refused = last_pseudonymisation_event(app, record)
+    assert (refused.outcome, refused.reason) == ("refused", "no_rule")
+    known = known_names(app, police.id, record, "signalen")
+    assert (known.persons.first_names, known.persons.surname) == (("Fenna", "Lotte"), "Verzinsel")
+    assert known.masked is False  # politie may receive identiteit at content level
+    allowed = last_pseudonymisation_event(app, record)
+    assert (allowed.outcome, allowed.categories) == ("allowed", "identiteit")
+
+
+def test_known_names_are_masked_for_an_author_who_may_not_see_the_identity(
+    app: Flask, factories: Any, cases: CaseFactory
+) -> None:
+    record = register(app, factories)
+    chair = factories.user(Role.chair, "gemeente")  # process level only, without need-to-know
+    assert known_names(app, chair.id, record, "signalen").masked is True
+    cases.involve(record, "gemeente", InvolvementReason.at_table)
+    assert known_names(app, chair.id, record, "signalen").masked is False
+
+
+@pytest.mark.parametrize(
+    ("role", "org", "level"),
+    [
+        (Role.partner, "politie", Level.content),
+        (Role.partner, "politie", Level.exists),
+        (Role.chair, "gemeente", Level.process),
+        (Role.privacy, "gemeente", Level.exists),
+    ],
+)
+def test_the_rules_refuse_a_disabled_user_whose_session_was_not_ended(
+    app: Flask,
+    factories: Any,
+    cases: CaseFactory,
+    case: CaseRecord,
+    role: Role,
+    org: str,
+    level: Level,
+) -> None:
+    """Disabling ends the sessions first; the rules' own check must hold without that."""
+    cases.involve(case, org, InvolvementReason.invited)
+    reader = factories.user(role, org)
+    assert disclose(app, reader.id, case, level).level is level
+    with in_app(app) as session:
+        session.get(User, reader.id).disabled_at = utcnow()  # type: ignore[union-attr]
+    with pytest.raises(DisclosureRefused):
+        disclose(app, reader.id, case, level)
+    assert events(app, case)[-1].reason == "inactive_user"

@@ -179,6 +179,8 @@ def test_reprs_never_show_plaintext_or_keys(app: Flask, cases: CaseFactory) -> N
             repr(blob), str(blob), repr(shown), str(shown), f"{shown}", f"{shown!s:>10}",
             repr(ring.primary), str(data_key), repr(case_key), repr(ring),
         ]  # fmt: skip
+    # a data key shows the first 8 characters of its id (to tell keys apart in a log), no more
+    assert repr(data_key) == f"<DataKey {data_key.key_id[:8]} case={case.id}>"
     for rendered in texts:
         assert "verzuimt" not in rendered
         assert ring.primary.encoded().strip().decode() not in rendered

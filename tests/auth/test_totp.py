@@ -1,0 +1,60 @@
+"""TOTP (RFC 6238) without the web: the window is exactly one step either side, each step once."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+
+from zorgtafel.auth import totp
+from zorgtafel.auth.secrets import TotpSecret
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a test value, not anyone's key
+#: the middle of a step, so no offset below lands on a neighbouring step
+NOW = 1_790_000_000 // totp.STEP * totp.STEP + totp.STEP / 2
+CURRENT = int(NOW // totp.STEP)
+
+
+def code_at(offset_steps: int) -> str:
+    return pyotp.TOTP(SECRET).at(NOW + offset_steps * totp.STEP)
+
+
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_a_code_of_the_current_step_or_one_either_side_matches_its_own_step(offset: int) -> None:
+    assert totp.matching_step(TotpSecret(SECRET), code_at(offset), NOW) == CURRENT + offset
+
+
+@pytest.mark.parametrize("offset", [-3, -2, 2, 3, 10])
+def test_a_code_two_or_more_steps_away_matches_nothing(offset: int) -> None:
+    assert totp.matching_step(TotpSecret(SECRET), code_at(offset), NOW) is None
+
+
+@pytest.mark.parametrize("code", ["", "12345", "1234567", "12345a", "１２３４５６"])
+def test_a_code_that_is_not_six_ascii_digits_matches_nothing(code: str) -> None:
+    assert totp.matching_step(TotpSecret(SECRET), code, NOW) is None
+
+
+def test_spaces_in_a_code_are_ignored() -> None:
+    code = code_at(0)
+    spaced = f" {code[:3]} {code[3:]} "
+    assert totp.matching_step(TotpSecret(SECRET), spaced, NOW) == CURRENT
+
+
+class Account:
+    """What accept_code reads and writes of a user: the last accepted step."""
+
+    totp_last_step = 0
+
+
+def test_each_step_is_accepted_once_and_never_an_earlier_one() -> None:
+    account = Account()
+    secret = TotpSecret(SECRET)
+    assert totp.accept_code(account, secret, code_at(0), NOW)  # type: ignore[arg-type]
+    assert account.totp_last_step == CURRENT
+    assert not totp.accept_code(account, secret, code_at(0), NOW)  # type: ignore[arg-type]
+    assert not totp.accept_code(account, secret, code_at(-1), NOW)  # type: ignore[arg-type]
+    assert totp.accept_code(account, secret, code_at(1), NOW)  # type: ignore[arg-type]
+    assert account.totp_last_step == CURRENT + 1
+    in_window = {code_at(offset) for offset in (-1, 0, 1)}
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in in_window)
+    assert not totp.accept_code(account, secret, wrong, NOW)  # type: ignore[arg-type]
+    assert account.totp_last_step == CURRENT + 1
