@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from zorgtafel.auth import operations, totp
-from zorgtafel.auth.access import current_user, safe_next
+from zorgtafel.auth.access import current_user, local_path, safe_next
 from zorgtafel.auth.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm
 from zorgtafel.auth.models import User
 from zorgtafel.core.db import db
@@ -25,7 +25,7 @@ def login() -> Response | tuple[str, int] | str:
         if user is not None:
             operations.begin_second_factor(user)
             step = "auth.code" if user.totp_enrolled else "auth.enrol"
-            return redirect(url_for(step, next=request.args.get("next")))
+            return redirect(url_for(step, next=local_path(request.args.get("next"))))
         flash(_("E-mailadres of wachtwoord onjuist."), "error")
         return render_template("auth/login.html", form=form), FAILED
     return render_template("auth/login.html", form=form)
