@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 import time_machine
@@ -75,3 +76,32 @@ def test_throttled_page_is_generic(client: FlaskClient) -> None:
     )
     assert "Te veel pogingen" in response.get_data(as_text=True)
     assert login  # the shared helper stays importable for other throttling tests
+
+
+def test_code_step_ignores_an_email_field(client: FlaskClient, factories: Factories) -> None:
+    """An extra ``email`` per guess used to give each guess a fresh per-account bucket."""
+    user = factories.user()
+    with time_machine.travel(utcnow(), tick=False):
+        assert attempt(client, user.email, user.password) == 302
+        token = csrf_token(client, "/inloggen/code")
+        codes = [
+            client.post(
+                "/inloggen/code",
+                data={
+                    "code": "000000",
+                    "email": f"{secrets.token_hex(6)}@example.test",
+                    "csrf_token": token,
+                },
+                # each from another address, so only the per-account limit can stop them
+                environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"},
+            ).status_code
+            for n in range(6)
+        ]
+        assert codes == [401] * 5 + [429]
+        # the right code is refused too while the window lasts
+        response = client.post(
+            "/inloggen/code",
+            data={"code": user.code(), "email": user.email, "csrf_token": token},
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        )
+        assert response.status_code == 429

@@ -57,7 +57,8 @@ def begin_second_factor(user: User) -> None:
     session["pending"] = {"user_id": user.id, "at": int(time.time())}
 
 
-def pending_user() -> User | None:
+def pending_user_id() -> int | None:
+    """The user halfway through login in this session (password accepted), if still in time."""
     pending = session.get("pending")
     if not isinstance(pending, dict):
         return None
@@ -65,7 +66,12 @@ def pending_user() -> User | None:
     if time.time() - int(pending.get("at", 0)) > minutes * 60:
         session.pop("pending", None)
         return None
-    user = db.session.get(User, int(pending.get("user_id", 0)))
+    return int(pending.get("user_id", 0)) or None
+
+
+def pending_user() -> User | None:
+    user_id = pending_user_id()
+    user = db.session.get(User, user_id) if user_id else None
     return user if user is not None and user.is_active else None
 
 

@@ -38,13 +38,21 @@ def _check_in_the_decorators_only(app: Flask) -> None:
 
 
 def account_key() -> str:
-    """The account a login attempt is for: a hash of the e-mail address (none in the store)."""
+    """The account a password attempt is for: a hash of the e-mail address (none in the store)."""
     email = (request.form.get("email") or "").strip().lower()
-    if not email:
-        from flask import session
+    return _hashed("email:" + email)
 
-        email = str(session.get("pending", {}).get("user_id", ""))
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+def pending_account_key() -> str:
+    """The account of a second-step attempt (code, enrolment): the user the password step
+    accepted, and nothing the request itself says (an extra ``email`` field changes nothing)."""
+    from zorgtafel.auth.operations import pending_user_id
+
+    return _hashed(f"user:{pending_user_id() or ''}")
+
+
+def _hashed(value: str) -> str:
+    return "account:" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def per_account() -> str:
