@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
-from zorgtafel.auth.models import Organisation, Role, User, UserSession
+from zorgtafel.auth.models import Organisation, PendingLogin, Role, User, UserSession
 from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
@@ -33,6 +33,7 @@ __all__ = [
     "MasterKeyRecord",
     "Meeting",
     "Organisation",
+    "PendingLogin",
     "QueuedEvent",
     "Role",
     "StageChange",
