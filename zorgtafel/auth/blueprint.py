@@ -26,6 +26,8 @@ admin = roles_required(Role.admin)
 FORM, POST = ["GET", "POST"], ["POST"]
 
 bp.add_url_rule("/inloggen", "login", _throttled(controllers.login), methods=FORM)
+# where people and tools look first
+bp.add_url_rule("/login", "login_en", controllers.login_elsewhere)
 # the second step counts against the account the password step accepted, never a form field
 second_step = pending_account_key
 bp.add_url_rule("/inloggen/code", "code", _throttled(controllers.code, second_step), methods=FORM)

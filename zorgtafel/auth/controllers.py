@@ -31,6 +31,11 @@ def login() -> Response | tuple[str, int] | str:
     return render_template("auth/login.html", form=form)
 
 
+def login_elsewhere() -> Response:
+    """``/login``, the address people and tools try first: the login page, its next kept."""
+    return redirect(url_for("auth.login", next=local_path(request.args.get("next"))), 301)
+
+
 def code() -> Response | tuple[str, int] | str:
     user = operations.pending_user()
     if user is None or not user.totp_enrolled:
