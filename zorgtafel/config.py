@@ -46,7 +46,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "login_pending_minutes": 5,
     },
     "ratelimit": {
-        "storage_uri": "memory://",
+        # shared by every app process: the app's database (see core/throttle_store.py);
+        # a limits URI such as "redis://127.0.0.1:6379" for several hosts
+        "storage_uri": "zorgtafel+sql://",
         "login_per_account": "5 per minute; 30 per hour",
         "login_per_ip": "20 per minute; 200 per hour",
     },

@@ -7,6 +7,7 @@ from zorgtafel.auth.models import Organisation, PendingLogin, Role, User, UserSe
 from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
+from zorgtafel.core.throttle_store import RateLimitCounter, RateLimitEntry
 from zorgtafel.meetings.models import (
     AgendaItem,
     Attendance,
@@ -35,6 +36,8 @@ __all__ = [
     "Organisation",
     "PendingLogin",
     "QueuedEvent",
+    "RateLimitCounter",
+    "RateLimitEntry",
     "Role",
     "StageChange",
     "TableSeat",

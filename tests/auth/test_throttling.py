@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
 
+import pytest
 import time_machine
 from flask.testing import FlaskClient
 
-from tests.fixtures.auth import Factories, csrf_token, login
+from tests.fixtures.app import dispose, make_instance, own_app
+from tests.fixtures.auth import Factories, csrf_token, login, make_user
+from tests.fixtures.server import gunicorn, request, write_config
+from zorgtafel.auth.models import Role
 from zorgtafel.core.clock import utcnow
 
 
@@ -105,3 +112,39 @@ def test_code_step_ignores_an_email_field(client: FlaskClient, factories: Factor
             environ_base={"REMOTE_ADDR": "198.51.100.7"},
         )
         assert response.status_code == 429
+
+
+def _wrong_password(address: tuple[str, int], email: str) -> int:
+    """A whole attempt against one process: its login page, then a wrong password."""
+    page = request(address, "GET", "/inloggen")
+    cookie = (page.getheader("Set-Cookie") or "").split(";")[0]
+    assert cookie
+    found = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.body)  # type: ignore[attr-defined]
+    assert found
+    token = found.group(1)
+    body = urlencode({"email": email, "password": "wrong guess", "csrf_token": token})
+    response = request(
+        address,
+        "POST",
+        "/inloggen",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        body=body,
+    )
+    return response.status
+
+
+@pytest.mark.parametrize("order", ["alternating", "five-then-other"])
+def test_limits_hold_across_processes(own_database: str, tmp_path: Path, order: str) -> None:
+    """Two app processes on one instance folder count in one store: the 6th wrong password
+    within the minute is refused whichever process gets it (memory:// gave each its own 5)."""
+    instance = make_instance(tmp_path / "instance")
+    app = own_app(own_database, instance)
+    email = "throttle@politie.test"
+    make_user(app, Role.partner, "politie", email=email)
+    dispose(app)
+    write_config(instance, own_database)
+    with gunicorn(instance) as first, gunicorn(instance) as second:
+        targets = [first, second] * 3 if order == "alternating" else [first] * 5 + [second]
+        codes = [_wrong_password(address, email) for address in targets]
+        assert codes == [401] * 5 + [429]
+        assert _wrong_password(first, email) == 429

@@ -1,7 +1,9 @@
 """Login throttling (Flask-Limiter): per account and per client address, in sliding windows.
 
 Windows of minutes and hours slow a guesser down; none of them locks an account for good.
-With several app processes, point ``ratelimit.storage_uri`` at a shared store (e.g. redis).
+The counts are kept in a store all app processes share: by default the app's database
+(``zorgtafel.core.throttle_store``); ``ratelimit.storage_uri`` may point elsewhere, e.g. at
+redis when several hosts serve the app.
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 def init_app(app: Flask) -> None:
+    from zorgtafel.core import throttle_store
+
     settings = app.extensions["zorgtafel.settings"]
-    app.config.setdefault("RATELIMIT_STORAGE_URI", settings["ratelimit.storage_uri"])
+    uri = app.config.setdefault("RATELIMIT_STORAGE_URI", settings["ratelimit.storage_uri"])
+    if uri.startswith(throttle_store.SCHEME + ":"):
+        throttle_store.init_app(app, settings.database_url)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "zorgtafel")
+    # a moving window: the 6th attempt within any minute is refused, not only within a clock's
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter.init_app(app)
     _check_in_the_decorators_only(app)
 
