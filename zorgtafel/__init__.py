@@ -139,7 +139,8 @@ def _is_static() -> bool:
 
 
 def _proxy(app: Flask, settings: Settings) -> None:
-    if settings["app.proxy_fix"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+    """Forwarded headers count only with ``app.proxy_fix``, only from ``app.trusted_proxies``."""
+    from zorgtafel.core.forwarding import ForwardedHeaders, networks
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    trusted = networks(settings["app.trusted_proxies"]) if settings["app.proxy_fix"] else ()
+    app.wsgi_app = ForwardedHeaders(app.wsgi_app, trusted)  # type: ignore[method-assign]

@@ -111,27 +111,35 @@ def db_upgrade() -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(bind: str, workers: int) -> None:
     """Serveer met gunicorn (zonder debug), met de pseudonimiseerder ernaast."""
-    _app_for_cli()  # fail fast with one line on a bad config
+    app = _app_for_cli()  # fail fast with one line on a bad config
     from zorgtafel.pseudonymise.cli import start_service_for
 
+    argv = gunicorn_argv(app.extensions["zorgtafel.settings"], bind, workers)
     # started before the exec, which keeps our pid: the service stops when gunicorn's master goes
     start_service_for(os.getpid())
-    executable = Path(sys.executable).with_name("gunicorn")
-    os.execv(  # noqa: S606 - replaces this process with gunicorn from the same venv
-        str(executable),
-        [
-            str(executable),
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            "--access-logformat",
-            '%(h)s "%(m)s %(U)s" %(s)s %(L)ss',
-            "zorgtafel.wsgi:app",
-        ],
-    )
+    os.execv(argv[0], argv)  # noqa: S606 - replaces this process with gunicorn from the same venv
+
+
+def gunicorn_argv(settings, bind: str, workers: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """gunicorn's command line for ``zorgtafel serve``: it believes forwarded headers from the
+    configured proxy only, and only with ``app.proxy_fix`` (its own default is 127.0.0.1)."""
+    from zorgtafel.core.forwarding import gunicorn_allow_ips
+
+    executable = str(Path(sys.executable).with_name("gunicorn"))
+    allow = gunicorn_allow_ips(settings["app.proxy_fix"], settings["app.trusted_proxies"])
+    return [
+        executable,
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        f"--forwarded-allow-ips={allow}",
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        '%(h)s "%(m)s %(U)s" %(s)s %(L)ss',
+        "zorgtafel.wsgi:app",
+    ]
 
 
 def register_app_commands() -> None:

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "demo": False,
         "default_locale": "nl",
         "proxy_fix": False,
+        # with proxy_fix: the addresses (or networks) of the reverse proxy; X-Forwarded-* from
+        # any other address is ignored
+        "trusted_proxies": ["127.0.0.1", "::1"],
     },
     "audit": {
         # Ed25519 key that signs checkpoints; separate from the master key
@@ -43,7 +46,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "login_pending_minutes": 5,
     },
     "ratelimit": {
-        "storage_uri": "memory://",
+        # shared by every app process: the app's database (see core/throttle_store.py);
+        # a limits URI such as "redis://127.0.0.1:6379" for several hosts
+        "storage_uri": "zorgtafel+sql://",
         "login_per_account": "5 per minute; 30 per hour",
         "login_per_ip": "20 per minute; 200 per hour",
     },
@@ -190,9 +195,25 @@ def validate(settings: Settings) -> None:
         raise ConfigError("audit.origin", "mag niet leeg zijn en geen spaties of '+' bevatten")
     if settings["audit.sequencing"] not in ("auto", "inline", "queued", "adaptive"):
         raise ConfigError("audit.sequencing", "moet auto, inline, queued of adaptive zijn")
+    _validate_proxies(settings)
     if settings["password.parallelism"] < 1:
         raise ConfigError("password.parallelism", "moet minstens 1 zijn")
     _validate_pseudonymiser(settings)
+
+
+def _validate_proxies(settings: Settings) -> None:
+    import ipaddress
+
+    proxies = settings["app.trusted_proxies"]
+    for address in proxies:
+        try:
+            ipaddress.ip_network(str(address).strip())
+        except ValueError:
+            raise ConfigError(
+                "app.trusted_proxies", f"{address!r} is geen IP-adres of netwerk"
+            ) from None
+    if settings["app.proxy_fix"] and not proxies:
+        raise ConfigError("app.trusted_proxies", "leeg terwijl app.proxy_fix aan staat")
 
 
 def _validate_pseudonymiser(settings: Settings) -> None:
@@ -208,6 +229,6 @@ def _validate_pseudonymiser(settings: Settings) -> None:
 
 
 def _type_name(value: Any) -> str:
-    return {bool: "true/false", int: "een geheel getal", str: "tekst"}.get(
+    return {bool: "true/false", int: "een geheel getal", str: "tekst", list: "een lijst"}.get(
         type(value), "iets anders"
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
-from zorgtafel.auth.models import Organisation, Role, User, UserSession
+from zorgtafel.auth.models import Organisation, PendingLogin, Role, User, UserSession
 from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
+from zorgtafel.core.throttle_store import RateLimitCounter, RateLimitEntry
 from zorgtafel.meetings.models import (
     AgendaItem,
     Attendance,
@@ -33,7 +34,10 @@ __all__ = [
     "MasterKeyRecord",
     "Meeting",
     "Organisation",
+    "PendingLogin",
     "QueuedEvent",
+    "RateLimitCounter",
+    "RateLimitEntry",
     "Role",
     "StageChange",
     "TableSeat",

@@ -185,3 +185,13 @@ def test_next_parameter_only_allows_local_paths(
         f"/inloggen/code?next={target}", data={"code": user.code(), "csrf_token": token}
     )
     assert response.headers["Location"] == "/"
+
+
+def test_the_old_address_login_leads_to_the_login_page(client: FlaskClient) -> None:
+    response = client.get("/login")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/inloggen"
+    kept = client.get("/login?next=/convenant")
+    assert kept.headers["Location"] == "/inloggen?next=/convenant"
+    dropped = client.get("/login?next=//evil.example")
+    assert dropped.headers["Location"] == "/inloggen"

@@ -222,3 +222,74 @@ def test_cookie_is_secure_and_host_prefixed_behind_https(
     assert "Domain" not in header
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     app.extensions["zorgtafel.db"].engine.dispose()
+
+
+def _cookie_content(client: FlaskClient) -> dict:  # type: ignore[type-arg]
+    app = client.application
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return serializer.loads(session_cookie(client) or "")
+
+
+def test_half_login_cookie_shows_no_user_id(client: FlaskClient, factories: Factories) -> None:
+    user = factories.user()
+    token = csrf_token(client)
+    client.post(
+        "/inloggen", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    content = _cookie_content(client)
+    assert isinstance(content.get("pending"), str)
+    assert len(content["pending"]) >= 40  # a random token, not a record of who
+    assert "user_id" not in repr(content)
+    assert str(user.id) not in repr({k: v for k, v in content.items() if k != "pending"})
+
+
+def test_half_login_cannot_be_replayed(client: FlaskClient, factories: Factories) -> None:
+    """The cookie of the password step, replayed with a new code, used to open a second
+    session without the password."""
+    user = factories.user()
+    token = csrf_token(client)
+    client.post(
+        "/inloggen", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    token = csrf_token(client, "/inloggen/code")
+    captured = session_cookie(client)  # with its CSRF token, as a thief would have it
+    response = client.post("/inloggen/code", data={"code": user.code(), "csrf_token": token})
+    assert response.status_code == 302
+    assert logged_in(client)
+    replay = client.application.test_client()
+    replay.set_cookie("zorgtafel", captured or "")
+    # the next code (one step ahead is accepted) with the captured half-login
+    response = replay.post("/inloggen/code", data={"code": user.code(1), "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/inloggen"
+    assert not logged_in(replay)
+    assert logged_in(client)
+
+
+def test_half_login_belongs_to_the_session_that_made_it(
+    client: FlaskClient, factories: Factories
+) -> None:
+    user = factories.user()
+    token = csrf_token(client)
+    client.post(
+        "/inloggen", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    other = client.application.test_client()
+    other_token = csrf_token(other)
+    response = other.post("/inloggen/code", data={"code": user.code(), "csrf_token": other_token})
+    assert response.headers["Location"] == "/inloggen"
+    assert not logged_in(other)
+    # a new password step in the same browser replaces the earlier half-login
+    token = csrf_token(client)
+    earlier = session_cookie(client)
+    response = client.post(
+        "/inloggen", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    stale = client.application.test_client()
+    stale.set_cookie("zorgtafel", earlier or "")
+    assert stale.get("/inloggen/code").headers["Location"] == "/inloggen"
+    token = csrf_token(client, "/inloggen/code")
+    response = client.post("/inloggen/code", data={"code": user.code(), "csrf_token": token})
+    assert response.status_code == 302
+    assert logged_in(client)

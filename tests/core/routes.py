@@ -42,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
     Route("auth.login", "/inloggen", expect=everyone(302, anonymous=200)),
     # an empty login form is shown again; a logged-in user is sent home
     Route("auth.login", "/inloggen", "POST", expect=everyone(302, anonymous=200)),
+    Route("auth.login_en", "/login", expect=everyone(301, anonymous=301), data=False),
     Route("auth.code", "/inloggen/code", expect=everyone(302, anonymous=302)),
     Route("auth.code", "/inloggen/code", "POST", expect=everyone(302, anonymous=302)),
     Route("auth.enrol", "/inloggen/koppelen", expect=everyone(302, anonymous=302)),

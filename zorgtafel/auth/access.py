@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from zorgtafel.auth.models import Role, User
 
@@ -53,8 +56,38 @@ def _local_next() -> str | None:
     return request.path if request.method == "GET" and request.path != "/" else None
 
 
+#: what a path of this app may hold: unreserved and sub-delimiter characters, ``:``, ``@``,
+#: ``/`` and percent escapes; nothing else (no control characters, spaces, backslashes, non-ASCII)
+_PATH = re.compile(r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*")
+#: percent escapes that decode to a slash, a backslash, a control character or non-ASCII
+_BAD_ESCAPE = re.compile(r"%(?:2[Ff]|5[Cc]|[01][0-9A-Fa-f]|7[Ff]|[89A-Fa-f][0-9A-Fa-f])")
+MAX_NEXT = 512
+
+
+def local_path(target: object) -> str | None:
+    """``target`` if it is a path of this app a browser can only resolve on this site, else None.
+
+    Parsed, not pattern-matched for known tricks: it must be a bare absolute path (no scheme,
+    host, userinfo, query or fragment), in plain ASCII without control characters, backslashes
+    or escaped slashes, with no dot segments, and a page of this app must answer it with GET.
+    """
+    if not isinstance(target, str) or not 0 < len(target) <= MAX_NEXT:
+        return None
+    if not _PATH.fullmatch(target) or target.startswith("//") or _BAD_ESCAPE.search(target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or parts.path != target:
+        return None
+    path = unquote(target)
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return None
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:  # not found, not a page (POST only), or a redirect elsewhere
+        return None
+    return target
+
+
 def safe_next(target: str | None) -> str:
-    """A redirect target after login: a local path only."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """A redirect target after login or a language switch: a local page, else the start page."""
+    return local_path(target) or url_for("home.index")

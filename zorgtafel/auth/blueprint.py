@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from zorgtafel.auth import controllers
 from zorgtafel.auth.access import login_required, roles_required
 from zorgtafel.auth.models import Role
-from zorgtafel.core.limiter import account_key, limiter, per_account, per_ip
+from zorgtafel.core.limiter import account_key, limiter, pending_account_key, per_account, per_ip
 from zorgtafel.core.navigation import entry
 
 
@@ -16,10 +16,8 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == controllers.FAILED
 
 
-def _throttled(view):  # type: ignore[no-untyped-def]
-    view = limiter.limit(per_account, key_func=account_key, methods=["POST"], deduct_when=_failed)(
-        view
-    )
+def _throttled(view, key=account_key):  # type: ignore[no-untyped-def]
+    view = limiter.limit(per_account, key_func=key, methods=["POST"], deduct_when=_failed)(view)
     return limiter.limit(per_ip, methods=["POST"], deduct_when=_failed)(view)
 
 
@@ -28,8 +26,14 @@ admin = roles_required(Role.admin)
 FORM, POST = ["GET", "POST"], ["POST"]
 
 bp.add_url_rule("/inloggen", "login", _throttled(controllers.login), methods=FORM)
-bp.add_url_rule("/inloggen/code", "code", _throttled(controllers.code), methods=FORM)
-bp.add_url_rule("/inloggen/koppelen", "enrol", _throttled(controllers.enrol), methods=FORM)
+# where people and tools look first
+bp.add_url_rule("/login", "login_en", controllers.login_elsewhere)
+# the second step counts against the account the password step accepted, never a form field
+second_step = pending_account_key
+bp.add_url_rule("/inloggen/code", "code", _throttled(controllers.code, second_step), methods=FORM)
+bp.add_url_rule(
+    "/inloggen/koppelen", "enrol", _throttled(controllers.enrol, second_step), methods=FORM
+)
 bp.add_url_rule("/uitloggen", "logout", controllers.logout, methods=POST)
 bp.add_url_rule(
     "/account/wachtwoord", "password", login_required(controllers.password), methods=FORM

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from zorgtafel.auth import administration, operations, totp
-from zorgtafel.auth.access import current_user, safe_next
+from zorgtafel.auth.access import current_user, local_path, safe_next
 from zorgtafel.auth.forms import (
     CodeForm,
     ConfirmForm,
@@ -35,10 +35,15 @@ def login() -> Response | tuple[str, int] | str:
         if user is not None:
             operations.begin_second_factor(user)
             step = "auth.code" if user.totp_enrolled else "auth.enrol"
-            return redirect(url_for(step, next=request.args.get("next")))
+            return redirect(url_for(step, next=local_path(request.args.get("next"))))
         flash(_("E-mailadres of wachtwoord onjuist."), "error")
         return render_template("auth/login.html", form=form), FAILED
     return render_template("auth/login.html", form=form)
+
+
+def login_elsewhere() -> Response:
+    """``/login``, the address people and tools try first: the login page, its next kept."""
+    return redirect(url_for("auth.login", next=local_path(request.args.get("next"))), 301)
 
 
 def code() -> Response | tuple[str, int] | str:

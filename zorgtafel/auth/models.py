@@ -92,6 +92,25 @@ class UserSession(Base):
         return f"<UserSession {self.id} user={self.user_id}>"
 
 
+class PendingLogin(Base):
+    """A login halfway: the password was accepted, the second factor not yet.
+
+    The cookie holds a random token (only its SHA-256 is stored), never the user id. The row
+    is deleted when the second step logs in, so the half-login works once, and only for the
+    session whose cookie holds the token.
+    """
+
+    __tablename__ = "pending_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PendingLogin {self.id} user={self.user_id}>"
+
+
 class PasswordReset(Base):
     """A one-time link an administrator handed out, so a user sets a new password.
 

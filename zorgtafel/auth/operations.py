@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-import time
+import secrets
+from datetime import timedelta
 
 from flask import current_app, g, session
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from zorgtafel.audit import ledger
 from zorgtafel.audit.operations import ANONYMOUS, Actor, event, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, ObjectType, Outcome, Purpose
 from zorgtafel.auth import sessions, totp
-from zorgtafel.auth.models import Organisation, Role, User
+from zorgtafel.auth.models import Organisation, PendingLogin, Role, User
 from zorgtafel.auth.passwords import (
     hash_password,
     needs_rehash,
@@ -23,6 +24,9 @@ from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
 
 log = logging.getLogger("zorgtafel.auth")
+#: key in the signed cookie: the random token of a half-login (see ``PendingLogin``)
+PENDING = "pending"
+_PENDING_ROW = "zorgtafel.pending_login"
 
 
 class AccountError(ValueError):
@@ -52,28 +56,76 @@ def check_password(email: str, password: str) -> User | None:
 
 
 def begin_second_factor(user: User) -> None:
-    """Password accepted: remember only who is halfway, for a few minutes."""
+    """Password accepted: remember on the server who is halfway, for a few minutes.
+
+    The cookie gets only a random token for it (no user id to read), and a fresh session:
+    whatever the cookie held before, an earlier half-login included, is dropped.
+    """
+    now = utcnow()
+    stale = PendingLogin.created_at < now - _pending_lifetime()
+    earlier = session.get(PENDING)
+    if isinstance(earlier, str):
+        stale = stale | (PendingLogin.token_hash == sessions.token_hash(earlier))
+    db.session.execute(delete(PendingLogin).where(stale))
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PendingLogin(token_hash=sessions.token_hash(token), user_id=user.id, created_at=now)
+    )
     session.clear()
-    session["pending"] = {"user_id": user.id, "at": int(time.time())}
+    session[PENDING] = token
+    g.pop(_PENDING_ROW, None)
+
+
+def _pending_lifetime() -> timedelta:
+    minutes = current_app.extensions["zorgtafel.settings"]["session.login_pending_minutes"]
+    return timedelta(minutes=minutes)
+
+
+def _pending() -> PendingLogin | None:
+    """This session's half-login, if its token is known and still in time (once per request)."""
+    if _PENDING_ROW in g:
+        return g.get(_PENDING_ROW)
+    token = session.get(PENDING)
+    row = None
+    if isinstance(token, str) and token:
+        row = db.session.scalar(
+            select(PendingLogin).where(PendingLogin.token_hash == sessions.token_hash(token))
+        )
+        if row is not None and utcnow() - row.created_at > _pending_lifetime():
+            row = None
+    if row is None and PENDING in session:
+        session.pop(PENDING)
+    g.setdefault(_PENDING_ROW, row)
+    return row
+
+
+def pending_user_id() -> int | None:
+    """The user halfway through login in this session (password accepted), if still in time."""
+    row = _pending()
+    return row.user_id if row is not None else None
 
 
 def pending_user() -> User | None:
-    pending = session.get("pending")
-    if not isinstance(pending, dict):
-        return None
-    minutes = current_app.extensions["zorgtafel.settings"]["session.login_pending_minutes"]
-    if time.time() - int(pending.get("at", 0)) > minutes * 60:
-        session.pop("pending", None)
-        return None
-    user = db.session.get(User, int(pending.get("user_id", 0)))
+    row = _pending()
+    user = db.session.get(User, row.user_id) if row is not None else None
     return user if user is not None and user.is_active else None
+
+
+def _use_pending(user: User) -> bool:
+    """Spend this session's half-login of ``user``: it logs in once (a replay finds nothing)."""
+    row = _pending()
+    if row is None or row.user_id != user.id:
+        return False
+    deleted = db.session.execute(delete(PendingLogin).where(PendingLogin.id == row.id))
+    g.pop(_PENDING_ROW, None)
+    return deleted.rowcount == 1  # type: ignore[attr-defined]
 
 
 def complete_login(user: User, code: str) -> bool:
     """Second factor: a code from the enrolled authenticator, each code once."""
     if user.totp_secret is None or not user.totp_enrolled:
         return False
-    if not totp.accept_code(user, user.totp_secret, code):
+    if not totp.accept_code(user, user.totp_secret, code) or not _use_pending(user):
         log.info("login failed at code step user=%s", user.id)
         _record_failed_login(user, Change.failed_code)
         return False
@@ -87,7 +139,7 @@ def confirm_enrolment(user: User, code: str) -> bool:
     """First login: the first code from the new authenticator confirms the key and logs in."""
     if user.totp_secret is None or user.totp_enrolled:
         return False
-    if not totp.accept_code(user, user.totp_secret, code):
+    if not totp.accept_code(user, user.totp_secret, code) or not _use_pending(user):
         _record_failed_login(user, Change.failed_enrolment_code)
         return False
     user.totp_confirmed_at = utcnow()

@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
     app.session_interface = SessionCookie()
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What the database keeps of a cookie's token: its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -54,7 +55,7 @@ def start_session(user: User) -> None:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
-        UserSession(token_hash=_hash(token), user=user, created_at=now, last_seen_at=now)
+        UserSession(token_hash=token_hash(token), user=user, created_at=now, last_seen_at=now)
     )
     hours = current_app.extensions["zorgtafel.settings"]["session.absolute_hours"]
     session.clear()
@@ -67,7 +68,7 @@ def start_session(user: User) -> None:
 def end_session() -> None:
     token = session.get("sid")
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash(token)))
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
     session.clear()
     g.user = None
 
@@ -89,7 +90,7 @@ def load_user() -> User | None:
     token = session.get("sid")
     if not token:
         return None
-    found = db.session.execute(_USER_BY_TOKEN, {"token_hash": _hash(token)}).one_or_none()
+    found = db.session.execute(_USER_BY_TOKEN, {"token_hash": token_hash(token)}).one_or_none()
     if found is None:
         session.clear()
         return None

@@ -1,7 +1,9 @@
 """Login throttling (Flask-Limiter): per account and per client address, in sliding windows.
 
 Windows of minutes and hours slow a guesser down; none of them locks an account for good.
-With several app processes, point ``ratelimit.storage_uri`` at a shared store (e.g. redis).
+The counts are kept in a store all app processes share: by default the app's database
+(``zorgtafel.core.throttle_store``); ``ratelimit.storage_uri`` may point elsewhere, e.g. at
+redis when several hosts serve the app.
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 def init_app(app: Flask) -> None:
+    from zorgtafel.core import throttle_store
+
     settings = app.extensions["zorgtafel.settings"]
-    app.config.setdefault("RATELIMIT_STORAGE_URI", settings["ratelimit.storage_uri"])
+    uri = app.config.setdefault("RATELIMIT_STORAGE_URI", settings["ratelimit.storage_uri"])
+    if uri.startswith(throttle_store.SCHEME + ":"):
+        throttle_store.init_app(app, settings.database_url)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "zorgtafel")
+    # a moving window: the 6th attempt within any minute is refused, not only within a clock's
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter.init_app(app)
     _check_in_the_decorators_only(app)
 
@@ -38,13 +46,21 @@ def _check_in_the_decorators_only(app: Flask) -> None:
 
 
 def account_key() -> str:
-    """The account a login attempt is for: a hash of the e-mail address (none in the store)."""
+    """The account a password attempt is for: a hash of the e-mail address (none in the store)."""
     email = (request.form.get("email") or "").strip().lower()
-    if not email:
-        from flask import session
+    return _hashed("email:" + email)
 
-        email = str(session.get("pending", {}).get("user_id", ""))
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+def pending_account_key() -> str:
+    """The account of a second-step attempt (code, enrolment): the user the password step
+    accepted, and nothing the request itself says (an extra ``email`` field changes nothing)."""
+    from zorgtafel.auth.operations import pending_user_id
+
+    return _hashed(f"user:{pending_user_id() or ''}")
+
+
+def _hashed(value: str) -> str:
+    return "account:" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def per_account() -> str:
