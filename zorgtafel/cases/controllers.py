@@ -279,6 +279,11 @@ def comensha(code: str) -> Response:
                 with_identity=form.with_identity.data, convenant=convenant,
             )  # fmt: skip
             flash(_("De melding bij CoMensha is vastgelegd."), "success")
+        except operations.ReportedBeforeCase:
+            flash(
+                _("De datum van de melding mag niet vóór de registratie van de casus liggen."),
+                "error",
+            )
         except operations.CaseRuleError:
             flash(_("Een melding met identiteit vraagt eerst vastgelegde toestemming."), "error")
     else:

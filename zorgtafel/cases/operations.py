@@ -40,7 +40,7 @@ from zorgtafel.cases.models import (
 )
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
-from zorgtafel.core.clock import utcnow
+from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import decide_contribution
@@ -54,6 +54,10 @@ class ContributionRefused(PermissionError):
 
 class CaseRuleError(ValueError):
     """A write the case's rules do not allow (e.g. consent where none is asked); nothing changed."""
+
+
+class ReportedBeforeCase(CaseRuleError):
+    """A CoMensha report dated before the case was registered."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -202,6 +206,8 @@ def record_comensha_melding(
         raise CaseRuleError("onbekende partner")
     if on > utcnow().date():
         raise CaseRuleError("de datum ligt in de toekomst")
+    if on < case.created_at.astimezone(AMSTERDAM).date():
+        raise ReportedBeforeCase("de datum ligt voor de registratie van de casus")
     if with_identity:
         consented = case.consented(utcnow())
         missing = [
