@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
 from zorgtafel.auth.models import Organisation, Role, User, UserSession
-from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
+from zorgtafel.cases.models import (
+    Case,
+    Consent,
+    Contribution,
+    ContributionSave,
+    Involvement,
+    StageChange,
+)
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
 from zorgtafel.meetings.models import (
@@ -28,6 +35,7 @@ __all__ = [
     "ConfidentialityPledge",
     "Consent",
     "Contribution",
+    "ContributionSave",
     "ConvenantVersion",
     "Involvement",
     "MasterKeyRecord",

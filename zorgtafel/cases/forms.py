@@ -209,7 +209,7 @@ class ContributionForm(TextForm):
         _l("Gemiste woorden om te vervangen (één per regel)"),
         validators=[Optional(), Length(max=5000)],
     )
-    #: proof that this exact text and these marks were previewed
+    #: this preview's single-use nonce, signed with the category, text and marks it showed
     previewed = HiddenField()
 
     def __init__(self, convenant: Convenant, categories: tuple[str, ...], **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     Field,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -136,6 +137,8 @@ class StepForm(TextForm):
 class ContributionForm(TextForm):
     category = SelectField(_l("Categorie"), choices=[], validators=[InputRequired()])
     text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=5000)])
+    #: the item's single-use nonce, signed with the user and the item (``core.once``)
+    once = HiddenField()
 
     def __init__(self, *args: object, category_choices: list[SelectChoice], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, ObjectType, Purpose
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases import operations as case_operations
-from zorgtafel.cases.models import Case, Contribution, InvolvementReason
+from zorgtafel.cases.models import Case, InvolvementReason
 from zorgtafel.convenant.operations import version_in_force
 from zorgtafel.core.clock import AMSTERDAM, today, utcnow
 from zorgtafel.core.db import db
@@ -213,8 +213,11 @@ def preparation_open(meeting: Meeting) -> bool:
     return meeting.status is MeetingStatus.published and utcnow() < deadline
 
 
-def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> Contribution:
-    """A partner at the table adds a contribution before the preparation deadline.
+def add_preparation(
+    user: User, item: AgendaItem, category: str, text: str, *, nonce: str
+) -> case_operations.Saved:
+    """A partner at the table adds a contribution before the preparation deadline, once per
+    form ``nonce`` (a second submit of the same form finds the first).
 
     Pseudonymised like every contribution (``contribute``: known names, detectors; the sealed
     original kept for identity readers); the convenant check and its audit event are its too.
@@ -224,8 +227,13 @@ def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> C
         raise MeetingError(_l("Uw organisatie zit niet aan tafel voor dit punt."))
     if not preparation_open(item.meeting):
         raise MeetingError(_l("De termijn voor inbreng is verstreken."))
-    return case_operations.contribute(
-        user, item.case, category, text, convenant=item.meeting.convenant
+    return case_operations.save_once(
+        user,
+        item.case,
+        nonce,
+        lambda: case_operations.contribute(
+            user, item.case, category, text, convenant=item.meeting.convenant
+        ),
     )
 
 
