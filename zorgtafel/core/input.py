@@ -32,7 +32,7 @@ class RowId(BaseConverter):
     (``01`` is 1 too), and hands the database ids it cannot hold.
     """
 
-    regex = r"[1-9][0-9]{0,9}"
+    regex = r"0|[1-9][0-9]{0,9}"
     part_isolating = True
 
     def to_python(self, value: str) -> int:
