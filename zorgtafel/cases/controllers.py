@@ -53,10 +53,11 @@ def _user() -> User:
 
 
 def _case(code: str) -> Case:
-    """The case with this code, or 404 (the gate decides what may be seen of it)."""
+    """The case with this code (the gate decides what may be seen of it); a code that names
+    no case is refused by the gate like a case one may not see: logged, 404, in the same time."""
     case = db.session.scalar(select(Case).where(Case.code == code))
     if case is None:
-        abort(404)
+        gate.cases.missing_case(_user(), code, Purpose.case_conference, convenant_in_force())
     return case
 
 
