@@ -29,7 +29,7 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
 
     from zorgtafel import templating
     from zorgtafel.audit import ledger, sequencer
-    from zorgtafel.core import errors, i18n, limiter, pipeline
+    from zorgtafel.core import errors, i18n, input, limiter, pipeline
     from zorgtafel.core.db import db
     from zorgtafel.privacy import vault
 
@@ -43,6 +43,7 @@ def create_app(config: dict[str, dict[str, Any]] | Settings | None = None) -> Fl
     pipeline.init_app(app, keep=ledger.keep)
     errors.init_app(app)
     templating.init_app(app)
+    input.init_app(app)  # the strict <int:> converter, before any rule is added
     _register_blueprints(app)
     _load_user_per_request(app)
     _proxy(app, settings)

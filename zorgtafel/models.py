@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
-from zorgtafel.auth.models import Organisation, PendingLogin, Role, User, UserSession
-from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
+from zorgtafel.auth.models import (
+    Organisation,
+    PasswordReset,
+    PendingLogin,
+    Role,
+    User,
+    UserSession,
+)
+from zorgtafel.cases.models import (
+    Case,
+    Consent,
+    Contribution,
+    ContributionSave,
+    Involvement,
+    StageChange,
+)
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
 from zorgtafel.core.throttle_store import RateLimitCounter, RateLimitEntry
@@ -29,11 +43,13 @@ __all__ = [
     "ConfidentialityPledge",
     "Consent",
     "Contribution",
+    "ContributionSave",
     "ConvenantVersion",
     "Involvement",
     "MasterKeyRecord",
     "Meeting",
     "Organisation",
+    "PasswordReset",
     "PendingLogin",
     "QueuedEvent",
     "RateLimitCounter",

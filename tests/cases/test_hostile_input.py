@@ -26,7 +26,8 @@ HOSTILE = [
     "Robert'); DROP TABLE cases; --",
     "' OR 1=1 --",
     "{{ config.SECRET_KEY }} {% for x in range(3) %}x{% endfor %} ${7*7} #{7*7}",
-    "\u202eevil\u202c مرحبا بالعالم שלום",
+    # right-to-left script is text; a bidi override is refused (tests/core/test_input.py)
+    "evil مرحبا بالعالم שלום",
     "a\"b'c&d<e>f",
 ]
 #: every free-text field of the intake, and how its value comes back through the gate

@@ -317,12 +317,24 @@ def test_the_chair_sees_every_line(
 
 
 def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
-    token = csrf_token(client, f"/vergaderingen/{meeting_id}")
+    """Submit the item's preparation form as the agenda page offers it (its nonce included)."""
     return client.post(
         f"/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
-        data={"csrf_token": token, **data},
+        data={**preparation_form(client, meeting_id, item_id), **data},
         follow_redirects=True,
     )
+
+
+def preparation_form(client: FlaskClient, meeting_id: int, item_id: int) -> dict[str, str]:
+    """The CSRF token and, where the page offers the item's form, its single-use nonce."""
+    path = f"/vergaderingen/{meeting_id}"
+    html = client.get(path).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(client, path)}
+    action = re.escape(f'action="{path}/punten/{item_id}/inbreng"')
+    found = re.search(action + r'.*?name="once" value="([^"]+)"', html, re.S)
+    if found:
+        data["once"] = found.group(1)
+    return data
 
 
 def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(

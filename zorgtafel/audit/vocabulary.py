@@ -248,6 +248,8 @@ class Refusal(Code):
     consent_required = "consent_required"
     unknown_partner = "unknown_partner"
     unknown_category = "unknown_category"
+    #: a case code that names no case (refused and logged like a case one may not see)
+    unknown_case = "unknown_case"
 
 
 words(
@@ -262,6 +264,7 @@ words(
         Refusal.consent_required: _l("vraagt vastgelegde toestemming"),
         Refusal.unknown_partner: _l("onbekende partner"),
         Refusal.unknown_category: _l("onbekende categorie"),
+        Refusal.unknown_case: _l("onbekende casuscode"),
     },
 )
 

@@ -3,10 +3,7 @@ actions. Each handler loads, checks, calls an operation or the gate, and respond
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -35,7 +32,9 @@ from zorgtafel.cases.pseudonymising import (
     pseudonymise_contribution,
     pseudonymiser_status,
 )
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.core import once
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.privacy import gate
@@ -54,10 +53,11 @@ def _user() -> User:
 
 
 def _case(code: str) -> Case:
-    """The case with this code, or 404 (the gate decides what may be seen of it)."""
+    """The case with this code (the gate decides what may be seen of it); a code that names
+    no case is refused by the gate like a case one may not see: logged, 404, in the same time."""
     case = db.session.scalar(select(Case).where(Case.code == code))
     if case is None:
-        abort(404)
+        gate.cases.missing_case(_user(), code, Purpose.case_conference, convenant_in_force())
     return case
 
 
@@ -153,22 +153,44 @@ def contribute(code: str) -> Response | str | tuple[str, int, dict[str, str]]:
         status = 400 if form.is_submitted() else 200
         return _contribute_form(view, form, status, pseudonymiser_status())
     text, marked = form.text.data or "", marked_words(form.marked.data or "")
+    shown = (user.id, case.code, form.category.data, text, *marked)
+    nonce = once.proven(form.previewed.data, *shown) if "save" in request.form else None
     try:
-        if "save" in request.form and form.previewed.data == _preview_proof(text, marked):
-            operations.contribute(
-                user, case, form.category.data, text, convenant=convenant, extra_terms=marked
-            )
-            flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
-            return redirect(url_for("cases.show", code=case.code))
+        if nonce is not None:
+            return _save(user, case, nonce, form, convenant, text, marked)
         result = pseudonymise_contribution(user, case, form.category.data, text, marked, convenant)
     except PseudonymiserError as error:
         return _not_pseudonymised(view, form, error)
     if "save" in request.form:
         flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
-    form.previewed.data = _preview_proof(text, marked)
+    form.previewed.data = once.offer(*shown)
     return render_page(
         "cases/contribute.html", case=view, form=form, preview=result, pieces=_pieces(text, result)
     )
+
+
+def _save(
+    user: User,
+    case: Case,
+    nonce: str,
+    form: ContributionForm,
+    convenant: Convenant,
+    text: str,
+    marked: tuple[str, ...],
+) -> Response:
+    """The previewed text stored, once per preview; a second submit shows the first save."""
+    saved = operations.save_once(
+        user, case, nonce,
+        lambda: operations.contribute(
+            user, case, form.category.data, text, convenant=convenant, extra_terms=marked
+        ),
+    )  # fmt: skip
+    if saved.again:
+        flash(_("Deze inbreng was al opgeslagen; er is niets dubbel opgeslagen."), "info")
+    else:
+        flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
+    anchor = f"inbreng-{saved.contribution_id}"
+    return redirect(url_for("cases.show", code=case.code, _anchor=anchor))
 
 
 def _not_pseudonymised(
@@ -203,13 +225,6 @@ def _contribute_form(
     seconds = service.remaining_seconds if service is not None else None
     retry = {"Retry-After": str(seconds or 5)} if starting else {}
     return html, status, retry
-
-
-def _preview_proof(text: str, marked: tuple[str, ...]) -> str:
-    """Binds a save to the text and marks that were previewed (not a secret, just a check)."""
-    key = current_app.config["SECRET_KEY"]
-    message = "\0".join((text, *marked)).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def _pieces(text: str, result: Result) -> list[tuple[str, str | None]]:
@@ -279,6 +294,11 @@ def comensha(code: str) -> Response:
                 with_identity=form.with_identity.data, convenant=convenant,
             )  # fmt: skip
             flash(_("De melding bij CoMensha is vastgelegd."), "success")
+        except operations.ReportedBeforeCase:
+            flash(
+                _("De datum van de melding mag niet vóór de registratie van de casus liggen."),
+                "error",
+            )
         except operations.CaseRuleError:
             flash(_("Een melding met identiteit vraagt eerst vastgelegde toestemming."), "error")
     else:

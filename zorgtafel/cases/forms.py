@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from zorgtafel.cases.identity import IdentityError, bsn_valid, parse_relatives
 from zorgtafel.cases.models import InvolvementReason, Reporter, Stage, StageReason
 from zorgtafel.convenant.document import Convenant
+from zorgtafel.core.input import TextForm
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 
@@ -83,7 +84,7 @@ def _relatives(_form: FlaskForm, field: TextAreaField) -> None:
         ) from None
 
 
-class CaseListForm(FlaskForm):
+class CaseListForm(TextForm):
     """The case list's filters and page (a GET form: nothing changes, no CSRF token)."""
 
     class Meta:
@@ -108,7 +109,7 @@ class CaseListForm(FlaskForm):
         self.coordinator.choices = _partner_choices(convenant, empty=_l("alle partners"))
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(TextForm):
     first_names = StringField(_l("Voornamen"), validators=[DataRequired(), Length(max=200)])
     surname = StringField(_l("Achternaam"), validators=[DataRequired(), Length(max=200)])
     aliases = TextAreaField(
@@ -154,7 +155,7 @@ class IntakeForm(FlaskForm):
         return valid
 
 
-class StageForm(FlaskForm):
+class StageForm(TextForm):
     stage = SelectField(_l("Nieuwe fase"), validators=[InputRequired()])
     reason = SelectField(_l("Reden"), validators=[InputRequired()])
 
@@ -166,7 +167,7 @@ class StageForm(FlaskForm):
         ]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(TextForm):
     partner = SelectField(_l("Ketenpartner"), validators=[InputRequired()])
 
     def __init__(self, convenant: Convenant, **kwargs: Any) -> None:
@@ -174,7 +175,7 @@ class InviteForm(FlaskForm):
         self.partner.choices = _partner_choices(convenant)
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(TextForm):
     """One of the convenant's consent rules, as ``partner/category``."""
 
     rule = SelectField(_l("Toestemming voor"), validators=[InputRequired()])
@@ -191,7 +192,7 @@ class ConsentForm(FlaskForm):
         ]
 
 
-class ComenshaForm(FlaskForm):
+class ComenshaForm(TextForm):
     reported_on = DateField(_l("Datum melding"), validators=[InputRequired(), _not_in_future])
     by_partner = SelectField(_l("Gemeld door"), validators=[InputRequired()])
     with_identity = BooleanField(_l("Met identiteit (alleen met vastgelegde toestemming)"))
@@ -201,14 +202,14 @@ class ComenshaForm(FlaskForm):
         self.by_partner.choices = _partner_choices(convenant)
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(TextForm):
     category = SelectField(_l("Gegevenscategorie"), validators=[InputRequired()])
     text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=10000)])
     marked = TextAreaField(
         _l("Gemiste woorden om te vervangen (één per regel)"),
         validators=[Optional(), Length(max=5000)],
     )
-    #: proof that this exact text and these marks were previewed
+    #: this preview's single-use nonce, signed with the category, text and marks it showed
     previewed = HiddenField()
 
     def __init__(self, convenant: Convenant, categories: tuple[str, ...], **kwargs: Any) -> None:

@@ -314,3 +314,24 @@ class Contribution(Base):
 
     def __repr__(self) -> str:
         return f"<Contribution {self.id} case={self.case_id} {self.category_code}>"
+
+
+class ContributionSave(Base):
+    """A form's single-use nonce, claimed by the save it made: a second submit of the same
+    preview (or preparation form) finds its contribution instead of storing another. No
+    content: the nonce is random, and the text is bound to it by the form's proof only."""
+
+    __tablename__ = "contribution_saves"
+
+    #: random, from the preview (or the preparation form) that offered this save
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the contribution it stored; None only between the claim and the store, in one transaction
+    contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ContributionSave case={self.case_id} contribution={self.contribution_id}>"

@@ -7,11 +7,12 @@ Each operation writes its audit event in the same transaction. Reading goes thro
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from zorgtafel.audit import ledger
 from zorgtafel.audit.operations import Actor, event, record
@@ -31,6 +32,7 @@ from zorgtafel.cases.models import (
     Case,
     Consent,
     Contribution,
+    ContributionSave,
     Involvement,
     InvolvementReason,
     Reporter,
@@ -40,8 +42,8 @@ from zorgtafel.cases.models import (
 )
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
-from zorgtafel.core.clock import utcnow
-from zorgtafel.core.db import db
+from zorgtafel.core.clock import AMSTERDAM, utcnow
+from zorgtafel.core.db import begin_write, db
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import decide_contribution
 from zorgtafel.privacy.lookup import lookups_for
@@ -54,6 +56,10 @@ class ContributionRefused(PermissionError):
 
 class CaseRuleError(ValueError):
     """A write the case's rules do not allow (e.g. consent where none is asked); nothing changed."""
+
+
+class ReportedBeforeCase(CaseRuleError):
+    """A CoMensha report dated before the case was registered."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -202,6 +208,8 @@ def record_comensha_melding(
         raise CaseRuleError("onbekende partner")
     if on > utcnow().date():
         raise CaseRuleError("de datum ligt in de toekomst")
+    if on < case.created_at.astimezone(AMSTERDAM).date():
+        raise ReportedBeforeCase("de datum ligt voor de registratie van de casus")
     if with_identity:
         consented = case.consented(utcnow())
         missing = [
@@ -355,6 +363,51 @@ def contribute(
         convenant=convenant,
         original=text,
         replacements=len(result.spans),
+    )
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save stored: its contribution, and whether an earlier submit of the same form
+    had stored it already (``again``: nothing was stored now)."""
+
+    contribution_id: int
+    again: bool
+
+
+def save_once(user: User, case: Case, nonce: str, store: Callable[[], Contribution]) -> Saved:
+    """Store with ``store()`` once per form ``nonce``: the first submit claims the nonce, any
+    later one (a double click, a replayed request) gets the contribution the first stored.
+    When ``store`` fails the claim is let go with it, so the form can be submitted again."""
+    begin_write(db.session)  # the claim and the look-up are one snapshot (SQLite)
+    claimed = _claimed(nonce)
+    if claimed is not None:
+        return Saved(claimed, again=True)
+    claim = ContributionSave(nonce=nonce, case_id=case.id, user_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(claim)
+    except IntegrityError:
+        # a concurrent submit of the same form claimed it and has committed (PostgreSQL waits
+        # on the key until then)
+        claimed = _claimed(nonce)
+        if claimed is None:
+            raise
+        return Saved(claimed, again=True)
+    try:
+        contribution = store()
+    except Exception:
+        db.session.delete(claim)
+        db.session.flush()
+        raise
+    claim.contribution_id = contribution.id
+    db.session.flush()
+    return Saved(contribution.id, again=False)
+
+
+def _claimed(nonce: str) -> int | None:
+    return db.session.scalar(
+        select(ContributionSave.contribution_id).where(ContributionSave.nonce == nonce)
     )
 
 

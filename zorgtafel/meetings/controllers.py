@@ -21,6 +21,7 @@ from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case
 from zorgtafel.cases.operations import ContributionRefused
 from zorgtafel.convenant.document import Convenant
+from zorgtafel.core import once
 from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
@@ -84,6 +85,7 @@ def agenda(meeting_id: int) -> str:
         context["contribution_form"] = ContributionForm(
             category_choices=_categories(view.contributable, convenant)
         )
+        context["nonces"] = {line.item_id: _offer(user, line.item_id) for line in view.lines}
     return render_page(
         "meetings/agenda.html",
         meeting=meeting,
@@ -189,8 +191,13 @@ def contribute(meeting_id: int, item_id: int) -> Response:
     form = ContributionForm(category_choices=_categories(contributable, convenant))
     if not form.validate_on_submit():
         return _back(meeting, _("Kies een categorie en schrijf uw inbreng."))
+    nonce = once.proven(form.once.data, *_once_bound(user, item.id))
+    if nonce is None:
+        return _back(meeting, _("Het formulier is verlopen; schrijf uw inbreng opnieuw."))
     try:
-        operations.add_preparation(user, item, form.category.data, form.text.data or "")
+        saved = operations.add_preparation(
+            user, item, form.category.data, form.text.data or "", nonce=nonce
+        )
     except ContributionRefused:
         return _back(meeting, _("Het convenant staat uw organisatie deze categorie niet toe."))
     except PseudonymiserStarting as starting:
@@ -217,8 +224,20 @@ def contribute(meeting_id: int, item_id: int) -> Response:
         )
     except MeetingError as error:
         return _back(meeting, str(error))
-    flash(_("Uw inbreng is opgeslagen."), "success")
+    if saved.again:
+        flash(_("Deze inbreng was al opgeslagen; er is niets dubbel opgeslagen."), "info")
+    else:
+        flash(_("Uw inbreng is opgeslagen."), "success")
     return redirect(url_for("meetings.agenda", meeting_id=meeting.id))
+
+
+def _offer(user: User, item_id: int) -> str:
+    return once.offer(*_once_bound(user, item_id))
+
+
+def _once_bound(user: User, item_id: int) -> tuple[object, ...]:
+    """What an item's preparation nonce is signed with: this user, this item."""
+    return ("preparation", user.id, item_id)
 
 
 def pledge(meeting_id: int) -> Response:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    Field,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -14,11 +18,20 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from zorgtafel.core.input import TextForm
 from zorgtafel.meetings.models import AttendanceStatus, ItemKind
-from zorgtafel.meetings.operations import Step
+from zorgtafel.meetings.operations import MEETING_YEARS, Step, meeting_window
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -41,9 +54,20 @@ def attendance_choices() -> list[SelectChoice]:
     return [SelectChoice(status.value, str(labels[status])) for status in AttendanceStatus]
 
 
-class MeetingForm(FlaskForm):
+def _in_window(_form: Any, field: Field) -> None:
+    """A local time within a few years of today (checked before it is converted to UTC, which
+    year 1 or 9999 would not survive)."""
+    moment: datetime | None = field.data
+    first, last = meeting_window()
+    if moment is not None and not first <= moment.date() <= last:
+        raise ValidationError(
+            _l("Kies een datum binnen %(years)s jaar van vandaag.", years=MEETING_YEARS)
+        )
+
+
+class MeetingForm(TextForm):
     starts_at = DateTimeLocalField(
-        _l("Datum en tijd"), format=LOCAL_FORMAT, validators=[InputRequired()]
+        _l("Datum en tijd"), format=LOCAL_FORMAT, validators=[InputRequired(), _in_window]
     )
     location = StringField(
         _l("Plaats of videoverbinding"), validators=[DataRequired(), Length(max=300)]
@@ -51,11 +75,11 @@ class MeetingForm(FlaskForm):
     preparation_deadline = DateTimeLocalField(
         _l("Inbreng uiterlijk (leeg: twee dagen ervoor)"),
         format=LOCAL_FORMAT,
-        validators=[Optional()],
+        validators=[Optional(), _in_window],
     )
 
 
-class AddItemForm(FlaskForm):
+class AddItemForm(TextForm):
     case_code = StringField(
         _l("Casuscode"),
         validators=[
@@ -65,7 +89,7 @@ class AddItemForm(FlaskForm):
     )
 
 
-class ItemForm(FlaskForm):
+class ItemForm(TextForm):
     minutes = IntegerField(_l("Minuten"), validators=[InputRequired(), NumberRange(1, 240)])
     kind = SelectField(_l("Soort"), choices=[], validators=[InputRequired()])
     partners = SelectMultipleField(
@@ -82,11 +106,11 @@ class ItemForm(FlaskForm):
         self.partners.choices = partner_choices
 
 
-class MoveForm(FlaskForm):
+class MoveForm(TextForm):
     direction = SelectField(choices=[SelectChoice("up"), SelectChoice("down")])
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(TextForm):
     confirm = BooleanField(
         _l(
             "Ik verklaar dat ik alles wat ik in deze vergadering hoor en zie geheimhoud en "
@@ -96,7 +120,7 @@ class PledgeForm(FlaskForm):
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(TextForm):
     partner = SelectField(_l("Organisatie"), choices=[], validators=[InputRequired()])
     status = SelectField(_l("Aanwezigheid"), choices=[], validators=[InputRequired()])
 
@@ -106,13 +130,15 @@ class AttendanceForm(FlaskForm):
         self.status.choices = attendance_choices()
 
 
-class StepForm(FlaskForm):
+class StepForm(TextForm):
     step = SelectField(choices=[SelectChoice(step.value) for step in Step])
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(TextForm):
     category = SelectField(_l("Categorie"), choices=[], validators=[InputRequired()])
     text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=5000)])
+    #: the item's single-use nonce, signed with the user and the item (``core.once``)
+    once = HiddenField()
 
     def __init__(self, *args: object, category_choices: list[SelectChoice], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, ObjectType, Purpose
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases import operations as case_operations
-from zorgtafel.cases.models import Case, Contribution, InvolvementReason
+from zorgtafel.cases.models import Case, InvolvementReason
 from zorgtafel.convenant.operations import version_in_force
 from zorgtafel.core.clock import AMSTERDAM, today, utcnow
 from zorgtafel.core.db import db
@@ -34,6 +34,8 @@ from zorgtafel.meetings.models import (
 
 #: default: contributions are due two days before the meeting
 PREPARATION_DAYS = 2
+#: a meeting lies within this many years of today (before or after)
+MEETING_YEARS = 2
 
 
 class MeetingError(ValueError):
@@ -62,6 +64,19 @@ _ATTENDANCE = {
 }
 
 
+def meeting_window() -> tuple[date, date]:
+    """The first and last day a meeting (and its preparation deadline) may fall on."""
+    now = today()
+    return now.replace(year=now.year - MEETING_YEARS, day=min(now.day, 28)), now.replace(
+        year=now.year + MEETING_YEARS, day=min(now.day, 28)
+    )
+
+
+def within_window(moment: datetime) -> bool:
+    first, last = meeting_window()
+    return first <= moment.astimezone(AMSTERDAM).date() <= last
+
+
 def meeting_day(meeting: Meeting):  # type: ignore[no-untyped-def]
     return meeting.starts_at.astimezone(AMSTERDAM).date()
 
@@ -70,6 +85,12 @@ def create_meeting(
     by: User, starts_at: datetime, location: str, preparation_deadline: datetime | None = None
 ) -> Meeting:
     """A draft meeting bound to the convenant version in force on its day."""
+    if not within_window(starts_at) or (
+        preparation_deadline is not None and not within_window(preparation_deadline)
+    ):
+        raise MeetingError(
+            _l("Een vergadering ligt binnen %(years)s jaar van vandaag.", years=MEETING_YEARS)
+        )
     version = version_in_force(starts_at.astimezone(AMSTERDAM).date())
     if version is None:
         raise MeetingError(_l("Op die datum is geen convenantversie van kracht."))
@@ -192,8 +213,11 @@ def preparation_open(meeting: Meeting) -> bool:
     return meeting.status is MeetingStatus.published and utcnow() < deadline
 
 
-def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> Contribution:
-    """A partner at the table adds a contribution before the preparation deadline.
+def add_preparation(
+    user: User, item: AgendaItem, category: str, text: str, *, nonce: str
+) -> case_operations.Saved:
+    """A partner at the table adds a contribution before the preparation deadline, once per
+    form ``nonce`` (a second submit of the same form finds the first).
 
     Pseudonymised like every contribution (``contribute``: known names, detectors; the sealed
     original kept for identity readers); the convenant check and its audit event are its too.
@@ -203,8 +227,13 @@ def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> C
         raise MeetingError(_l("Uw organisatie zit niet aan tafel voor dit punt."))
     if not preparation_open(item.meeting):
         raise MeetingError(_l("De termijn voor inbreng is verstreken."))
-    return case_operations.contribute(
-        user, item.case, category, text, convenant=item.meeting.convenant
+    return case_operations.save_once(
+        user,
+        item.case,
+        nonce,
+        lambda: case_operations.contribute(
+            user, item.case, category, text, convenant=item.meeting.convenant
+        ),
     )
 
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
-from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
+from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose, Refusal
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Case, Contribution, Involvement, InvolvementReason, Stage
 from zorgtafel.convenant.document import Convenant
@@ -41,6 +41,10 @@ from zorgtafel.privacy.need_to_know import strongest
 PAGE_SIZE = 50
 #: what a search by case code may hold: the start of a code, e.g. ``ZT-2026-00``
 CODE_PREFIX = re.compile(r"^[A-Z0-9-]{1,20}$")
+#: a whole case code: what a refusal of a code that names no case may log of it
+CASE_CODE = re.compile(r"^ZT-[0-9]{4}-[0-9]{4,8}$")
+#: what that refusal logs instead of a code that does not look like one (it may hold anything)
+NOT_A_CODE = "ongeldige-code"
 
 
 def case_page(
@@ -53,6 +57,29 @@ def case_page(
     """
     disclosure = Disclosure(reader, purpose, convenant, at=at)
     return _disclose(disclosure, case, disclosure.highest(case, (Level.content, Level.process)))
+
+
+@dataclass(frozen=True)
+class _Missing:
+    """A case code that names no case: no row has id 0."""
+
+    code: str
+    id: int = 0
+
+
+def missing_case(
+    reader: User, code: str, purpose: Purpose, convenant: Convenant, *, at: datetime | None = None
+) -> NoReturn:
+    """Refuse a case code that names no case the way :func:`case_page` refuses a case the
+    reader may not see: the same decision (its need-to-know look-up included), a refusal
+    logged (``unknown_case``), then :class:`DisclosureRefused`. A missing code and a refused
+    one then cost the same and answer the same, and an enumeration of codes shows in the log.
+    A code not shaped like one is logged as :data:`NOT_A_CODE`: it may hold anything."""
+    disclosure = Disclosure(reader, purpose, convenant, at=at)
+    missing = _Missing(code if CASE_CODE.match(code) else NOT_A_CODE)
+    decision = disclosure.highest(missing, (Level.content, Level.process))
+    disclosure.note(missing, LevelDecision(decision.level, None, Refusal.unknown_case))
+    disclosure.refuse()
 
 
 def disclose(
@@ -385,4 +412,13 @@ def _process_view(case: Case, level: Level, contributable: tuple[str, ...]) -> C
     )
 
 
-__all__ = ["PAGE_SIZE", "CaseRef", "case_list", "case_page", "contributable", "disclose", "listed"]
+__all__ = [
+    "PAGE_SIZE",
+    "CaseRef",
+    "case_list",
+    "case_page",
+    "contributable",
+    "disclose",
+    "listed",
+    "missing_case",
+]
