@@ -216,6 +216,7 @@ class Basis(Code):
     invited = "invited"
     at_table = "at_table"
     action_owner = "action_owner"
+    chairing = "chairing"
 
 
 words(
@@ -228,6 +229,7 @@ words(
         Basis.invited: _l("uitgenodigd door de voorzitter"),
         Basis.at_table: _l("aan tafel in een vergadering"),
         Basis.action_owner: _l("eigenaar van een actiepunt"),
+        Basis.chairing: _l("voorzitter van een vergadering met de casus"),
     },
 )
 
@@ -245,6 +247,8 @@ class Refusal(Code):
     consent_required = "consent_required"
     unknown_partner = "unknown_partner"
     unknown_category = "unknown_category"
+    #: a user tried to give its own organisation access (an invitation of itself)
+    own_organisation = "own_organisation"
 
 
 words(
@@ -259,6 +263,7 @@ words(
         Refusal.consent_required: _l("vraagt vastgelegde toestemming"),
         Refusal.unknown_partner: _l("onbekende partner"),
         Refusal.unknown_category: _l("onbekende categorie"),
+        Refusal.own_organisation: _l("niemand verruimt de toegang van de eigen organisatie"),
     },
 )
 

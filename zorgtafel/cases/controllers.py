@@ -100,7 +100,11 @@ def new() -> Response | str | tuple[str, int]:
         involved=tuple(form.involved.data or ()),
         stage=Stage(form.stage.data),
     )
-    case = operations.register_case(_user(), intake)
+    try:
+        case = operations.register_case(_user(), intake)
+    except operations.OwnAccessRefused:
+        form.involved.errors = [_("Uw eigen organisatie kunt u niet zelf betrekken.")]
+        return render_template("cases/new.html", form=form, known=()), 400
     flash(_("Casus %(code)s is geregistreerd.", code=case.code), "success")
     return redirect(url_for("cases.show", code=case.code))
 
@@ -247,6 +251,8 @@ def invite(code: str) -> Response:
         try:
             operations.invite_partner(_user(), case, form.partner.data, convenant)
             flash(_("De partner is betrokken bij de casus."), "success")
+        except operations.OwnAccessRefused:
+            flash(_("Uw eigen organisatie kunt u niet zelf betrekken."), "error")
         except operations.CaseRuleError:
             flash(_("Deze partner is al betrokken."), "error")
     else:

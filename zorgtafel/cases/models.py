@@ -111,6 +111,9 @@ class InvolvementReason(Code):
     at_table = "at_table"
     #: owns one of the case's action items (``source`` names the action)
     action_owner = "action_owner"
+    #: the chair's organisation, for a case on the agenda of a meeting it chairs, from
+    #: publication for the same period as the table (``source`` names the item)
+    chairing = "chairing"
 
 
 words(
@@ -121,6 +124,7 @@ words(
         InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
         InvolvementReason.at_table: _l("aan tafel in een vergadering"),
         InvolvementReason.action_owner: _l("eigenaar van een actie"),
+        InvolvementReason.chairing: _l("voorzitter van een vergadering met de casus"),
     },
 )
 

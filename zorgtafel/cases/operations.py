@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NoReturn
 
 from sqlalchemy import select
 
@@ -24,6 +25,7 @@ from zorgtafel.audit.vocabulary import (
     Outcome,
     Purpose,
     Qualified,
+    Refusal,
 )
 from zorgtafel.auth.models import User
 from zorgtafel.cases.identity import SubjectIdentity
@@ -54,6 +56,11 @@ class ContributionRefused(PermissionError):
 
 class CaseRuleError(ValueError):
     """A write the case's rules do not allow (e.g. consent where none is asked); nothing changed."""
+
+
+class OwnAccessRefused(CaseRuleError):
+    """A user tried to give its own organisation need-to-know (refused and logged): access
+    comes from someone else's decision or from chairing a meeting, never from oneself."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -113,6 +120,8 @@ def register_case(chair: User, intake: Intake) -> Case:
     )
     found = lookups_for(identity.bsn, identity.first_names, identity.surname, identity.birth_date)
     case.bsn_lookup, case.name_lookup = found.bsn, found.name
+    if chair.organisation.code in intake.involved:
+        _refuse_own_access(chair, case)
     for partner in dict.fromkeys(intake.involved):
         if partner != intake.coordinator_code:
             add_involvement(case, partner, InvolvementReason.invited, by=chair, source="intake")
@@ -153,9 +162,26 @@ def invite_partner(user: User, case: Case, partner_code: str, convenant: Convena
     """The chair gives a partner of the convenant need-to-know for the case."""
     if not convenant.has_partner(partner_code):
         raise CaseRuleError("onbekende partner")
+    if partner_code == user.organisation.code:
+        _refuse_own_access(user, case)
     if case.id in need_to_know(partner_code, [case.id], utcnow()):
         raise CaseRuleError("deze partner is al betrokken")
     return add_involvement(case, partner_code, InvolvementReason.invited, by=user, source="chair")
+
+
+def _refuse_own_access(user: User, case: Case) -> NoReturn:
+    """Log the refused self-invitation (kept when the request fails) and refuse it."""
+    refused = event(
+        AuditAction.create,
+        actor=Actor.of(user),
+        object_type=ObjectType.involvement,
+        object_id=f"{case.code}/{user.organisation.code}",
+        outcome=Outcome.refused,
+        reason=Refusal.own_organisation,
+        purpose=Purpose.case_work,
+    )
+    ledger.append(db.session, [refused])
+    raise OwnAccessRefused("de eigen organisatie uitnodigen kan niet")
 
 
 def record_consent(
@@ -289,7 +315,8 @@ def add_contribution(
     ``text`` must already be pseudonymised (see :func:`contribute`); ``original``, the author's
     own words, is sealed beside it for readers entitled to identity.
     Refused (and logged) when the convenant does not let the organisation provide the category.
-    The organisation becomes a contributor to the case if it had no other involvement.
+    A contribution gives no need-to-know of its own: what the author's organisation may
+    receive stays what it was (a chair without need-to-know writes, but reads no more).
     """
     decision = decide_contribution(user, convenant, category_code)
     fields = {
@@ -326,8 +353,6 @@ def add_contribution(
         contribution.original = vault.seal(
             key, original, table="contributions", row_id=contribution.id, column="original"
         )
-    if case.id not in need_to_know(org, [case.id], utcnow()):
-        add_involvement(case, org, InvolvementReason.contributor, by=user)
     record(AuditAction.create, **fields)
     db.session.flush()
     return contribution

@@ -162,25 +162,45 @@ def remove_item(by: User, item: AgendaItem) -> None:
 
 def publish(by: User, meeting: Meeting) -> None:
     """Publish the agenda: every partner at the table gets need-to-know for its case, from
-    now until the convenant's number of days after the meeting."""
+    now until the convenant's number of days after the meeting; so does the chair's
+    organisation, for every case on the agenda, as the one who runs the meeting (its own
+    reason, ``chairing``, logged like every involvement)."""
     _draft(meeting)
     if not meeting.items:
         raise MeetingError(_l("Een lege agenda kan niet worden gepubliceerd."))
     now = utcnow()
-    until = meeting.starts_at + timedelta(days=meeting.convenant.access_days_after_meeting)
     for item in meeting.items:
-        for code in item.partner_codes:
-            case_operations.add_involvement(
-                item.case,
-                code,
-                InvolvementReason.at_table,
-                by=by,
-                valid_from=now,
-                valid_until=until,
-                source=f"agenda-item:{item.id}",
-            )
+        _grant_item(by, item, now)
     meeting.status, meeting.published_at = MeetingStatus.published, now
     _record(by, AuditAction.update, meeting, reason=Change.published)
+
+
+def _access_until(meeting: Meeting) -> datetime:
+    return meeting.starts_at + timedelta(days=meeting.convenant.access_days_after_meeting)
+
+
+def _grant_item(by: User, item: AgendaItem, now: datetime) -> None:
+    """Need-to-know for an item's case: the partners at its table, and the chair's
+    organisation (when it is a party to the convenant) for chairing the meeting."""
+    for code in item.partner_codes:
+        _grant(by, item, code, InvolvementReason.at_table, now)
+    chair_code = by.organisation.code
+    if by.role is Role.chair and item.meeting.convenant.has_partner(chair_code):
+        _grant(by, item, chair_code, InvolvementReason.chairing, now)
+
+
+def _grant(
+    by: User, item: AgendaItem, partner_code: str, reason: InvolvementReason, now: datetime
+) -> None:
+    case_operations.add_involvement(
+        item.case,
+        partner_code,
+        reason,
+        by=by,
+        valid_from=now,
+        valid_until=_access_until(item.meeting),
+        source=f"agenda-item:{item.id}",
+    )
 
 
 def is_seated(user: User, item: AgendaItem) -> bool:
