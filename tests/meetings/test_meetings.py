@@ -630,3 +630,59 @@ def test_a_page_of_agenda_lines_keeps_the_audit_chain_intact(
     page(client, f"/vergaderingen/{meeting.id}")
     with in_app(app) as session:
         assert verify_log(session.connection()).ok
+
+
+# --- the pledge: only those at a table (issue 12 point 8, issue 13 point 7) -----------------
+
+
+def test_a_partner_at_no_table_cannot_pledge_nor_be_recorded_present(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])])
+    meetings.step(meeting, Step.start)
+    login_as(Role.partner, "om")
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    html = page(client, live)
+    assert "Uw organisatie zit bij geen punt van deze vergadering aan tafel." in html
+    assert 'name="confirm"' not in html
+    response = client.post(
+        f"/vergaderingen/{meeting.id}/geheimhouding",
+        data={"csrf_token": csrf_token(client, live), "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "Alleen wie aan tafel zit" in response.get_data(as_text=True)
+    assert client.get(f"{live}/stand").status_code == 404
+    with in_app(app) as session:
+        assert session.scalars(select(ConfidentialityPledge)).all() == []
+        assert operations.attendances(session.get(Meeting, meeting.id)) == {}
+    assert events(app, object_type="pledge") == []
+
+
+def test_the_chair_pledges_but_attendance_follows_the_table(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(case.id, ["politie"])], chair_id=chair.id)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    client.post(
+        f"/vergaderingen/{meeting.id}/geheimhouding",
+        data={"csrf_token": csrf_token(client, live), "confirm": "y"},
+    )
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    client.post(
+        f"/vergaderingen/{meeting.id}/aanwezigheid",
+        data={"partner": "om", "status": "present", "csrf_token": token},
+    )
+    with in_app(app) as session:
+        assert session.scalars(select(ConfidentialityPledge.user_id)).all() == [chair.id]
+        assert operations.attendances(session.get(Meeting, meeting.id)) == {}
+        with pytest.raises(MeetingError):
+            operations.record_attendance(
+                session.get(User, chair.id),
+                session.get(Meeting, meeting.id),
+                "om",
+                AttendanceStatus.present,
+            )
+    assert client.get(f"{live}/stand").status_code == 200

@@ -96,9 +96,12 @@ def agenda(meeting_id: int) -> str:
 
 
 def _builder_context(user: User, meeting: Meeting, convenant: Convenant) -> dict[str, object]:
+    seated = operations.seated_partners(meeting)
     context: dict[str, object] = {
         "attendances": operations.attendances(meeting),
-        "attendance_form": AttendanceForm(partner_choices=_partner_choices(convenant)),
+        "attendance_form": AttendanceForm(
+            partner_choices=[c for c in _partner_choices(convenant) if c.value in seated]
+        ),
     }
     if meeting.status is MeetingStatus.draft:
         found = suggestions(meeting)
@@ -235,7 +238,9 @@ def pledge(meeting_id: int) -> Response:
 
 def attendance(meeting_id: int) -> Response:
     meeting = _meeting(meeting_id)
-    form = AttendanceForm(partner_choices=_partner_choices(meeting.convenant))
+    seated = operations.seated_partners(meeting)
+    choices = [c for c in _partner_choices(meeting.convenant) if c.value in seated]
+    form = AttendanceForm(partner_choices=choices)
     if not form.validate_on_submit():
         return _back(meeting, _("Kies een organisatie en haar aanwezigheid."))
     return _attempt(
@@ -252,6 +257,8 @@ def live(meeting_id: int) -> str:
         "meetings/live.html",
         meeting=meeting,
         pledged=pledged,
+        may_pledge=operations.may_pledge(user, meeting),
+        not_at_a_table=operations.NOT_AT_A_TABLE,
         pledge_open=operations.pledge_open(meeting),
         pledge_form=PledgeForm(),
         step_form=StepForm(),

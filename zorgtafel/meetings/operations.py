@@ -34,6 +34,11 @@ from zorgtafel.meetings.models import (
 
 #: default: contributions are due two days before the meeting
 PREPARATION_DAYS = 2
+#: why a user gets no pledge and no meeting mode
+NOT_AT_A_TABLE = _l(
+    "Uw organisatie zit bij geen punt van deze vergadering aan tafel. Alleen wie aan tafel zit, "
+    "bevestigt de geheimhoudingsverklaring en volgt de vergadermodus."
+)
 
 
 class MeetingError(ValueError):
@@ -235,6 +240,25 @@ def pledge_open(meeting: Meeting) -> bool:
     return meeting.status is MeetingStatus.published and meeting_day(meeting) == today()
 
 
+def seated_partners(meeting: Meeting) -> set[str]:
+    """The organisations at the table for at least one item of the meeting (one query)."""
+    return set(
+        db.session.scalars(
+            select(TableSeat.partner_code)
+            .join(AgendaItem, AgendaItem.id == TableSeat.agenda_item_id)
+            .where(AgendaItem.meeting_id == meeting.id)
+        )
+    )
+
+
+def may_pledge(user: User, meeting: Meeting) -> bool:
+    """Who pledges and follows meeting mode: the chair who runs it, and partners whose
+    organisation sits at the table for an item of it. Nobody else."""
+    if user.role is Role.chair:
+        return True
+    return user.role is Role.partner and user.organisation.code in seated_partners(meeting)
+
+
 def has_pledged(user: User, meeting: Meeting) -> bool:
     return (
         db.session.scalar(
@@ -248,17 +272,21 @@ def has_pledged(user: User, meeting: Meeting) -> bool:
 
 
 def confirm_pledge(user: User, meeting: Meeting) -> None:
-    """The user confirms the confidentiality pledge (logged); their organisation is present."""
+    """The user confirms the confidentiality pledge (logged); their organisation is recorded
+    present if it sits at a table of the meeting (attendance follows the table)."""
+    if not may_pledge(user, meeting):
+        raise MeetingError(NOT_AT_A_TABLE)
     if not pledge_open(meeting):
         raise MeetingError(_l("De geheimhoudingsverklaring kan alleen op de vergaderdag."))
     if has_pledged(user, meeting):
         return
     db.session.add(ConfidentialityPledge(meeting_id=meeting.id, user_id=user.id))
-    if _attendance(meeting, user.organisation.code) is None:
+    code = user.organisation.code
+    if code in seated_partners(meeting) and _attendance(meeting, code) is None:
         db.session.add(
             Attendance(
                 meeting_id=meeting.id,
-                partner_code=user.organisation.code,
+                partner_code=code,
                 status=AttendanceStatus.present,
                 recorded_by_user_id=user.id,
             )
@@ -276,11 +304,14 @@ def confirm_pledge(user: User, meeting: Meeting) -> None:
 def record_attendance(
     by: User, meeting: Meeting, partner_code: str, status: AttendanceStatus
 ) -> None:
-    """The chair records an organisation as present, with apologies, or absent."""
+    """The chair records an organisation at a table of the meeting as present, with
+    apologies, or absent."""
     if meeting.status is MeetingStatus.draft:
         raise MeetingError(_l("De agenda is nog niet gepubliceerd."))
     if not meeting.convenant.has_partner(partner_code):
         raise MeetingError(_l("Onbekende ketenpartner."))
+    if partner_code not in seated_partners(meeting):
+        raise MeetingError(_l("Deze organisatie zit bij geen punt van deze vergadering aan tafel."))
     attendance = _attendance(meeting, partner_code)
     if attendance is None:
         attendance = Attendance(meeting_id=meeting.id, partner_code=partner_code)
