@@ -121,6 +121,12 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         expect=only(()),
     ),
+    # the preparation page: only for a partner at the item's table (the matrix's partner is not)
+    Route(
+        "meetings.contribute",
+        "/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
+        expect=only(()),
+    ),
     Route(
         "meetings.publish",
         "/vergaderingen/{meeting_id}/publiceren",

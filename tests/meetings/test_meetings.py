@@ -316,11 +316,26 @@ def test_the_chair_sees_every_line(
 # --- 4b. preparation: contributions before the deadline --------------------------------------
 
 
-def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
+def preview(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
+    """What the agenda line's form sends: the text to preview."""
     token = csrf_token(client, f"/vergaderingen/{meeting_id}")
     return client.post(
         f"/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
-        data={"csrf_token": token, **data},
+        data={"csrf_token": token, "preview": "1", **data},
+        follow_redirects=True,
+    )
+
+
+def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
+    """Preview, then save what was previewed (as a partner does)."""
+    shown = preview(client, meeting_id, item_id, **data)
+    proof = re.search(r'name="previewed" type="hidden" value="([^"]+)"', shown.get_data(True))
+    if proof is None:
+        return shown
+    token = csrf_token(client, f"/vergaderingen/{meeting_id}")
+    return client.post(
+        f"/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
+        data={"csrf_token": token, "save": "1", "previewed": proof.group(1), **data},
         follow_redirects=True,
     )
 
@@ -340,7 +355,7 @@ def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
     user = login_as(Role.partner, "politie")
     text = "Fictief: [BETROKKENE] belde vanaf 06-12345678 en mailt naar zus@voorbeeld.test."
     response = contribute(client, meeting.id, meeting.item_ids[0], category="signalen", text=text)
-    assert "Uw inbreng is opgeslagen." in response.get_data(as_text=True)
+    assert "Uw inbreng is gepseudonimiseerd opgeslagen." in response.get_data(as_text=True)
     with in_app(app) as session:
         stored = session.scalars(select(Contribution).where(Contribution.case_id == case.id)).all()
         assert [(c.partner_code, c.category_code) for c in stored] == [("politie", "signalen")]
@@ -377,10 +392,13 @@ def test_each_open_line_has_its_own_contribution_form(
         assert token.group(1) in form
         assert f'<label for="categorie-{item_id}">' in form
         assert f'<select id="categorie-{item_id}" name="category" required>' in form
-        assert re.findall(r'<option value="([^"]+)">', form) == list(providable)
+        # no default: the first option asks to choose, the others are what politie provides
+        assert re.findall(r'<option value="([^"]*)">', form) == ["", *providable]
         assert f'<label for="inbreng-{item_id}">' in form
-        assert f'<textarea id="inbreng-{item_id}" maxlength="5000" name="text" required' in form
+        assert f'<textarea id="inbreng-{item_id}" maxlength="10000" name="text" required' in form
         assert "ITEM" not in form
+        assert "Schrijf zonder namen" not in form
+        assert 'name="preview"' in form
 
 
 def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(
@@ -392,7 +410,8 @@ def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(
     response = contribute(
         client, meeting.id, meeting.item_ids[0], category="signalen", text="Fictief: 06-12345678"
     )
-    assert "niet opgeslagen" in response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "er is niets opgeslagen" in response.get_data(as_text=True)
     with in_app(app) as session:
         assert session.scalars(select(Contribution)).all() == []
 
@@ -414,7 +433,7 @@ def test_no_contribution_after_the_deadline_or_in_a_category_not_allowed(
     refused = contribute(
         client, open_meeting.id, open_meeting.item_ids[0], category="gezondheid", text="Fictief"
     )
-    assert refused.status_code == 200  # back to the agenda with a message; politie may not
+    assert refused.status_code == 400  # the form offers only what politie may provide
     too_late = contribute(
         client, closed_meeting.id, closed_meeting.item_ids[0], category="signalen", text="Fictief"
     )
@@ -686,3 +705,61 @@ def test_the_chair_pledges_but_attendance_follows_the_table(
                 AttendanceStatus.present,
             )
     assert client.get(f"{live}/stand").status_code == 200
+
+
+# --- preparation: preview, then save (issue 13 point 3) -------------------------------------
+
+
+def test_preparation_previews_first_and_saves_only_what_was_previewed(
+    app: Flask,
+    client: FlaskClient,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+    pseudonymiser_without_deduce,
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
+    login_as(Role.partner, "politie")
+    item_id = meeting.item_ids[0]
+    text = "Fictief: belde vanaf 06-12345678."
+    shown = preview(client, meeting.id, item_id, category="signalen", text=text)
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "Voorvertoning: zo wordt het opgeslagen" in html
+    assert "[TELEFOON-1]" in html
+    assert "Terug naar de agenda" in html
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+    # a save of another text than the one previewed is previewed again, not stored
+    proof = re.search(r'name="previewed" type="hidden" value="([^"]+)"', html)
+    assert proof
+    changed = client.post(
+        f"/vergaderingen/{meeting.id}/punten/{item_id}/inbreng",
+        data={
+            "csrf_token": csrf_token(client, f"/vergaderingen/{meeting.id}"),
+            "save": "1",
+            "previewed": proof.group(1),
+            "category": "signalen",
+            "text": text + " En nog iets.",
+        },
+    )
+    assert "gewijzigd na de voorvertoning" in changed.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+
+
+def test_preparation_has_no_default_category(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
+    login_as(Role.partner, "politie")
+    response = preview(client, meeting.id, meeting.item_ids[0], text="Fictief.")
+    assert response.status_code == 400
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+    page_html = page(client, f"/vergaderingen/{meeting.id}/punten/{meeting.item_ids[0]}/inbreng")
+    assert re.search(
+        r'name="category"[^>]*><option value="">Kies een categorie</option>', page_html
+    )

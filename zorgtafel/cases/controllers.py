@@ -3,10 +3,7 @@ actions. Each handler loads, checks, calls an operation or the gate, and respond
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -18,33 +15,19 @@ from zorgtafel.cases.forms import (
     CaseListForm,
     ComenshaForm,
     ConsentForm,
-    ContributionForm,
     IntakeForm,
     InviteForm,
     StageForm,
 )
 from zorgtafel.cases.identity import SubjectIdentity, lines, parse_relatives
 from zorgtafel.cases.models import Case, Reporter, Stage, StageReason
-from zorgtafel.cases.pseudonymising import (
-    PseudonymiserError,
-    PseudonymiserStarting,
-    PseudonymiserUnavailable,
-    Result,
-    ServiceStatus,
-    marked_words,
-    pseudonymise_contribution,
-    pseudonymiser_status,
-)
+from zorgtafel.cases.previewing import PageAddresses, contribution_page
 from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.privacy import gate
 from zorgtafel.privacy.gate import Level, Purpose
 from zorgtafel.privacy.lookup import lookups_for
-
-UNAVAILABLE = 503
-#: the pseudonymiser answered, but failed on the text: a defect on our side
-ENGINE_FAILED = 500
 
 
 def _user() -> User:
@@ -152,81 +135,23 @@ def contribute(code: str) -> Response | str | tuple[str, int, dict[str, str]]:
     view = gate.cases.disclose(user, case, Level.exists, Purpose.case_conference, convenant)
     if not view.contributable:
         abort(404)
-    form = ContributionForm(convenant, view.contributable)
-    if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return _contribute_form(view, form, status, pseudonymiser_status())
-    text, marked = form.text.data or "", marked_words(form.marked.data or "")
-    try:
-        if "save" in request.form and form.previewed.data == _preview_proof(text, marked):
-            operations.contribute(
-                user, case, form.category.data, text, convenant=convenant, extra_terms=marked
-            )
-            flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
-            return redirect(url_for("cases.show", code=case.code))
-        result = pseudonymise_contribution(user, case, form.category.data, text, marked, convenant)
-    except PseudonymiserError as error:
-        return _not_pseudonymised(view, form, error)
-    if "save" in request.form:
-        flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
-    form.previewed.data = _preview_proof(text, marked)
-    return render_page(
-        "cases/contribute.html", case=view, form=form, preview=result, pieces=_pieces(text, result)
-    )
 
+    def save(category: str, text: str, marked: tuple[str, ...]) -> None:
+        operations.contribute(user, case, category, text, convenant=convenant, extra_terms=marked)
 
-def _not_pseudonymised(
-    view: object, form: ContributionForm, error: PseudonymiserError
-) -> tuple[str, int, dict[str, str]]:
-    """Nothing stored; the form again with why: still starting, not running, or it failed."""
-    if isinstance(error, PseudonymiserStarting):
-        service = ServiceStatus("starting", error.remaining_seconds)
-        return _contribute_form(view, form, UNAVAILABLE, service)
-    if isinstance(error, PseudonymiserUnavailable):
-        flash(_("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen."), "error")
-        return _contribute_form(view, form, UNAVAILABLE)
-    flash(
-        _(
-            "De pseudonimiseerder kon deze tekst niet verwerken; er is niets opgeslagen. Pas de "
-            "tekst iets aan en probeer het opnieuw, of meld het aan de functioneel beheerder."
+    return contribution_page(
+        user,
+        case,
+        view,
+        convenant,
+        save=save,
+        addresses=PageAddresses(
+            url_for("cases.contribute", code=case.code),
+            url_for("cases.show", code=case.code),
+            _("Terug naar de casus"),
         ),
-        "error",
+        saved_message=_("De inbreng is gepseudonimiseerd opgeslagen."),
     )
-    return _contribute_form(view, form, ENGINE_FAILED)
-
-
-def _contribute_form(
-    view: object, form: ContributionForm, status: int, service: ServiceStatus | None = None
-) -> tuple[str, int, dict[str, str]]:
-    """The contribution form again, saying so while the pseudonymiser starts or is down."""
-    attempted = form.is_submitted()
-    html = render_template(
-        "cases/contribute.html", case=view, form=form, service=service, attempted=attempted
-    )
-    starting = service is not None and service.state == "starting"
-    seconds = service.remaining_seconds if service is not None else None
-    retry = {"Retry-After": str(seconds or 5)} if starting else {}
-    return html, status, retry
-
-
-def _preview_proof(text: str, marked: tuple[str, ...]) -> str:
-    """Binds a save to the text and marks that were previewed (not a secret, just a check)."""
-    key = current_app.config["SECRET_KEY"]
-    message = "\0".join((text, *marked)).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def _pieces(text: str, result: Result) -> list[tuple[str, str | None]]:
-    """The author's own text cut into plain stretches and replaced ones (with their token)."""
-    pieces: list[tuple[str, str | None]] = []
-    position = 0
-    for span in sorted(result.spans):
-        if span.start < position:
-            continue
-        pieces += [(text[position : span.start], None), (text[span.start : span.end], span.token)]
-        position = span.end
-    pieces.append((text[position:], None))
-    return [piece for piece in pieces if piece[0]]
 
 
 def change_stage(code: str) -> Response:

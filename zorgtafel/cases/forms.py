@@ -202,7 +202,7 @@ class ComenshaForm(FlaskForm):
 
 
 class ContributionForm(FlaskForm):
-    category = SelectField(_l("Gegevenscategorie"), validators=[InputRequired()])
+    category = SelectField(_l("Gegevenscategorie"), validators=[DataRequired()])
     text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=10000)])
     marked = TextAreaField(
         _l("Gemiste woorden om te vervangen (één per regel)"),
@@ -213,4 +213,8 @@ class ContributionForm(FlaskForm):
 
     def __init__(self, convenant: Convenant, categories: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.category.choices = [(code, convenant.category(code).label) for code in categories]
+        # no default: the author picks one of the categories its organisation may provide
+        self.category.choices = [
+            ("", _l("Kies een categorie")),
+            *((code, convenant.category(code).label) for code in categories),
+        ]

@@ -18,8 +18,10 @@ from wtforms.fields.choices import SelectChoice
 from zorgtafel.audit.vocabulary import AuditAction
 from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import Role, User
+from zorgtafel.cases.forms import ContributionForm
 from zorgtafel.cases.models import Case
 from zorgtafel.cases.operations import ContributionRefused
+from zorgtafel.cases.previewing import PageAddresses, contribution_page
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import db
@@ -29,7 +31,6 @@ from zorgtafel.meetings import operations
 from zorgtafel.meetings.forms import (
     AddItemForm,
     AttendanceForm,
-    ContributionForm,
     ItemForm,
     MeetingForm,
     MoveForm,
@@ -40,12 +41,7 @@ from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 from zorgtafel.meetings.operations import MeetingError
 from zorgtafel.meetings.suggestions import suggestions
 from zorgtafel.privacy import gate
-from zorgtafel.privacy.gate import Purpose
-from zorgtafel.pseudonymise import (
-    PseudonymiserError,
-    PseudonymiserFailed,
-    PseudonymiserStarting,
-)
+from zorgtafel.privacy.gate import Level, Purpose
 
 
 def index() -> str:
@@ -81,9 +77,7 @@ def agenda(meeting_id: int) -> str:
     if user.role is Role.chair:
         context = _builder_context(user, meeting, convenant)
     elif operations.preparation_open(meeting):
-        context["contribution_form"] = ContributionForm(
-            category_choices=_categories(view.contributable, convenant)
-        )
+        context["contribution_form"] = ContributionForm(convenant, view.contributable)
     return render_page(
         "meetings/agenda.html",
         meeting=meeting,
@@ -182,46 +176,34 @@ def publish(meeting_id: int) -> Response:
     )
 
 
-def contribute(meeting_id: int, item_id: int) -> Response:
-    user, meeting = _user(), _meeting(meeting_id)
+def contribute(meeting_id: int, item_id: int) -> Response | str | tuple[str, int, dict[str, str]]:
+    """Preparation: the case page's preview-then-save, for a partner at the item's table."""
+    user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
     item = _item(meeting, item_id)
     if not operations.is_seated(user, item):
         abort(404)
+    if not operations.preparation_open(meeting):
+        return _back(meeting, _("De termijn voor inbreng is verstreken."))
     convenant = meeting.convenant
-    contributable = gate.cases.contributable(user, convenant)
-    form = ContributionForm(category_choices=_categories(contributable, convenant))
-    if not form.validate_on_submit():
-        return _back(meeting, _("Kies een categorie en schrijf uw inbreng."))
+    view = gate.cases.disclose(user, item.case, Level.exists, Purpose.case_conference, convenant)
+
+    def save(category: str, text: str, marked: tuple[str, ...]) -> None:
+        operations.add_preparation(user, item, category, text, extra_terms=marked)
+
+    addresses = PageAddresses(
+        url_for("meetings.contribute", meeting_id=meeting.id, item_id=item.id),
+        url_for("meetings.agenda", meeting_id=meeting.id),
+        _("Terug naar de agenda"),
+    )
     try:
-        operations.add_preparation(user, item, form.category.data, form.text.data or "")
+        return contribution_page(
+            user, item.case, view, convenant, save=save, addresses=addresses,
+            saved_message=_("Uw inbreng is gepseudonimiseerd opgeslagen."),
+        )  # fmt: skip
     except ContributionRefused:
         return _back(meeting, _("Het convenant staat uw organisatie deze categorie niet toe."))
-    except PseudonymiserStarting as starting:
-        return _back(
-            meeting,
-            _(
-                "De pseudonimiseerder start nog (± %(n)s s); uw inbreng is niet opgeslagen. "
-                "Probeer het zo opnieuw.",
-                n=starting.remaining_seconds or 5,
-            ),
-        )
-    except PseudonymiserFailed:
-        return _back(
-            meeting,
-            _(
-                "De pseudonimiseerder kon deze tekst niet verwerken; uw inbreng is niet "
-                "opgeslagen. Pas de tekst iets aan, of meld het aan de functioneel beheerder."
-            ),
-        )
-    except PseudonymiserError:
-        return _back(
-            meeting,
-            _("De pseudonimisering is nu niet beschikbaar; uw inbreng is niet opgeslagen."),
-        )
     except MeetingError as error:
         return _back(meeting, str(error))
-    flash(_("Uw inbreng is opgeslagen."), "success")
-    return redirect(url_for("meetings.agenda", meeting_id=meeting.id))
 
 
 def pledge(meeting_id: int) -> Response:
@@ -374,10 +356,6 @@ def _back(meeting: Meeting, message: str) -> Response:
 
 def _partner_choices(convenant: Convenant) -> list[SelectChoice]:
     return [SelectChoice(partner.code, partner.name) for partner in convenant.partners]
-
-
-def _categories(codes: tuple[str, ...], convenant: Convenant) -> list[SelectChoice]:
-    return [SelectChoice(code, convenant.category(code).label) for code in codes]
 
 
 def _utc(local: datetime) -> datetime:

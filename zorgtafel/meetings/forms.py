@@ -11,7 +11,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
@@ -108,12 +107,3 @@ class AttendanceForm(FlaskForm):
 
 class StepForm(FlaskForm):
     step = SelectField(choices=[SelectChoice(step.value) for step in Step])
-
-
-class ContributionForm(FlaskForm):
-    category = SelectField(_l("Categorie"), choices=[], validators=[InputRequired()])
-    text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=5000)])
-
-    def __init__(self, *args: object, category_choices: list[SelectChoice], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.category.choices = category_choices

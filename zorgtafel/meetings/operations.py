@@ -217,7 +217,9 @@ def preparation_open(meeting: Meeting) -> bool:
     return meeting.status is MeetingStatus.published and utcnow() < deadline
 
 
-def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> Contribution:
+def add_preparation(
+    user: User, item: AgendaItem, category: str, text: str, *, extra_terms: Iterable[str] = ()
+) -> Contribution:
     """A partner at the table adds a contribution before the preparation deadline.
 
     Pseudonymised like every contribution (``contribute``: known names, detectors; the sealed
@@ -229,7 +231,7 @@ def add_preparation(user: User, item: AgendaItem, category: str, text: str) -> C
     if not preparation_open(item.meeting):
         raise MeetingError(_l("De termijn voor inbreng is verstreken."))
     return case_operations.contribute(
-        user, item.case, category, text, convenant=item.meeting.convenant
+        user, item.case, category, text, convenant=item.meeting.convenant, extra_terms=extra_terms
     )
 
 
