@@ -569,8 +569,9 @@ def test_the_chair_moves_through_the_items(
     live = f"/vergaderingen/{meeting.id}/vergadermodus"
     token = csrf_token(client, live)
     positions = []
-    for action in ("next", "start", "next", "next", "previous", "end", "start"):
-        client.post(f"{live}/stap", data={"step": action, "csrf_token": token})
+    for action in ("next", "start", "next", "next", "previous", "end", "end+", "start"):
+        data = {"step": action.rstrip("+"), "csrf_token": token}
+        client.post(f"{live}/stap", data=data | ({"confirm": "y"} if "+" in action else {}))
         with in_app(app) as session:
             found = session.get(Meeting, meeting.id)
             positions.append((found.status.value, found.current_position))
@@ -580,8 +581,9 @@ def test_the_chair_moves_through_the_items(
         ("in_session", 2),
         ("in_session", 2),
         ("in_session", 1),
-        ("closed", None),
-        ("closed", None),
+        ("in_session", 1),  # closing asks to confirm
+        ("closed", 1),
+        ("closed", 1),
     ]
 
 
@@ -763,3 +765,71 @@ def test_preparation_has_no_default_category(
     assert re.search(
         r'name="category"[^>]*><option value="">Kies een categorie</option>', page_html
     )
+
+
+# --- closing a meeting (issue 13 point 7) ---------------------------------------------------
+
+
+def test_closing_asks_to_confirm_and_says_what_it_does(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    one, two = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(one.id, ["om"]), (two.id, ["om"])], chair_id=chair.id)
+    meetings.pledge(meeting, chair.id)
+    meetings.step(meeting, Step.start)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    html = page(client, live)
+    assert "Afsluiten beëindigt de vergadermodus voor iedereen" in html
+    assert "Vorig punt" not in html  # item 1 has no previous one
+    assert "Volgend punt" in html
+    token = csrf_token(client, live)
+    response = client.post(
+        f"{live}/stap", data={"step": "end", "csrf_token": token}, follow_redirects=True
+    )
+    assert "Bevestig dat u de vergadering wilt afsluiten." in response.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.get(Meeting, meeting.id).status is MeetingStatus.in_session  # type: ignore[union-attr]
+    meetings.step(meeting, Step.next)
+    assert "Vorig punt" in page(client, live)
+
+
+def test_the_chair_reopens_a_closed_meeting_the_same_day_logged(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    one, two = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(one.id, ["om"]), (two.id, ["om"])], chair_id=chair.id)
+    meetings.pledge(meeting, chair.id)
+    meetings.step(meeting, Step.start)
+    meetings.step(meeting, Step.next)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    token = csrf_token(client, live)
+    client.post(f"{live}/stap", data={"step": "end", "confirm": "y", "csrf_token": token})
+    html = page(client, live)
+    assert "Vergadering heropenen" in html
+    client.post(f"{live}/stap", data={"step": "reopen", "csrf_token": token})
+    with in_app(app) as session:
+        found = session.get(Meeting, meeting.id)
+        assert found is not None
+        assert (found.status, found.current_position) == (MeetingStatus.in_session, 2)
+    reasons = [e.reason for e in events(app, object_type="meeting", action="update")]
+    assert reasons[-2:] == ["step_end", "step_reopen"]
+
+
+def test_a_meeting_closed_on_an_earlier_day_stays_closed(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["om"])])
+    meetings.step(meeting, Step.start)
+    meetings.step(meeting, Step.end)
+    with in_app(app) as session:
+        found = session.get(Meeting, meeting.id)
+        assert found is not None
+        assert found.closed_at is not None
+        found.closed_at -= timedelta(days=1)
+    with in_app(app) as session:
+        found, chair = session.get(Meeting, meeting.id), session.get(User, meeting.chair_id)
+        with pytest.raises(MeetingError):
+            operations.step(chair, found, Step.reopen)  # type: ignore[arg-type]

@@ -286,6 +286,7 @@ class Change(Code):
     step_next = "step_next"
     step_previous = "step_previous"
     step_end = "step_end"
+    step_reopen = "step_reopen"
     agenda_pdf = "agenda_pdf"
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
@@ -313,6 +314,7 @@ words(
         Change.step_next: _l("volgend agendapunt"),
         Change.step_previous: _l("vorig agendapunt"),
         Change.step_end: _l("vergadering afgesloten"),
+        Change.step_reopen: _l("vergadering heropend"),
         Change.agenda_pdf: _l("agenda als PDF"),
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),

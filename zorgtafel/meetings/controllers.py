@@ -244,6 +244,7 @@ def live(meeting_id: int) -> str:
         pledge_open=operations.pledge_open(meeting),
         pledge_form=PledgeForm(),
         step_form=StepForm(),
+        may_reopen=operations.may_reopen(meeting),
         **(_live_context(user, meeting) if pledged else {}),
     )
 
@@ -280,7 +281,9 @@ def step(meeting_id: int) -> Response:
     meeting, form = _meeting(meeting_id), StepForm()
     if form.validate_on_submit():
         try:
-            operations.step(_user(), meeting, operations.Step(form.step.data))
+            operations.step(
+                _user(), meeting, operations.Step(form.step.data), confirmed=form.confirm.data
+            )
         except MeetingError as error:
             flash(str(error), "error")
     else:

@@ -107,3 +107,5 @@ class AttendanceForm(FlaskForm):
 
 class StepForm(FlaskForm):
     step = SelectField(choices=[SelectChoice(step.value) for step in Step])
+    #: closing asks for this box to be ticked
+    confirm = BooleanField(_l("Ja, sluit de vergadering af"))

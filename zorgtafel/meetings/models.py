@@ -60,8 +60,11 @@ class Meeting(Base):
     #: partners add their contributions before this moment
     preparation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    #: meeting mode: the position of the item under discussion (None before the start)
+    #: meeting mode: the position of the item under discussion (None before the start); kept
+    #: at closing, so a reopened meeting goes on where it stopped
     current_position: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: when the chair closed the meeting; it may reopen it the same (Dutch) day
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

@@ -52,6 +52,8 @@ class Step(enum.StrEnum):
     next = "next"
     previous = "previous"
     end = "end"
+    #: the chair reopens a meeting it closed, the same day
+    reopen = "reopen"
 
 
 _STEPS = {
@@ -59,6 +61,7 @@ _STEPS = {
     Step.next: Change.step_next,
     Step.previous: Change.step_previous,
     Step.end: Change.step_end,
+    Step.reopen: Change.step_reopen,
 }
 _ATTENDANCE = {
     AttendanceStatus.present: Change.attendance_present,
@@ -337,18 +340,28 @@ def _attendance(meeting: Meeting, partner_code: str) -> Attendance | None:
     )
 
 
-def step(by: User, meeting: Meeting, action: Step) -> None:
-    """Meeting mode: start, next item, previous item, end. Every screen follows."""
+def step(by: User, meeting: Meeting, action: Step, *, confirmed: bool = False) -> None:
+    """Meeting mode: start, next item, previous item, end, reopen. Every screen follows.
+
+    Ending asks ``confirmed`` (the chair was told what closing does); a closed meeting is
+    reopened only on the day it was closed, where it stopped.
+    """
     action = Step(action)
     last = len(meeting.items)
     if action is Step.start:
         if meeting.status is not MeetingStatus.published or not last:
             raise MeetingError(_l("Deze vergadering kan niet starten."))
         meeting.status, meeting.current_position = MeetingStatus.in_session, 1
+    elif action is Step.reopen:
+        if not may_reopen(meeting):
+            raise MeetingError(_l("Een afgesloten vergadering kan alleen dezelfde dag heropend."))
+        meeting.status, meeting.closed_at = MeetingStatus.in_session, None
     elif meeting.status is not MeetingStatus.in_session:
         raise MeetingError(_l("De vergadering is niet bezig."))
     elif action is Step.end:
-        meeting.status, meeting.current_position = MeetingStatus.closed, None
+        if not confirmed:
+            raise MeetingError(_l("Bevestig dat u de vergadering wilt afsluiten."))
+        meeting.status, meeting.closed_at = MeetingStatus.closed, utcnow()
     else:
         current = meeting.current_position or 1
         meeting.current_position = (
@@ -356,6 +369,13 @@ def step(by: User, meeting: Meeting, action: Step) -> None:
         )
     db.session.flush()
     _record(by, AuditAction.update, meeting, reason=_STEPS[action])
+
+
+def may_reopen(meeting: Meeting) -> bool:
+    """A closed meeting may be reopened on the (Dutch) day it was closed."""
+    if meeting.status is not MeetingStatus.closed or meeting.closed_at is None:
+        return False
+    return meeting.closed_at.astimezone(AMSTERDAM).date() == today()
 
 
 def current_item(meeting: Meeting) -> AgendaItem | None:
