@@ -113,7 +113,7 @@ def test_a_draft_meeting_does_not_exist_for_partners(
 # --- 2. agenda builder ----------------------------------------------------------------------
 
 
-def test_suggestions_new_since_last_meeting_and_follow_up_due(
+def test_suggestions_not_yet_discussed_and_follow_up_due(
     app: Flask, cases: CaseFactory, meetings: MeetingFactory
 ) -> None:
     old = cases.create()
@@ -130,7 +130,24 @@ def test_suggestions_new_since_last_meeting_and_follow_up_due(
 
     with in_app(app) as session:
         found = {s.case.code: s.reasons for s in suggestions(session.get(Meeting, meeting.id))}
-    assert found == {new.code: ("new",), follow_up.code: ("follow_up",)}
+    assert found == {
+        new.code: ("new",),
+        follow_up.code: ("new", "follow_up"),
+        later.code: ("new",),  # on no agenda yet: suggested until it is
+    }
+
+
+def test_a_case_left_off_the_first_agenda_is_suggested_for_the_next(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    from zorgtafel.meetings.suggestions import suggestions
+
+    left_off, discussed = cases.create(), cases.create()
+    meetings.create([(discussed.id, ["politie"])], starts_at=future(0.5))
+    second = meetings.create(starts_at=future(7), publish=False)
+    with in_app(app) as session:
+        found = {s.case.code: s.reasons for s in suggestions(session.get(Meeting, second.id))}
+    assert found == {left_off.code: ("new",)}
 
 
 def test_the_builder_adds_orders_and_seats_items(
