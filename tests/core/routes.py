@@ -82,6 +82,12 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "cases.consent", "/casussen/{case_code}/toestemming", "POST", expect=only(("chair",), 302)
     ),
+    Route(
+        "cases.withdraw_consent",
+        "/casussen/{case_code}/toestemming/intrekken",
+        "POST",
+        expect=only(("chair",), 302),
+    ),
     Route("cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)),
     # meetings: a published meeting today, one item with politie at the table; the partner
     # logged in is from another organisation (so: not at the table, not pledged)

@@ -272,6 +272,7 @@ class Change(Code):
     """What a write did, where the action alone does not say it."""
 
     involvement_ended = "ended"
+    consent_withdrawn = "consent_withdrawn"
     comensha_with_identity = "with_identity"
     comensha_anonymised = "anonymised"
     item_added = "item_added"
@@ -300,6 +301,7 @@ words(
     Change,
     {
         Change.involvement_ended: _l("betrokkenheid beëindigd"),
+        Change.consent_withdrawn: _l("toestemming ingetrokken (AVG art. 7 lid 3)"),
         Change.comensha_with_identity: _l("melding bij CoMensha met identiteit"),
         Change.comensha_anonymised: _l("melding bij CoMensha zonder identiteit"),
         Change.item_added: _l("agendapunt toegevoegd"),

@@ -18,6 +18,7 @@ from zorgtafel.cases.forms import (
     IntakeForm,
     InviteForm,
     StageForm,
+    WithdrawConsentForm,
 )
 from zorgtafel.cases.identity import SubjectIdentity, lines, parse_relatives
 from zorgtafel.cases.models import Case, Reporter, Stage, StageReason
@@ -126,6 +127,10 @@ def _case_page(case: Case, identity: gate.IdentityView | None = None) -> str:
         stage_form=StageForm(),
         invite_form=InviteForm(convenant),
         consent_form=ConsentForm(convenant),
+        withdraw_form=WithdrawConsentForm(
+            convenant,
+            [(c.partner_code, c.category_code) for c in view.consents if c.withdrawn_at is None],
+        ),
         comensha_form=ComenshaForm(convenant),
     )
 
@@ -197,6 +202,21 @@ def consent(code: str) -> Response:
             flash(_("Deze toestemming is al vastgelegd."), "error")
     else:
         flash(_("Kies waarvoor toestemming is gegeven."), "error")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def withdraw_consent(code: str) -> Response:
+    case, convenant = _case(code), convenant_in_force()
+    form = WithdrawConsentForm(convenant)
+    if form.validate_on_submit():
+        partner, _slash, category = form.rule.data.partition("/")
+        try:
+            operations.withdraw_consent(_user(), case, partner, category, on=form.withdrawn_on.data)
+            flash(_("De toestemming is ingetrokken."), "success")
+        except operations.CaseRuleError:
+            flash(_("Kies een datum vanaf de toestemming tot vandaag."), "error")
+    else:
+        flash(_("Kies welke toestemming is ingetrokken, en wanneer."), "error")
     return redirect(url_for("cases.show", code=case.code))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -188,6 +189,31 @@ class ConsentForm(FlaskForm):
                 f" ({c.article})",
             )
             for c in convenant.consent
+        ]
+
+
+class WithdrawConsentForm(FlaskForm):
+    """Withdrawal of a consent in force (AVG art. 7(3)), as ``partner/category``, and when."""
+
+    rule = SelectField(_l("Toestemming"), validators=[InputRequired()])
+    withdrawn_on = DateField(
+        _l("Ingetrokken op"), default=date.today, validators=[InputRequired(), _not_in_future]
+    )
+
+    def __init__(
+        self, convenant: Convenant, pairs: Iterable[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """``pairs``: (partner, category) of the consents in force to offer; by default every
+        consent rule of the convenant (a posted form; the operation refuses one not in force)."""
+        super().__init__(**kwargs)
+        if pairs is None:
+            pairs = [(c.recipient, c.category) for c in convenant.consent]
+        self.rule.choices = [
+            (
+                f"{partner}/{category}",
+                f"{convenant.partner(partner).name}: {convenant.category(category).label}",
+            )
+            for partner, category in pairs
         ]
 
 

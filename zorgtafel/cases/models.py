@@ -231,7 +231,12 @@ class Consent(Base):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: withdrawn (AVG art. 7(3)): from this moment on the category is refused again
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: who recorded the withdrawal
+    withdrawn_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
     case: Mapped[Case] = relationship(back_populates="consents")
 

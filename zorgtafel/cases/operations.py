@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import NoReturn
 
 from sqlalchemy import select
@@ -42,7 +42,7 @@ from zorgtafel.cases.models import (
 )
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
-from zorgtafel.core.clock import utcnow
+from zorgtafel.core.clock import AMSTERDAM, today, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import decide_contribution
@@ -209,6 +209,42 @@ def record_consent(
         categories=(category_code,),
         convenant=convenant,
         article=required.rule,
+        purpose=Purpose.case_work,
+    )
+    return consent
+
+
+def withdraw_consent(
+    user: User, case: Case, partner_code: str, category_code: str, *, on: date
+) -> Consent:
+    """The subject withdrew consent (AVG art. 7(3)) on day ``on`` (today or earlier, not before
+    it was given): from then on the category is refused to that partner again (logged)."""
+    now = utcnow()
+    consent = next(
+        (
+            c
+            for c in case.consents
+            if (c.partner_code, c.category_code) == (partner_code, category_code)
+            and c.active_at(now)
+        ),
+        None,
+    )
+    if consent is None:
+        raise CaseRuleError("er is geen toestemming in kracht om in te trekken")
+    if on > today() or on < consent.recorded_at.astimezone(AMSTERDAM).date():
+        raise CaseRuleError("de datum ligt in de toekomst of voor de toestemming")
+    start_of_day = datetime.combine(on, time(), tzinfo=AMSTERDAM).astimezone(UTC)
+    consent.withdrawn_at = now if on == today() else max(start_of_day, consent.recorded_at)
+    consent.withdrawn_by_user_id = user.id
+    db.session.flush()
+    record(
+        AuditAction.update,
+        actor=Actor.of(user),
+        object_type=ObjectType.consent,
+        object_id=f"{case.code}/{partner_code}",
+        categories=(category_code,),
+        article=consent.article,
+        reason=Change.consent_withdrawn,
         purpose=Purpose.case_work,
     )
     return consent

@@ -52,6 +52,8 @@ class ConsentView:
     category_code: str
     article: str | None
     recorded_at: datetime
+    #: withdrawn (AVG art. 7(3)) at this moment; None while in force
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True)
