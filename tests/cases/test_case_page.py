@@ -285,3 +285,23 @@ def test_stage_change_with_reason_and_comensha_melding(
         assert stored.comensha_reported_by == "politie"
         assert stored.comensha_with_identity is False
         assert [c.reason.value for c in stored.stage_changes] == ["signals_confirmed"]
+
+
+def test_an_outstanding_comensha_melding_says_what_by_whom_and_links_the_action(
+    app: Flask, factories: Factories
+) -> None:
+    factories.example_convenant()
+    chair, politie = app.test_client(), app.test_client()
+    login(chair, factories.user(Role.chair, "gemeente"))
+    login(politie, factories.user(Role.partner, "politie"))
+    code = registered_code(post_intake(chair))  # stage melding, coordinator veilig-thuis
+    html = chair.get(f"/casussen/{code}").get_data(as_text=True)
+    banner = re.search(r'<div class="flash flash-error" id="comensha-open".*?</div>', html, re.S)
+    assert banner
+    assert "de casuscoördinator, Veilig Thuis Voorbeeldland, meldt" in banner.group(0)
+    assert "vóór de eerstvolgende zorgtafel" in banner.group(0)
+    assert '<a href="#comensha-melding">' in banner.group(0)
+    assert 'id="comensha-melding"' in html
+    seen = politie.get(f"/casussen/{code}").get_data(as_text=True)
+    assert "de casuscoördinator, Veilig Thuis Voorbeeldland, meldt" in seen
+    assert "#comensha-melding" not in seen  # only the chair records it

@@ -139,6 +139,13 @@ class IdentityView:
         return f"<IdentityView {self.code}>"
 
 
+class KnownCaseView(NamedTuple):
+    """An earlier case "already known?" found: its code, and whether the reader may open it."""
+
+    code: str
+    may_open: bool
+
+
 class AgendaLineView(NamedTuple):
     """One agenda line as one reader may see it. A closed line shows only that it exists.
 
