@@ -850,3 +850,116 @@ def test_a_meeting_closed_on_an_earlier_day_stays_closed(
         found, chair = session.get(Meeting, meeting.id), session.get(User, meeting.chair_id)
         with pytest.raises(MeetingError):
             operations.step(chair, found, Step.reopen)  # type: ignore[arg-type]
+
+
+# --- late changes after publishing (issue 13 point 7) ---------------------------------------
+
+
+def active_reasons(app: Flask, case_id: int, partner: str) -> list[InvolvementReason]:
+    from zorgtafel.core.clock import utcnow
+
+    with in_app(app) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        now = utcnow()
+        return sorted(
+            i.reason for i in case.involvements if i.partner_code == partner and i.active_at(now)
+        )
+
+
+def test_a_late_item_gives_its_table_and_the_chair_need_to_know_at_once(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    first, urgent = cases.create(), cases.create(coordinator="om")
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(first.id, ["politie"])], chair_id=chair.id)
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    response = client.post(
+        f"/vergaderingen/{meeting.id}/punten",
+        data={"case_code": urgent.code, "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert urgent.code in response.get_data(as_text=True)
+    assert set(active_reasons(app, urgent.id, "om")) == {
+        InvolvementReason.coordinator,
+        InvolvementReason.at_table,
+    }
+    assert active_reasons(app, urgent.id, "gemeente") == [InvolvementReason.chairing]
+    assert "punt 2 toegevoegd" in page(client, f"/vergaderingen/{meeting.id}")
+    om = app.test_client()
+    login(om, Factories(app).user(Role.partner, "om"))
+    html = page(om, f"/vergaderingen/{meeting.id}")
+    assert "punt 2 toegevoegd, met uw organisatie aan tafel" in html
+    assert urgent.code in html
+    logged = events(app, object_type="meeting", object_id=f"meeting-{meeting.id}/{urgent.code}")
+    assert [e.reason for e in logged] == ["item_added"]
+
+
+def test_changing_the_seats_after_publishing_grants_and_withdraws_need_to_know(
+    app: Flask,
+    client: FlaskClient,
+    factories: Factories,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(case.id, ["politie"])], chair_id=chair.id)
+    item_id = meeting.item_ids[0]
+    politie = app.test_client()
+    login(politie, factories.user(Role.partner, "politie"))
+    assert politie.get(f"/casussen/{case.code}").status_code == 200
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{item_id}",
+        data={
+            f"item-{item_id}-minutes": "15",
+            f"item-{item_id}-kind": "progress",
+            f"item-{item_id}-partners": ["om"],
+            "csrf_token": token,
+        },
+    )
+    assert active_reasons(app, case.id, "politie") == []
+    assert active_reasons(app, case.id, "om") == [InvolvementReason.at_table]
+    assert politie.get(f"/casussen/{case.code}").status_code == 404
+    html = page(politie, f"/vergaderingen/{meeting.id}")
+    assert "niet meer aan tafel voor punt 1" in html
+    assert case.code not in html
+    ended = events(app, object_type="involvement", reason="ended")
+    assert [e.object_id for e in ended] == [f"{case.code}/politie"]
+
+
+def test_removing_an_item_after_publishing_ends_the_access_it_gave(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(first.id, ["politie"]), (second.id, ["om"])], chair_id=chair.id)
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{meeting.item_ids[0]}/verwijderen",
+        data={"csrf_token": token},
+    )
+    assert active_reasons(app, first.id, "politie") == []
+    assert active_reasons(app, first.id, "gemeente") == []
+    assert active_reasons(app, second.id, "om") == [InvolvementReason.at_table]
+    with in_app(app) as session:
+        found = session.get(Meeting, meeting.id)
+        assert found is not None
+        assert [(i.case_id, i.position) for i in found.items] == [(second.id, 1)]
+        changes = operations.agenda_changes(found, "politie")
+        assert [(c.kind.value, c.position) for c in changes] == [("item_removed", 1)]
+
+
+def test_a_closed_meeting_takes_no_late_changes(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    case, late = cases.create(), cases.create()
+    meeting = meetings.create([(case.id, ["politie"])])
+    meetings.step(meeting, Step.start)
+    meetings.step(meeting, Step.end)
+    with in_app(app) as session:
+        chair, found = session.get(User, meeting.chair_id), session.get(Meeting, meeting.id)
+        with pytest.raises(MeetingError):
+            operations.add_item(chair, found, session.get(Case, late.id))  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -83,6 +83,9 @@ def agenda(meeting_id: int) -> str:
         meeting=meeting,
         convenant=convenant,
         lines=view.lines,
+        changes=operations.agenda_changes(
+            meeting, None if user.role is Role.chair else user.organisation.code
+        ),
         partner_names={partner.code: partner.name for partner in convenant.partners},
         preparation_open=operations.preparation_open(meeting),
         **context,
@@ -97,7 +100,7 @@ def _builder_context(user: User, meeting: Meeting, convenant: Convenant) -> dict
             partner_choices=[c for c in _partner_choices(convenant) if c.value in seated]
         ),
     }
-    if meeting.status is MeetingStatus.draft:
+    if meeting.status is not MeetingStatus.closed:
         found = suggestions(meeting)
         views = gate.cases.listed(user, [s.case for s in found], Purpose.case_conference, convenant)
         reasons = {s.case.code: s.reasons for s in found}
@@ -115,11 +118,21 @@ def _builder_context(user: User, meeting: Meeting, convenant: Convenant) -> dict
                         "partners": item.partner_codes,
                     },
                 )
-                for item in meeting.items
+                for item in _items_with_seats(meeting)
             },
             move_form=MoveForm(),
         )
     return context
+
+
+def _items_with_seats(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's items with their seats in two statements, however many there are."""
+    query = (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.seats))
+    )
+    return list(db.session.scalars(query))
 
 
 def add_item(meeting_id: int) -> Response:

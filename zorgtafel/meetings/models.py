@@ -38,6 +38,19 @@ class ItemKind(enum.StrEnum):
     closing = "closing"
 
 
+class ChangeKind(enum.StrEnum):
+    """What a change after publication meant for one partner organisation."""
+
+    #: an item was added with the organisation at its table
+    item_added = "item_added"
+    #: an item the organisation sat at the table for was taken off the agenda
+    item_removed = "item_removed"
+    #: the organisation was seated at an item's table
+    seated = "seated"
+    #: the organisation no longer sits at an item's table
+    unseated = "unseated"
+
+
 class AttendanceStatus(enum.StrEnum):
     present = "present"
     #: afgemeld
@@ -169,3 +182,27 @@ class ConfidentialityPledge(Base):
 
     def __repr__(self) -> str:
         return f"<ConfidentialityPledge meeting={self.meeting_id} user={self.user_id}>"
+
+
+class AgendaChange(Base):
+    """A change to a published agenda, as one partner organisation concerned sees it: what
+    happened at which position, when. No case is named (an organisation taken off a table
+    has no need-to-know for it any more)."""
+
+    __tablename__ = "agenda_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    partner_code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ChangeKind] = mapped_column(Enum(ChangeKind, native_enum=False, length=20))
+    #: the item's position when it changed
+    position: Mapped[int] = mapped_column(Integer)
+    changed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AgendaChange meeting={self.meeting_id} {self.partner_code} {self.kind.value}>"

@@ -22,9 +22,11 @@ from zorgtafel.convenant.operations import version_in_force
 from zorgtafel.core.clock import AMSTERDAM, today, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.meetings.models import (
+    AgendaChange,
     AgendaItem,
     Attendance,
     AttendanceStatus,
+    ChangeKind,
     ConfidentialityPledge,
     ItemKind,
     Meeting,
@@ -98,8 +100,10 @@ def create_meeting(
 
 
 def add_item(by: User, meeting: Meeting, case: Case, kind: ItemKind | None = None) -> AgendaItem:
-    """Put ``case`` on a draft agenda, last; its involved partners sit at the table."""
-    _draft(meeting)
+    """Put ``case`` on the agenda, last; its involved partners sit at the table. After
+    publication (a late change) they and the chair get need-to-know at once, and each
+    partner concerned sees the change."""
+    _changeable(meeting)
     if any(item.case_id == case.id for item in meeting.items):
         raise MeetingError(_l("Deze casus staat al op de agenda."))
     convenant = meeting.convenant
@@ -117,6 +121,9 @@ def add_item(by: User, meeting: Meeting, case: Case, kind: ItemKind | None = Non
     meeting.items.append(item)
     db.session.flush()
     _record(by, AuditAction.create, meeting, reason=Change.item_added, case=case)
+    if meeting.is_published:
+        _grant_item(by, item, now)
+        _notify(by, item, involved, ChangeKind.item_added)
     return item
 
 
@@ -128,25 +135,35 @@ def _default_kind(case: Case) -> ItemKind:
 def update_item(
     by: User, item: AgendaItem, *, minutes: int, kind: ItemKind, partner_codes: Iterable[str]
 ) -> None:
-    """Set an item's time, kind and the partners at the table (draft agendas only)."""
-    _draft(item.meeting)
-    convenant = item.meeting.convenant
+    """Set an item's time, kind and the partners at the table. After publication a partner
+    seated gets need-to-know at once, one unseated loses the item's; both see the change."""
+    meeting = item.meeting
+    _changeable(meeting)
+    convenant = meeting.convenant
     wanted = set(partner_codes)
     unknown = [code for code in wanted if not convenant.has_partner(code)]
     if unknown:
         raise MeetingError(_l("Onbekende ketenpartner."))
+    before = set(item.partner_codes)
     item.minutes, item.kind = minutes, ItemKind(kind)
     item.seats = [
         seat for seat in item.seats if seat.partner_code in wanted
     ] + [  # keep existing rows, add the new ones
-        TableSeat(partner_code=code) for code in sorted(wanted - set(item.partner_codes))
+        TableSeat(partner_code=code) for code in sorted(wanted - before)
     ]
     db.session.flush()
-    _record(by, AuditAction.update, item.meeting, reason=Change.item_changed, case=item.case)
+    _record(by, AuditAction.update, meeting, reason=Change.item_changed, case=item.case)
+    if meeting.is_published:
+        now = utcnow()
+        for code in sorted(wanted - before):
+            _grant(by, item, code, InvolvementReason.at_table, now)
+        _withdraw(by, item, before - wanted)
+        _notify(by, item, sorted(wanted - before), ChangeKind.seated)
+        _notify(by, item, sorted(before - wanted), ChangeKind.unseated)
 
 
 def move_item(by: User, item: AgendaItem, up: bool) -> None:
-    """Swap an item with the one above (``up``) or below it."""
+    """Swap an item with the one above (``up``) or below it (draft agendas only)."""
     _draft(item.meeting)
     items = item.meeting.items
     index = items.index(item)
@@ -158,14 +175,70 @@ def move_item(by: User, item: AgendaItem, up: bool) -> None:
 
 
 def remove_item(by: User, item: AgendaItem) -> None:
+    """Take an item off the agenda. After publication the need-to-know it gave ends now
+    (the table's and the chair's), and the partners at its table see the change."""
     meeting = item.meeting
-    _draft(meeting)
-    case = item.case
+    _changeable(meeting)
+    case, position, seated = item.case, item.position, list(item.partner_codes)
+    if meeting.is_published:
+        _withdraw(
+            by, item, set(seated), reasons=(InvolvementReason.at_table, InvolvementReason.chairing)
+        )
+        _notify(by, item, seated, ChangeKind.item_removed)
     meeting.items.remove(item)
-    for position, remaining in enumerate(sorted(meeting.items, key=lambda i: i.position), 1):
-        remaining.position = position
+    for number, remaining in enumerate(sorted(meeting.items, key=lambda i: i.position), 1):
+        remaining.position = number
+    if meeting.current_position is not None:
+        current = meeting.current_position - (1 if position < meeting.current_position else 0)
+        meeting.current_position = max(1, min(current, len(meeting.items)))
     db.session.flush()
     _record(by, AuditAction.update, meeting, reason=Change.item_removed, case=case)
+
+
+def _withdraw(
+    by: User,
+    item: AgendaItem,
+    partner_codes: set[str],
+    *,
+    reasons: tuple[InvolvementReason, ...] = (InvolvementReason.at_table,),
+) -> None:
+    """End, now, the need-to-know this item gave (logged per involvement)."""
+    source = f"agenda-item:{item.id}"
+    now = utcnow()
+    chair_code = by.organisation.code if InvolvementReason.chairing in reasons else None
+    for involvement in item.case.involvements:
+        if (
+            involvement.source == source
+            and involvement.reason in reasons
+            and (
+                involvement.partner_code in partner_codes or involvement.partner_code == chair_code
+            )
+            and involvement.active_at(now)
+        ):
+            case_operations.end_involvement(involvement, by=by)
+
+
+def _notify(by: User, item: AgendaItem, partner_codes: Iterable[str], kind: ChangeKind) -> None:
+    """What changed, for each partner organisation concerned (shown on its agenda)."""
+    for code in partner_codes:
+        db.session.add(
+            AgendaChange(
+                meeting_id=item.meeting_id,
+                partner_code=code,
+                kind=kind,
+                position=item.position,
+                changed_by_user_id=by.id,
+            )
+        )
+    db.session.flush()
+
+
+def agenda_changes(meeting: Meeting, partner_code: str | None) -> list[AgendaChange]:
+    """The changes after publication: one organisation's (a partner), or all (the chair)."""
+    query = select(AgendaChange).where(AgendaChange.meeting_id == meeting.id)
+    if partner_code is not None:
+        query = query.where(AgendaChange.partner_code == partner_code)
+    return list(db.session.scalars(query.order_by(AgendaChange.id)))
 
 
 def publish(by: User, meeting: Meeting) -> None:
@@ -404,6 +477,12 @@ def record_export(by: User, meeting: Meeting) -> None:
 def _draft(meeting: Meeting) -> None:
     if meeting.status is not MeetingStatus.draft:
         raise MeetingError(_l("De agenda is gepubliceerd en ligt vast."))
+
+
+def _changeable(meeting: Meeting) -> None:
+    """Items and seats change until the meeting is closed (late changes after publication)."""
+    if meeting.status is MeetingStatus.closed:
+        raise MeetingError(_l("De vergadering is afgesloten; de agenda ligt vast."))
 
 
 def _record(
