@@ -110,3 +110,81 @@ def test_preparation_previews_before_it_saves(  # type: ignore[no-untyped-def]
     page.wait_for_load_state()
     assert "Uw inbreng is gepseudonimiseerd opgeslagen." in page.inner_text("main")
     assert page.console_errors == []
+
+
+def test_case_page_consent_comensha_and_known_links(  # type: ignore[no-untyped-def]
+    live_server, page, tmp_path: Path
+) -> None:
+    from tests.fixtures.cases import INTAKE
+
+    shots = shots_folder(tmp_path)
+    base, app = live_server.url, live_server.app
+    factories = Factories(app)
+    factories.example_convenant()
+    run = secrets.token_hex(3)
+    chair = factories.user("chair", "gemeente", email=f"wf-case-{run}@gemeente.test")
+    login_in_browser(page, base, chair)
+
+    born = f"2010-0{secrets.randbelow(9) + 1}-1{secrets.randbelow(10)}"
+
+    def intake(**changes: str) -> None:
+        page.goto(f"{base}/casussen/nieuw")
+        values = {**INTAKE, "bsn": "", "birth_date": born, "surname": f"Verzinsel{run}"}
+        values |= changes
+        page.get_by_label("Voornamen").fill(values["first_names"])
+        page.get_by_label("Achternaam").fill(values["surname"])
+        page.get_by_label("Geboortedatum").fill(values["birth_date"])
+        page.locator("select[name=reported_by]").select_option("anonymous")
+        page.locator("select[name=coordinator]").select_option("veilig-thuis")
+        page.locator("select[name=stage]").select_option("melding")
+        page.get_by_role("button", name="Registreren").click()
+        page.wait_for_load_state()
+
+    intake()
+    code_url = page.url
+    assert "/casussen/ZT-" in code_url
+    assert "de casuscoördinator, Veilig Thuis Voorbeeldland, meldt" in page.inner_text("main")
+    page.locator("select[name=rule]").first.select_option("mee/gezondheid")
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    page.wait_for_load_state()
+    page.screenshot(path=shots / "wf-6-case-comensha-and-withdraw-form.png", full_page=True)
+    page.get_by_role("button", name="Toestemming intrekken").click()
+    page.wait_for_load_state()
+    assert "ingetrokken" in page.locator("ul.consents").inner_text()
+    page.screenshot(path=shots / "wf-7-case-consent-withdrawn.png", full_page=True)
+
+    intake()  # the same subject again: possibly known, as a link
+    known = page.locator("#mogelijk-bekend")
+    assert known.get_by_role("link").count() == 1
+    page.screenshot(path=shots / "wf-8-intake-known-link.png", full_page=True)
+    assert page.console_errors == []
+
+
+def test_late_changes_on_a_published_agenda(  # type: ignore[no-untyped-def]
+    live_server, browser, page, tmp_path: Path
+) -> None:
+    shots = shots_folder(tmp_path)
+    base, app = live_server.url, live_server.app
+    factories = Factories(app)
+    factories.example_convenant()
+    cases = CaseFactory(app)
+    run = secrets.token_hex(3)
+    chair = factories.user("chair", "gemeente", email=f"wf-late-{run}@gemeente.test")
+    om = factories.user("partner", "om", email=f"wf-late-{run}@om.test")
+    first, urgent = cases.create(coordinator="politie"), cases.create(coordinator="om")
+    meeting = MeetingFactory(app, factories).create([(first.id, ["politie"])], chair_id=chair.id)
+    login_in_browser(page, base, chair)
+    page.goto(f"{base}/vergaderingen/{meeting.id}")
+    page.get_by_label("Casuscode").fill(urgent.code)
+    page.get_by_role("button", name="Toevoegen", exact=True).click()
+    page.wait_for_load_state()
+    assert urgent.code in page.locator("#agenda").inner_text()
+    assert "punt 2 toegevoegd" in page.locator("#wijzigingen").inner_text()
+    page.screenshot(path=shots / "wf-9-chair-late-change.png", full_page=True)
+    partner = new_page(browser)
+    login_in_browser(partner, base, om)
+    partner.goto(f"{base}/vergaderingen/{meeting.id}")
+    assert "met uw organisatie aan tafel" in partner.locator("#wijzigingen").inner_text()
+    partner.screenshot(path=shots / "wf-10-partner-sees-the-change.png", full_page=True)
+    partner.context.close()
+    assert page.console_errors == []
