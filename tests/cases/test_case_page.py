@@ -81,6 +81,73 @@ def test_recorded_consent_opens_a_consent_category(
     assert marker("gezondheid") in mee.get(f"/casussen/{full_case.code}").get_data(True)
 
 
+def test_withdrawn_consent_closes_the_category_again_logged(
+    app: Flask, factories: Factories, cases: CaseFactory, full_case
+) -> None:  # type: ignore[no-untyped-def]
+    """AVG art. 7(3): a withdrawal has a date and who recorded it; from then on the category
+    is refused, and the refusal is logged."""
+    from datetime import timedelta
+
+    from zorgtafel.cases.models import Consent
+
+    cases.involve(full_case, "mee", InvolvementReason.invited)
+    chair, mee = app.test_client(), app.test_client()
+    chair_user = factories.user(Role.chair, "gemeente")
+    login(chair, chair_user)
+    login(mee, factories.user(Role.partner, "mee"))
+    path = f"/casussen/{full_case.code}"
+    token = csrf_token(chair, path)
+    chair.post(f"{path}/toestemming", data={"rule": "mee/gezondheid", "csrf_token": token})
+    assert marker("gezondheid") in mee.get(path).get_data(True)
+    withdraw = f"{path}/toestemming/intrekken"
+    future = (date.today() + timedelta(days=2)).isoformat()
+    chair.post(
+        withdraw, data={"rule": "mee/gezondheid", "withdrawn_on": future, "csrf_token": token}
+    )
+    assert marker("gezondheid") in mee.get(path).get_data(True)  # a future date: refused
+    response = chair.post(
+        withdraw,
+        data={
+            "rule": "mee/gezondheid",
+            "withdrawn_on": date.today().isoformat(),
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
+    assert "De toestemming is ingetrokken." in response.get_data(as_text=True)
+    assert "ingetrokken " + date.today().strftime("%d-%m-%Y") in response.get_data(as_text=True)
+    assert marker("gezondheid") not in mee.get(path).get_data(True)
+    with in_app(app) as session:
+        consent = session.scalars(select(Consent)).one()
+        assert consent.withdrawn_at is not None
+        assert consent.withdrawn_by_user_id == chair_user.id
+        withdrawn = session.scalars(
+            select(AuditEvent).where(AuditEvent.reason == "consent_withdrawn")
+        ).all()
+        assert [(e.actor_user_id, e.categories) for e in withdrawn] == [
+            (chair_user.id, "gezondheid")
+        ]
+        refused = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_id == full_case.code,
+                AuditEvent.actor_org == "mee",
+                AuditEvent.categories == "gezondheid",
+            )
+        ).all()
+        assert [e.outcome for e in refused][-1] == "refused"
+        assert refused[-1].reason == "consent_required"
+    again = chair.post(
+        withdraw,
+        data={
+            "rule": "mee/gezondheid",
+            "withdrawn_on": date.today().isoformat(),
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
+    assert "Kies een datum vanaf de toestemming tot vandaag." in again.get_data(as_text=True)
+
+
 def test_another_partners_case_answers_like_a_missing_one(
     app: Flask, client: FlaskClient, login_as, cases: CaseFactory, factories: Factories
 ) -> None:  # type: ignore[no-untyped-def]
@@ -218,3 +285,23 @@ def test_stage_change_with_reason_and_comensha_melding(
         assert stored.comensha_reported_by == "politie"
         assert stored.comensha_with_identity is False
         assert [c.reason.value for c in stored.stage_changes] == ["signals_confirmed"]
+
+
+def test_an_outstanding_comensha_melding_says_what_by_whom_and_links_the_action(
+    app: Flask, factories: Factories
+) -> None:
+    factories.example_convenant()
+    chair, politie = app.test_client(), app.test_client()
+    login(chair, factories.user(Role.chair, "gemeente"))
+    login(politie, factories.user(Role.partner, "politie"))
+    code = registered_code(post_intake(chair))  # stage melding, coordinator veilig-thuis
+    html = chair.get(f"/casussen/{code}").get_data(as_text=True)
+    banner = re.search(r'<div class="flash flash-error" id="comensha-open".*?</div>', html, re.S)
+    assert banner
+    assert "de casuscoördinator, Veilig Thuis Voorbeeldland, meldt" in banner.group(0)
+    assert "vóór de eerstvolgende zorgtafel" in banner.group(0)
+    assert '<a href="#comensha-melding">' in banner.group(0)
+    assert 'id="comensha-melding"' in html
+    seen = politie.get(f"/casussen/{code}").get_data(as_text=True)
+    assert "de casuscoördinator, Veilig Thuis Voorbeeldland, meldt" in seen
+    assert "#comensha-melding" not in seen  # only the chair records it

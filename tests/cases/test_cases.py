@@ -72,7 +72,7 @@ def test_involvement_is_active_only_within_its_period(app: Flask, cases: CaseFac
         assert not involvement.active_at(utcnow() + timedelta(seconds=1))
 
 
-def test_contributing_makes_the_organisation_a_contributor_and_seals_the_text(
+def test_contributing_seals_the_text_and_gives_no_need_to_know_of_its_own(
     app: Flask, cases: CaseFactory, factories: Any
 ) -> None:
     case = cases.create(coordinator="veilig-thuis")
@@ -81,8 +81,7 @@ def test_contributing_makes_the_organisation_a_contributor_and_seals_the_text(
     with in_app(app) as session:
         case_ = session.get(Case, case.id)
         assert case_ is not None
-        reasons = {(i.partner_code, i.reason) for i in case_.involvements}
-        assert ("jeugd-ggz", InvolvementReason.contributor) in reasons
+        assert [i.partner_code for i in case_.involvements] == ["veilig-thuis"]
         contribution = case_.contributions[0]
         assert contribution.id == contribution_id
         assert contribution.text is not None

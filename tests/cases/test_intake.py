@@ -110,7 +110,9 @@ def test_already_known_shows_only_the_code_and_is_logged(
     response = post_intake(client, **{**changes, "address": "Andere straat 2"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"Mogelijk bekend als {first}" in html
+    assert "Mogelijk bekend als:" in html
+    # a link for the chair, who may open that case; it opens beside the form
+    assert f'<a href="/casussen/{first}" target="_blank" rel="noopener"' in html
     assert "Fictieweg" not in html  # nothing of the earlier case's identity
     with in_app(app) as session:
         assert session.scalar(select(func.count()).select_from(Case)) >= 1

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from tests.cases.test_contributions import Down, post_contribution
 from tests.fixtures.app import in_app
-from tests.fixtures.auth import Factories, login
+from tests.fixtures.auth import Factories, csrf_token, login
 from tests.fixtures.cases import CaseFactory, post_intake, registered_code
 from tests.fixtures.meetings import MeetingFactory, future
-from tests.meetings.test_meetings import contribute, preparation_form
+from tests.meetings.test_meetings import contribute, preview
 from zorgtafel.auth.models import Role
 from zorgtafel.cases.models import Contribution, ContributionSave
 from zorgtafel.pseudonymise import EXTENSION, use_pseudonymiser
@@ -100,6 +100,21 @@ def test_a_proof_for_another_category_is_previewed_again_not_saved(
     assert _contributions(app) == []
 
 
+def _previewed_preparation(client: FlaskClient, meeting_id: int, item: int) -> dict[str, str]:
+    """The preparation form as its preview offers it for saving (the single-use proof in it)."""
+    shown = preview(client, meeting_id, item, category="signalen", text=TEXT)
+    proof = re.search(r'name="previewed" type="hidden" value="([^"]+)"', shown.get_data(True))
+    assert proof, "no preview"
+    token = csrf_token(client, f"/vergaderingen/{meeting_id}")
+    return {
+        "csrf_token": token,
+        "save": "1",
+        "previewed": proof.group(1),
+        "category": "signalen",
+        "text": TEXT,
+    }
+
+
 def test_three_identical_preparation_saves_store_one_contribution(
     app: Flask, client: FlaskClient, factories: Factories, login_as
 ) -> None:  # type: ignore[no-untyped-def]
@@ -109,20 +124,19 @@ def test_three_identical_preparation_saves_store_one_contribution(
     )
     login_as(Role.partner, "politie")
     item = meeting.item_ids[0]
-    form = {**preparation_form(client, meeting.id, item), "category": "signalen", "text": TEXT}
-    assert "once" in form
+    form = _previewed_preparation(client, meeting.id, item)
     path = f"/vergaderingen/{meeting.id}/punten/{item}/inbreng"
     answers = [client.post(path, data=form, follow_redirects=True) for _ in range(3)]
     assert len(_contributions(app)) == 1
-    assert "Uw inbreng is opgeslagen." in answers[0].get_data(as_text=True)
+    assert "Uw inbreng is gepseudonimiseerd opgeslagen." in answers[0].get_data(as_text=True)
     for answer in answers[1:]:
         assert "Deze inbreng was al opgeslagen" in answer.get_data(as_text=True)
-    # the page offers a fresh form: a deliberate second contribution is stored
+    # a new preview offers a fresh proof: a deliberate second contribution is stored
     contribute(client, meeting.id, item, category="signalen", text=TEXT)
     assert len(_contributions(app)) == 2
 
 
-def test_a_preparation_save_without_the_forms_nonce_stores_nothing(
+def test_a_preparation_save_without_its_previews_proof_stores_nothing(
     app: Flask, client: FlaskClient, factories: Factories, login_as
 ) -> None:  # type: ignore[no-untyped-def]
     case = CaseFactory(app).create()
@@ -131,12 +145,13 @@ def test_a_preparation_save_without_the_forms_nonce_stores_nothing(
     )
     login_as(Role.partner, "politie")
     item = meeting.item_ids[0]
-    form = {**preparation_form(client, meeting.id, item), "category": "signalen", "text": TEXT}
-    for once in ("", "vervalst.0000", form["once"].split(".")[0] + ".ffff"):
+    form = _previewed_preparation(client, meeting.id, item)
+    for proof in ("", "vervalst.0000", form["previewed"].split(".")[0] + ".ffff"):
         answer = client.post(
             f"/vergaderingen/{meeting.id}/punten/{item}/inbreng",
-            data={**form, "once": once},
+            data={**form, "previewed": proof},
             follow_redirects=True,
         )
-        assert "Het formulier is verlopen" in answer.get_data(as_text=True)
+        # shown as a preview again, nothing stored
+        assert 'name="previewed"' in answer.get_data(as_text=True)
     assert _contributions(app) == []

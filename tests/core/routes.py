@@ -105,6 +105,12 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "cases.consent", "/casussen/{case_code}/toestemming", "POST", expect=only(("chair",), 302)
     ),
+    Route(
+        "cases.withdraw_consent",
+        "/casussen/{case_code}/toestemming/intrekken",
+        "POST",
+        expect=only(("chair",), 302),
+    ),
     Route("cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)),
     # meetings: a published meeting today, one item with politie at the table; the partner
     # logged in is from another organisation (so: not at the table, not pledged)
@@ -142,6 +148,12 @@ ROUTES: tuple[Route, ...] = (
         "meetings.contribute",
         "/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
         "POST",
+        expect=only(()),
+    ),
+    # the preparation page: only for a partner at the item's table (the matrix's partner is not)
+    Route(
+        "meetings.contribute",
+        "/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
         expect=only(()),
     ),
     Route(

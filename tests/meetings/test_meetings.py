@@ -113,7 +113,7 @@ def test_a_draft_meeting_does_not_exist_for_partners(
 # --- 2. agenda builder ----------------------------------------------------------------------
 
 
-def test_suggestions_new_since_last_meeting_and_follow_up_due(
+def test_suggestions_not_yet_discussed_and_follow_up_due(
     app: Flask, cases: CaseFactory, meetings: MeetingFactory
 ) -> None:
     old = cases.create()
@@ -130,7 +130,24 @@ def test_suggestions_new_since_last_meeting_and_follow_up_due(
 
     with in_app(app) as session:
         found = {s.case.code: s.reasons for s in suggestions(session.get(Meeting, meeting.id))}
-    assert found == {new.code: ("new",), follow_up.code: ("follow_up",)}
+    assert found == {
+        new.code: ("new",),
+        follow_up.code: ("new", "follow_up"),
+        later.code: ("new",),  # on no agenda yet: suggested until it is
+    }
+
+
+def test_a_case_left_off_the_first_agenda_is_suggested_for_the_next(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    from zorgtafel.meetings.suggestions import suggestions
+
+    left_off, discussed = cases.create(), cases.create()
+    meetings.create([(discussed.id, ["politie"])], starts_at=future(0.5))
+    second = meetings.create(starts_at=future(7), publish=False)
+    with in_app(app) as session:
+        found = {s.case.code: s.reasons for s in suggestions(session.get(Meeting, second.id))}
+    assert found == {left_off.code: ("new",)}
 
 
 def test_the_builder_adds_orders_and_seats_items(
@@ -316,25 +333,28 @@ def test_the_chair_sees_every_line(
 # --- 4b. preparation: contributions before the deadline --------------------------------------
 
 
-def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
-    """Submit the item's preparation form as the agenda page offers it (its nonce included)."""
+def preview(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
+    """What the agenda line's form sends: the text to preview."""
+    token = csrf_token(client, f"/vergaderingen/{meeting_id}")
     return client.post(
         f"/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
-        data={**preparation_form(client, meeting_id, item_id), **data},
+        data={"csrf_token": token, "preview": "1", **data},
         follow_redirects=True,
     )
 
 
-def preparation_form(client: FlaskClient, meeting_id: int, item_id: int) -> dict[str, str]:
-    """The CSRF token and, where the page offers the item's form, its single-use nonce."""
-    path = f"/vergaderingen/{meeting_id}"
-    html = client.get(path).get_data(as_text=True)
-    data = {"csrf_token": csrf_token(client, path)}
-    action = re.escape(f'action="{path}/punten/{item_id}/inbreng"')
-    found = re.search(action + r'.*?name="once" value="([^"]+)"', html, re.S)
-    if found:
-        data["once"] = found.group(1)
-    return data
+def contribute(client: FlaskClient, meeting_id: int, item_id: int, **data: str):  # type: ignore[no-untyped-def]
+    """Preview, then save what was previewed (as a partner does)."""
+    shown = preview(client, meeting_id, item_id, **data)
+    proof = re.search(r'name="previewed" type="hidden" value="([^"]+)"', shown.get_data(True))
+    if proof is None:
+        return shown
+    token = csrf_token(client, f"/vergaderingen/{meeting_id}")
+    return client.post(
+        f"/vergaderingen/{meeting_id}/punten/{item_id}/inbreng",
+        data={"csrf_token": token, "save": "1", "previewed": proof.group(1), **data},
+        follow_redirects=True,
+    )
 
 
 def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
@@ -352,7 +372,7 @@ def test_a_partner_at_the_table_adds_a_contribution_before_the_deadline(
     user = login_as(Role.partner, "politie")
     text = "Fictief: [BETROKKENE] belde vanaf 06-12345678 en mailt naar zus@voorbeeld.test."
     response = contribute(client, meeting.id, meeting.item_ids[0], category="signalen", text=text)
-    assert "Uw inbreng is opgeslagen." in response.get_data(as_text=True)
+    assert "Uw inbreng is gepseudonimiseerd opgeslagen." in response.get_data(as_text=True)
     with in_app(app) as session:
         stored = session.scalars(select(Contribution).where(Contribution.case_id == case.id)).all()
         assert [(c.partner_code, c.category_code) for c in stored] == [("politie", "signalen")]
@@ -389,10 +409,13 @@ def test_each_open_line_has_its_own_contribution_form(
         assert token.group(1) in form
         assert f'<label for="categorie-{item_id}">' in form
         assert f'<select id="categorie-{item_id}" name="category" required>' in form
-        assert re.findall(r'<option value="([^"]+)">', form) == list(providable)
+        # no default: the first option asks to choose, the others are what politie provides
+        assert re.findall(r'<option value="([^"]*)">', form) == ["", *providable]
         assert f'<label for="inbreng-{item_id}">' in form
-        assert f'<textarea id="inbreng-{item_id}" maxlength="5000" name="text" required' in form
+        assert f'<textarea id="inbreng-{item_id}" maxlength="10000" name="text" required' in form
         assert "ITEM" not in form
+        assert "Schrijf zonder namen" not in form
+        assert 'name="preview"' in form
 
 
 def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(
@@ -404,7 +427,8 @@ def test_no_contribution_is_stored_when_the_pseudonymiser_is_down(
     response = contribute(
         client, meeting.id, meeting.item_ids[0], category="signalen", text="Fictief: 06-12345678"
     )
-    assert "niet opgeslagen" in response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "er is niets opgeslagen" in response.get_data(as_text=True)
     with in_app(app) as session:
         assert session.scalars(select(Contribution)).all() == []
 
@@ -426,7 +450,7 @@ def test_no_contribution_after_the_deadline_or_in_a_category_not_allowed(
     refused = contribute(
         client, open_meeting.id, open_meeting.item_ids[0], category="gezondheid", text="Fictief"
     )
-    assert refused.status_code == 200  # back to the agenda with a message; politie may not
+    assert refused.status_code == 400  # the form offers only what politie may provide
     too_late = contribute(
         client, closed_meeting.id, closed_meeting.item_ids[0], category="signalen", text="Fictief"
     )
@@ -562,8 +586,9 @@ def test_the_chair_moves_through_the_items(
     live = f"/vergaderingen/{meeting.id}/vergadermodus"
     token = csrf_token(client, live)
     positions = []
-    for action in ("next", "start", "next", "next", "previous", "end", "start"):
-        client.post(f"{live}/stap", data={"step": action, "csrf_token": token})
+    for action in ("next", "start", "next", "next", "previous", "end", "end+", "start"):
+        data = {"step": action.rstrip("+"), "csrf_token": token}
+        client.post(f"{live}/stap", data=data | ({"confirm": "y"} if "+" in action else {}))
         with in_app(app) as session:
             found = session.get(Meeting, meeting.id)
             positions.append((found.status.value, found.current_position))
@@ -573,8 +598,9 @@ def test_the_chair_moves_through_the_items(
         ("in_session", 2),
         ("in_session", 2),
         ("in_session", 1),
-        ("closed", None),
-        ("closed", None),
+        ("in_session", 1),  # closing asks to confirm
+        ("closed", 1),
+        ("closed", 1),
     ]
 
 
@@ -642,3 +668,298 @@ def test_a_page_of_agenda_lines_keeps_the_audit_chain_intact(
     page(client, f"/vergaderingen/{meeting.id}")
     with in_app(app) as session:
         assert verify_log(session.connection()).ok
+
+
+# --- the pledge: only those at a table (issue 12 point 8, issue 13 point 7) -----------------
+
+
+def test_a_partner_at_no_table_cannot_pledge_nor_be_recorded_present(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])])
+    meetings.step(meeting, Step.start)
+    login_as(Role.partner, "om")
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    html = page(client, live)
+    assert "Uw organisatie zit bij geen punt van deze vergadering aan tafel." in html
+    assert 'name="confirm"' not in html
+    response = client.post(
+        f"/vergaderingen/{meeting.id}/geheimhouding",
+        data={"csrf_token": csrf_token(client, live), "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "Alleen wie aan tafel zit" in response.get_data(as_text=True)
+    assert client.get(f"{live}/stand").status_code == 404
+    with in_app(app) as session:
+        assert session.scalars(select(ConfidentialityPledge)).all() == []
+        assert operations.attendances(session.get(Meeting, meeting.id)) == {}
+    assert events(app, object_type="pledge") == []
+
+
+def test_the_chair_pledges_but_attendance_follows_the_table(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(case.id, ["politie"])], chair_id=chair.id)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    client.post(
+        f"/vergaderingen/{meeting.id}/geheimhouding",
+        data={"csrf_token": csrf_token(client, live), "confirm": "y"},
+    )
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    client.post(
+        f"/vergaderingen/{meeting.id}/aanwezigheid",
+        data={"partner": "om", "status": "present", "csrf_token": token},
+    )
+    with in_app(app) as session:
+        assert session.scalars(select(ConfidentialityPledge.user_id)).all() == [chair.id]
+        assert operations.attendances(session.get(Meeting, meeting.id)) == {}
+        with pytest.raises(MeetingError):
+            operations.record_attendance(
+                session.get(User, chair.id),
+                session.get(Meeting, meeting.id),
+                "om",
+                AttendanceStatus.present,
+            )
+    assert client.get(f"{live}/stand").status_code == 200
+
+
+# --- preparation: preview, then save (issue 13 point 3) -------------------------------------
+
+
+def test_preparation_previews_first_and_saves_only_what_was_previewed(
+    app: Flask,
+    client: FlaskClient,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+    pseudonymiser_without_deduce,
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
+    login_as(Role.partner, "politie")
+    item_id = meeting.item_ids[0]
+    text = "Fictief: belde vanaf 06-12345678."
+    shown = preview(client, meeting.id, item_id, category="signalen", text=text)
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "Voorvertoning: zo wordt het opgeslagen" in html
+    assert "[TELEFOON-1]" in html
+    assert "Terug naar de agenda" in html
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+    # a save of another text than the one previewed is previewed again, not stored
+    proof = re.search(r'name="previewed" type="hidden" value="([^"]+)"', html)
+    assert proof
+    changed = client.post(
+        f"/vergaderingen/{meeting.id}/punten/{item_id}/inbreng",
+        data={
+            "csrf_token": csrf_token(client, f"/vergaderingen/{meeting.id}"),
+            "save": "1",
+            "previewed": proof.group(1),
+            "category": "signalen",
+            "text": text + " En nog iets.",
+        },
+    )
+    assert "gewijzigd na de voorvertoning" in changed.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+
+
+def test_preparation_has_no_default_category(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["politie"])], starts_at=future(3), deadline=future(1))
+    login_as(Role.partner, "politie")
+    response = preview(client, meeting.id, meeting.item_ids[0], text="Fictief.")
+    assert response.status_code == 400
+    with in_app(app) as session:
+        assert session.scalars(select(Contribution)).all() == []
+    page_html = page(client, f"/vergaderingen/{meeting.id}/punten/{meeting.item_ids[0]}/inbreng")
+    assert re.search(
+        r'name="category"[^>]*><option value="">Kies een categorie</option>', page_html
+    )
+
+
+# --- closing a meeting (issue 13 point 7) ---------------------------------------------------
+
+
+def test_closing_asks_to_confirm_and_says_what_it_does(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    one, two = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(one.id, ["om"]), (two.id, ["om"])], chair_id=chair.id)
+    meetings.pledge(meeting, chair.id)
+    meetings.step(meeting, Step.start)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    html = page(client, live)
+    assert "Afsluiten beëindigt de vergadermodus voor iedereen" in html
+    assert "Vorig punt" not in html  # item 1 has no previous one
+    assert "Volgend punt" in html
+    token = csrf_token(client, live)
+    response = client.post(
+        f"{live}/stap", data={"step": "end", "csrf_token": token}, follow_redirects=True
+    )
+    assert "Bevestig dat u de vergadering wilt afsluiten." in response.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.get(Meeting, meeting.id).status is MeetingStatus.in_session  # type: ignore[union-attr]
+    meetings.step(meeting, Step.next)
+    assert "Vorig punt" in page(client, live)
+
+
+def test_the_chair_reopens_a_closed_meeting_the_same_day_logged(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    one, two = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(one.id, ["om"]), (two.id, ["om"])], chair_id=chair.id)
+    meetings.pledge(meeting, chair.id)
+    meetings.step(meeting, Step.start)
+    meetings.step(meeting, Step.next)
+    live = f"/vergaderingen/{meeting.id}/vergadermodus"
+    token = csrf_token(client, live)
+    client.post(f"{live}/stap", data={"step": "end", "confirm": "y", "csrf_token": token})
+    html = page(client, live)
+    assert "Vergadering heropenen" in html
+    client.post(f"{live}/stap", data={"step": "reopen", "csrf_token": token})
+    with in_app(app) as session:
+        found = session.get(Meeting, meeting.id)
+        assert found is not None
+        assert (found.status, found.current_position) == (MeetingStatus.in_session, 2)
+    reasons = [e.reason for e in events(app, object_type="meeting", action="update")]
+    assert reasons[-2:] == ["step_end", "step_reopen"]
+
+
+def test_a_meeting_closed_on_an_earlier_day_stays_closed(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    case = cases.create()
+    meeting = meetings.create([(case.id, ["om"])])
+    meetings.step(meeting, Step.start)
+    meetings.step(meeting, Step.end)
+    with in_app(app) as session:
+        found = session.get(Meeting, meeting.id)
+        assert found is not None
+        assert found.closed_at is not None
+        found.closed_at -= timedelta(days=1)
+    with in_app(app) as session:
+        found, chair = session.get(Meeting, meeting.id), session.get(User, meeting.chair_id)
+        with pytest.raises(MeetingError):
+            operations.step(chair, found, Step.reopen)  # type: ignore[arg-type]
+
+
+# --- late changes after publishing (issue 13 point 7) ---------------------------------------
+
+
+def active_reasons(app: Flask, case_id: int, partner: str) -> list[InvolvementReason]:
+    from zorgtafel.core.clock import utcnow
+
+    with in_app(app) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        now = utcnow()
+        return sorted(
+            i.reason for i in case.involvements if i.partner_code == partner and i.active_at(now)
+        )
+
+
+def test_a_late_item_gives_its_table_and_the_chair_need_to_know_at_once(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    first, urgent = cases.create(), cases.create(coordinator="om")
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(first.id, ["politie"])], chair_id=chair.id)
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    response = client.post(
+        f"/vergaderingen/{meeting.id}/punten",
+        data={"case_code": urgent.code, "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert urgent.code in response.get_data(as_text=True)
+    assert set(active_reasons(app, urgent.id, "om")) == {
+        InvolvementReason.coordinator,
+        InvolvementReason.at_table,
+    }
+    assert active_reasons(app, urgent.id, "gemeente") == [InvolvementReason.chairing]
+    assert "punt 2 toegevoegd" in page(client, f"/vergaderingen/{meeting.id}")
+    om = app.test_client()
+    login(om, Factories(app).user(Role.partner, "om"))
+    html = page(om, f"/vergaderingen/{meeting.id}")
+    assert "punt 2 toegevoegd, met uw organisatie aan tafel" in html
+    assert urgent.code in html
+    logged = events(app, object_type="meeting", object_id=f"meeting-{meeting.id}/{urgent.code}")
+    assert [e.reason for e in logged] == ["item_added"]
+
+
+def test_changing_the_seats_after_publishing_grants_and_withdraws_need_to_know(
+    app: Flask,
+    client: FlaskClient,
+    factories: Factories,
+    cases: CaseFactory,
+    meetings: MeetingFactory,
+    login_as,
+) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(case.id, ["politie"])], chair_id=chair.id)
+    item_id = meeting.item_ids[0]
+    politie = app.test_client()
+    login(politie, factories.user(Role.partner, "politie"))
+    assert politie.get(f"/casussen/{case.code}").status_code == 200
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{item_id}",
+        data={
+            f"item-{item_id}-minutes": "15",
+            f"item-{item_id}-kind": "progress",
+            f"item-{item_id}-partners": ["om"],
+            "csrf_token": token,
+        },
+    )
+    assert active_reasons(app, case.id, "politie") == []
+    assert active_reasons(app, case.id, "om") == [InvolvementReason.at_table]
+    assert politie.get(f"/casussen/{case.code}").status_code == 404
+    html = page(politie, f"/vergaderingen/{meeting.id}")
+    assert "niet meer aan tafel voor punt 1" in html
+    assert case.code not in html
+    ended = events(app, object_type="involvement", reason="ended")
+    assert [e.object_id for e in ended] == [f"{case.code}/politie"]
+
+
+def test_removing_an_item_after_publishing_ends_the_access_it_gave(
+    app: Flask, client: FlaskClient, cases: CaseFactory, meetings: MeetingFactory, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = cases.create(), cases.create()
+    chair = login_as(Role.chair)
+    meeting = meetings.create([(first.id, ["politie"]), (second.id, ["om"])], chair_id=chair.id)
+    token = csrf_token(client, f"/vergaderingen/{meeting.id}")
+    client.post(
+        f"/vergaderingen/{meeting.id}/punten/{meeting.item_ids[0]}/verwijderen",
+        data={"csrf_token": token},
+    )
+    assert active_reasons(app, first.id, "politie") == []
+    assert active_reasons(app, first.id, "gemeente") == []
+    assert active_reasons(app, second.id, "om") == [InvolvementReason.at_table]
+    with in_app(app) as session:
+        found = session.get(Meeting, meeting.id)
+        assert found is not None
+        assert [(i.case_id, i.position) for i in found.items] == [(second.id, 1)]
+        changes = operations.agenda_changes(found, "politie")
+        assert [(c.kind.value, c.position) for c in changes] == [("item_removed", 1)]
+
+
+def test_a_closed_meeting_takes_no_late_changes(
+    app: Flask, cases: CaseFactory, meetings: MeetingFactory
+) -> None:
+    case, late = cases.create(), cases.create()
+    meeting = meetings.create([(case.id, ["politie"])])
+    meetings.step(meeting, Step.start)
+    meetings.step(meeting, Step.end)
+    with in_app(app) as session:
+        chair, found = session.get(User, meeting.chair_id), session.get(Meeting, meeting.id)
+        with pytest.raises(MeetingError):
+            operations.add_item(chair, found, session.get(Case, late.id))  # type: ignore[arg-type]

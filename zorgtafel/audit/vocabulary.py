@@ -219,6 +219,7 @@ class Basis(Code):
     invited = "invited"
     at_table = "at_table"
     action_owner = "action_owner"
+    chairing = "chairing"
 
 
 words(
@@ -231,6 +232,7 @@ words(
         Basis.invited: _l("uitgenodigd door de voorzitter"),
         Basis.at_table: _l("aan tafel in een vergadering"),
         Basis.action_owner: _l("eigenaar van een actiepunt"),
+        Basis.chairing: _l("voorzitter van een vergadering met de casus"),
     },
 )
 
@@ -250,6 +252,8 @@ class Refusal(Code):
     unknown_category = "unknown_category"
     #: a case code that names no case (refused and logged like a case one may not see)
     unknown_case = "unknown_case"
+    #: a user tried to give its own organisation access (an invitation of itself)
+    own_organisation = "own_organisation"
 
 
 words(
@@ -265,6 +269,7 @@ words(
         Refusal.unknown_partner: _l("onbekende partner"),
         Refusal.unknown_category: _l("onbekende categorie"),
         Refusal.unknown_case: _l("onbekende casuscode"),
+        Refusal.own_organisation: _l("niemand verruimt de toegang van de eigen organisatie"),
     },
 )
 
@@ -273,6 +278,7 @@ class Change(Code):
     """What a write did, where the action alone does not say it."""
 
     involvement_ended = "ended"
+    consent_withdrawn = "consent_withdrawn"
     comensha_with_identity = "with_identity"
     comensha_anonymised = "anonymised"
     item_added = "item_added"
@@ -287,6 +293,7 @@ class Change(Code):
     step_next = "step_next"
     step_previous = "step_previous"
     step_end = "step_end"
+    step_reopen = "step_reopen"
     agenda_pdf = "agenda_pdf"
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
@@ -306,6 +313,7 @@ words(
     Change,
     {
         Change.involvement_ended: _l("betrokkenheid beëindigd"),
+        Change.consent_withdrawn: _l("toestemming ingetrokken (AVG art. 7 lid 3)"),
         Change.comensha_with_identity: _l("melding bij CoMensha met identiteit"),
         Change.comensha_anonymised: _l("melding bij CoMensha zonder identiteit"),
         Change.item_added: _l("agendapunt toegevoegd"),
@@ -320,6 +328,7 @@ words(
         Change.step_next: _l("volgend agendapunt"),
         Change.step_previous: _l("vorig agendapunt"),
         Change.step_end: _l("vergadering afgesloten"),
+        Change.step_reopen: _l("vergadering heropend"),
         Change.agenda_pdf: _l("agenda als PDF"),
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),

@@ -27,6 +27,12 @@ bp.add_url_rule(CODE + "/inbreng", "contribute", table(controllers.contribute), 
 bp.add_url_rule(CODE + "/fase", "stage", chair(controllers.change_stage), methods=POST)
 bp.add_url_rule(CODE + "/partners", "invite", chair(controllers.invite), methods=POST)
 bp.add_url_rule(CODE + "/toestemming", "consent", chair(controllers.consent), methods=POST)
+bp.add_url_rule(
+    CODE + "/toestemming/intrekken",
+    "withdraw_consent",
+    chair(controllers.withdraw_consent),
+    methods=POST,
+)
 bp.add_url_rule(CODE + "/comensha", "comensha", chair(controllers.comensha), methods=POST)
 
 MENU = (

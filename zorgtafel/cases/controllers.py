@@ -15,35 +15,20 @@ from zorgtafel.cases.forms import (
     CaseListForm,
     ComenshaForm,
     ConsentForm,
-    ContributionForm,
     IntakeForm,
     InviteForm,
     StageForm,
+    WithdrawConsentForm,
 )
 from zorgtafel.cases.identity import SubjectIdentity, lines, parse_relatives
-from zorgtafel.cases.models import Case, Reporter, Stage, StageReason
-from zorgtafel.cases.pseudonymising import (
-    PseudonymiserError,
-    PseudonymiserStarting,
-    PseudonymiserUnavailable,
-    Result,
-    ServiceStatus,
-    marked_words,
-    pseudonymise_contribution,
-    pseudonymiser_status,
-)
-from zorgtafel.convenant.document import Convenant
+from zorgtafel.cases.models import Case, Contribution, Reporter, Stage, StageReason
+from zorgtafel.cases.previewing import PageAddresses, contribution_page
 from zorgtafel.convenant.operations import convenant_in_force
-from zorgtafel.core import once
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.privacy import gate
 from zorgtafel.privacy.gate import Level, Purpose
 from zorgtafel.privacy.lookup import lookups_for
-
-UNAVAILABLE = 503
-#: the pseudonymiser answered, but failed on the text: a defect on our side
-ENGINE_FAILED = 500
 
 
 def _user() -> User:
@@ -100,7 +85,11 @@ def new() -> Response | str | tuple[str, int]:
         involved=tuple(form.involved.data or ()),
         stage=Stage(form.stage.data),
     )
-    case = operations.register_case(_user(), intake)
+    try:
+        case = operations.register_case(_user(), intake)
+    except operations.OwnAccessRefused:
+        form.involved.errors = [_("Uw eigen organisatie kunt u niet zelf betrekken.")]
+        return render_template("cases/new.html", form=form, known=()), 400
     flash(_("Casus %(code)s is geregistreerd.", code=case.code), "success")
     return redirect(url_for("cases.show", code=case.code))
 
@@ -139,6 +128,10 @@ def _case_page(case: Case, identity: gate.IdentityView | None = None) -> str:
         stage_form=StageForm(),
         invite_form=InviteForm(convenant),
         consent_form=ConsentForm(convenant),
+        withdraw_form=WithdrawConsentForm(
+            convenant,
+            [(c.partner_code, c.category_code) for c in view.consents if c.withdrawn_at is None],
+        ),
         comensha_form=ComenshaForm(convenant),
     )
 
@@ -148,96 +141,26 @@ def contribute(code: str) -> Response | str | tuple[str, int, dict[str, str]]:
     view = gate.cases.disclose(user, case, Level.exists, Purpose.case_conference, convenant)
     if not view.contributable:
         abort(404)
-    form = ContributionForm(convenant, view.contributable)
-    if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return _contribute_form(view, form, status, pseudonymiser_status())
-    text, marked = form.text.data or "", marked_words(form.marked.data or "")
-    shown = (user.id, case.code, form.category.data, text, *marked)
-    nonce = once.proven(form.previewed.data, *shown) if "save" in request.form else None
-    try:
-        if nonce is not None:
-            return _save(user, case, nonce, form, convenant, text, marked)
-        result = pseudonymise_contribution(user, case, form.category.data, text, marked, convenant)
-    except PseudonymiserError as error:
-        return _not_pseudonymised(view, form, error)
-    if "save" in request.form:
-        flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
-    form.previewed.data = once.offer(*shown)
-    return render_page(
-        "cases/contribute.html", case=view, form=form, preview=result, pieces=_pieces(text, result)
-    )
 
+    def save(category: str, text: str, marked: tuple[str, ...]) -> Contribution:
+        return operations.contribute(
+            user, case, category, text, convenant=convenant, extra_terms=marked
+        )
 
-def _save(
-    user: User,
-    case: Case,
-    nonce: str,
-    form: ContributionForm,
-    convenant: Convenant,
-    text: str,
-    marked: tuple[str, ...],
-) -> Response:
-    """The previewed text stored, once per preview; a second submit shows the first save."""
-    saved = operations.save_once(
-        user, case, nonce,
-        lambda: operations.contribute(
-            user, case, form.category.data, text, convenant=convenant, extra_terms=marked
+    return contribution_page(
+        user,
+        case,
+        view,
+        convenant,
+        save=save,
+        addresses=PageAddresses(
+            url_for("cases.contribute", code=case.code),
+            url_for("cases.show", code=case.code),
+            _("Terug naar de casus"),
+            anchored=True,
         ),
-    )  # fmt: skip
-    if saved.again:
-        flash(_("Deze inbreng was al opgeslagen; er is niets dubbel opgeslagen."), "info")
-    else:
-        flash(_("De inbreng is gepseudonimiseerd opgeslagen."), "success")
-    anchor = f"inbreng-{saved.contribution_id}"
-    return redirect(url_for("cases.show", code=case.code, _anchor=anchor))
-
-
-def _not_pseudonymised(
-    view: object, form: ContributionForm, error: PseudonymiserError
-) -> tuple[str, int, dict[str, str]]:
-    """Nothing stored; the form again with why: still starting, not running, or it failed."""
-    if isinstance(error, PseudonymiserStarting):
-        service = ServiceStatus("starting", error.remaining_seconds)
-        return _contribute_form(view, form, UNAVAILABLE, service)
-    if isinstance(error, PseudonymiserUnavailable):
-        flash(_("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen."), "error")
-        return _contribute_form(view, form, UNAVAILABLE)
-    flash(
-        _(
-            "De pseudonimiseerder kon deze tekst niet verwerken; er is niets opgeslagen. Pas de "
-            "tekst iets aan en probeer het opnieuw, of meld het aan de functioneel beheerder."
-        ),
-        "error",
+        saved_message=_("De inbreng is gepseudonimiseerd opgeslagen."),
     )
-    return _contribute_form(view, form, ENGINE_FAILED)
-
-
-def _contribute_form(
-    view: object, form: ContributionForm, status: int, service: ServiceStatus | None = None
-) -> tuple[str, int, dict[str, str]]:
-    """The contribution form again, saying so while the pseudonymiser starts or is down."""
-    attempted = form.is_submitted()
-    html = render_template(
-        "cases/contribute.html", case=view, form=form, service=service, attempted=attempted
-    )
-    starting = service is not None and service.state == "starting"
-    seconds = service.remaining_seconds if service is not None else None
-    retry = {"Retry-After": str(seconds or 5)} if starting else {}
-    return html, status, retry
-
-
-def _pieces(text: str, result: Result) -> list[tuple[str, str | None]]:
-    """The author's own text cut into plain stretches and replaced ones (with their token)."""
-    pieces: list[tuple[str, str | None]] = []
-    position = 0
-    for span in sorted(result.spans):
-        if span.start < position:
-            continue
-        pieces += [(text[position : span.start], None), (text[span.start : span.end], span.token)]
-        position = span.end
-    pieces.append((text[position:], None))
-    return [piece for piece in pieces if piece[0]]
 
 
 def change_stage(code: str) -> Response:
@@ -262,6 +185,8 @@ def invite(code: str) -> Response:
         try:
             operations.invite_partner(_user(), case, form.partner.data, convenant)
             flash(_("De partner is betrokken bij de casus."), "success")
+        except operations.OwnAccessRefused:
+            flash(_("Uw eigen organisatie kunt u niet zelf betrekken."), "error")
         except operations.CaseRuleError:
             flash(_("Deze partner is al betrokken."), "error")
     else:
@@ -281,6 +206,21 @@ def consent(code: str) -> Response:
             flash(_("Deze toestemming is al vastgelegd."), "error")
     else:
         flash(_("Kies waarvoor toestemming is gegeven."), "error")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def withdraw_consent(code: str) -> Response:
+    case, convenant = _case(code), convenant_in_force()
+    form = WithdrawConsentForm(convenant)
+    if form.validate_on_submit():
+        partner, _slash, category = form.rule.data.partition("/")
+        try:
+            operations.withdraw_consent(_user(), case, partner, category, on=form.withdrawn_on.data)
+            flash(_("De toestemming is ingetrokken."), "success")
+        except operations.CaseRuleError:
+            flash(_("Kies een datum vanaf de toestemming tot vandaag."), "error")
+    else:
+        flash(_("Kies welke toestemming is ingetrokken, en wanneer."), "error")
     return redirect(url_for("cases.show", code=case.code))
 
 

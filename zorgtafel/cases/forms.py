@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -192,6 +193,31 @@ class ConsentForm(TextForm):
         ]
 
 
+class WithdrawConsentForm(FlaskForm):
+    """Withdrawal of a consent in force (AVG art. 7(3)), as ``partner/category``, and when."""
+
+    rule = SelectField(_l("Toestemming"), validators=[InputRequired()])
+    withdrawn_on = DateField(
+        _l("Ingetrokken op"), default=date.today, validators=[InputRequired(), _not_in_future]
+    )
+
+    def __init__(
+        self, convenant: Convenant, pairs: Iterable[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """``pairs``: (partner, category) of the consents in force to offer; by default every
+        consent rule of the convenant (a posted form; the operation refuses one not in force)."""
+        super().__init__(**kwargs)
+        if pairs is None:
+            pairs = [(c.recipient, c.category) for c in convenant.consent]
+        self.rule.choices = [
+            (
+                f"{partner}/{category}",
+                f"{convenant.partner(partner).name}: {convenant.category(category).label}",
+            )
+            for partner, category in pairs
+        ]
+
+
 class ComenshaForm(TextForm):
     reported_on = DateField(_l("Datum melding"), validators=[InputRequired(), _not_in_future])
     by_partner = SelectField(_l("Gemeld door"), validators=[InputRequired()])
@@ -203,7 +229,7 @@ class ComenshaForm(TextForm):
 
 
 class ContributionForm(TextForm):
-    category = SelectField(_l("Gegevenscategorie"), validators=[InputRequired()])
+    category = SelectField(_l("Gegevenscategorie"), validators=[DataRequired()])
     text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=10000)])
     marked = TextAreaField(
         _l("Gemiste woorden om te vervangen (één per regel)"),
@@ -214,4 +240,8 @@ class ContributionForm(TextForm):
 
     def __init__(self, convenant: Convenant, categories: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.category.choices = [(code, convenant.category(code).label) for code in categories]
+        # no default: the author picks one of the categories its organisation may provide
+        self.category.choices = [
+            ("", _l("Kies een categorie")),
+            *((code, convenant.category(code).label) for code in categories),
+        ]

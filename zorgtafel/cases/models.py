@@ -111,6 +111,9 @@ class InvolvementReason(Code):
     at_table = "at_table"
     #: owns one of the case's action items (``source`` names the action)
     action_owner = "action_owner"
+    #: the chair's organisation, for a case on the agenda of a meeting it chairs, from
+    #: publication for the same period as the table (``source`` names the item)
+    chairing = "chairing"
 
 
 words(
@@ -121,6 +124,7 @@ words(
         InvolvementReason.invited: _l("uitgenodigd door de voorzitter"),
         InvolvementReason.at_table: _l("aan tafel in een vergadering"),
         InvolvementReason.action_owner: _l("eigenaar van een actie"),
+        InvolvementReason.chairing: _l("voorzitter van een vergadering met de casus"),
     },
 )
 
@@ -227,7 +231,12 @@ class Consent(Base):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: withdrawn (AVG art. 7(3)): from this moment on the category is refused again
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    #: who recorded the withdrawal
+    withdrawn_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
     case: Mapped[Case] = relationship(back_populates="consents")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from zorgtafel.audit.vocabulary import (
     Outcome,
     Purpose,
     Qualified,
+    Refusal,
 )
 from zorgtafel.auth.models import User
 from zorgtafel.cases.identity import SubjectIdentity
@@ -42,7 +44,7 @@ from zorgtafel.cases.models import (
 )
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
-from zorgtafel.core.clock import AMSTERDAM, utcnow
+from zorgtafel.core.clock import AMSTERDAM, today, utcnow
 from zorgtafel.core.db import begin_write, db
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import decide_contribution
@@ -60,6 +62,11 @@ class CaseRuleError(ValueError):
 
 class ReportedBeforeCase(CaseRuleError):
     """A CoMensha report dated before the case was registered."""
+
+
+class OwnAccessRefused(CaseRuleError):
+    """A user tried to give its own organisation need-to-know (refused and logged): access
+    comes from someone else's decision or from chairing a meeting, never from oneself."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -119,6 +126,8 @@ def register_case(chair: User, intake: Intake) -> Case:
     )
     found = lookups_for(identity.bsn, identity.first_names, identity.surname, identity.birth_date)
     case.bsn_lookup, case.name_lookup = found.bsn, found.name
+    if chair.organisation.code in intake.involved:
+        _refuse_own_access(chair, case)
     for partner in dict.fromkeys(intake.involved):
         if partner != intake.coordinator_code:
             add_involvement(case, partner, InvolvementReason.invited, by=chair, source="intake")
@@ -159,9 +168,26 @@ def invite_partner(user: User, case: Case, partner_code: str, convenant: Convena
     """The chair gives a partner of the convenant need-to-know for the case."""
     if not convenant.has_partner(partner_code):
         raise CaseRuleError("onbekende partner")
+    if partner_code == user.organisation.code:
+        _refuse_own_access(user, case)
     if case.id in need_to_know(partner_code, [case.id], utcnow()):
         raise CaseRuleError("deze partner is al betrokken")
     return add_involvement(case, partner_code, InvolvementReason.invited, by=user, source="chair")
+
+
+def _refuse_own_access(user: User, case: Case) -> NoReturn:
+    """Log the refused self-invitation (kept when the request fails) and refuse it."""
+    refused = event(
+        AuditAction.create,
+        actor=Actor.of(user),
+        object_type=ObjectType.involvement,
+        object_id=f"{case.code}/{user.organisation.code}",
+        outcome=Outcome.refused,
+        reason=Refusal.own_organisation,
+        purpose=Purpose.case_work,
+    )
+    ledger.append(db.session, [refused])
+    raise OwnAccessRefused("de eigen organisatie uitnodigen kan niet")
 
 
 def record_consent(
@@ -189,6 +215,42 @@ def record_consent(
         categories=(category_code,),
         convenant=convenant,
         article=required.rule,
+        purpose=Purpose.case_work,
+    )
+    return consent
+
+
+def withdraw_consent(
+    user: User, case: Case, partner_code: str, category_code: str, *, on: date
+) -> Consent:
+    """The subject withdrew consent (AVG art. 7(3)) on day ``on`` (today or earlier, not before
+    it was given): from then on the category is refused to that partner again (logged)."""
+    now = utcnow()
+    consent = next(
+        (
+            c
+            for c in case.consents
+            if (c.partner_code, c.category_code) == (partner_code, category_code)
+            and c.active_at(now)
+        ),
+        None,
+    )
+    if consent is None:
+        raise CaseRuleError("er is geen toestemming in kracht om in te trekken")
+    if on > today() or on < consent.recorded_at.astimezone(AMSTERDAM).date():
+        raise CaseRuleError("de datum ligt in de toekomst of voor de toestemming")
+    start_of_day = datetime.combine(on, time(), tzinfo=AMSTERDAM).astimezone(UTC)
+    consent.withdrawn_at = now if on == today() else max(start_of_day, consent.recorded_at)
+    consent.withdrawn_by_user_id = user.id
+    db.session.flush()
+    record(
+        AuditAction.update,
+        actor=Actor.of(user),
+        object_type=ObjectType.consent,
+        object_id=f"{case.code}/{partner_code}",
+        categories=(category_code,),
+        article=consent.article,
+        reason=Change.consent_withdrawn,
         purpose=Purpose.case_work,
     )
     return consent
@@ -297,7 +359,8 @@ def add_contribution(
     ``text`` must already be pseudonymised (see :func:`contribute`); ``original``, the author's
     own words, is sealed beside it for readers entitled to identity.
     Refused (and logged) when the convenant does not let the organisation provide the category.
-    The organisation becomes a contributor to the case if it had no other involvement.
+    A contribution gives no need-to-know of its own: what the author's organisation may
+    receive stays what it was (a chair without need-to-know writes, but reads no more).
     """
     decision = decide_contribution(user, convenant, category_code)
     fields = {
@@ -334,8 +397,6 @@ def add_contribution(
         contribution.original = vault.seal(
             key, original, table="contributions", row_id=contribution.id, column="original"
         )
-    if case.id not in need_to_know(org, [case.id], utcnow()):
-        add_involvement(case, org, InvolvementReason.contributor, by=user)
     record(AuditAction.create, **fields)
     db.session.flush()
     return contribution

@@ -25,7 +25,7 @@ bp.add_url_rule(MEETING + "/punten", "add_item", chair(controllers.add_item), me
 bp.add_url_rule(ITEM, "update_item", chair(controllers.update_item), methods=POST)
 bp.add_url_rule(ITEM + "/verplaatsen", "move_item", chair(controllers.move_item), methods=POST)
 bp.add_url_rule(ITEM + "/verwijderen", "remove_item", chair(controllers.remove_item), methods=POST)
-bp.add_url_rule(ITEM + "/inbreng", "contribute", partner(controllers.contribute), methods=POST)
+bp.add_url_rule(ITEM + "/inbreng", "contribute", partner(controllers.contribute), methods=FORM)
 bp.add_url_rule(MEETING + "/publiceren", "publish", chair(controllers.publish), methods=POST)
 bp.add_url_rule(
     MEETING + "/aanwezigheid", "attendance", chair(controllers.attendance), methods=POST

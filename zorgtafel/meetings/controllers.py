@@ -11,17 +11,18 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from zorgtafel.audit.vocabulary import AuditAction
 from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import Role, User
-from zorgtafel.cases.models import Case
+from zorgtafel.cases.forms import ContributionForm
+from zorgtafel.cases.models import Case, Contribution
 from zorgtafel.cases.operations import ContributionRefused
+from zorgtafel.cases.previewing import PageAddresses, contribution_page
 from zorgtafel.convenant.document import Convenant
-from zorgtafel.core import once
 from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
@@ -30,7 +31,6 @@ from zorgtafel.meetings import operations
 from zorgtafel.meetings.forms import (
     AddItemForm,
     AttendanceForm,
-    ContributionForm,
     ItemForm,
     MeetingForm,
     MoveForm,
@@ -41,12 +41,7 @@ from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 from zorgtafel.meetings.operations import MeetingError
 from zorgtafel.meetings.suggestions import suggestions
 from zorgtafel.privacy import gate
-from zorgtafel.privacy.gate import Purpose
-from zorgtafel.pseudonymise import (
-    PseudonymiserError,
-    PseudonymiserFailed,
-    PseudonymiserStarting,
-)
+from zorgtafel.privacy.gate import Level, Purpose
 
 
 def index() -> str:
@@ -82,15 +77,15 @@ def agenda(meeting_id: int) -> str:
     if user.role is Role.chair:
         context = _builder_context(user, meeting, convenant)
     elif operations.preparation_open(meeting):
-        context["contribution_form"] = ContributionForm(
-            category_choices=_categories(view.contributable, convenant)
-        )
-        context["nonces"] = {line.item_id: _offer(user, line.item_id) for line in view.lines}
+        context["contribution_form"] = ContributionForm(convenant, view.contributable)
     return render_page(
         "meetings/agenda.html",
         meeting=meeting,
         convenant=convenant,
         lines=view.lines,
+        changes=operations.agenda_changes(
+            meeting, None if user.role is Role.chair else user.organisation.code
+        ),
         partner_names={partner.code: partner.name for partner in convenant.partners},
         preparation_open=operations.preparation_open(meeting),
         **context,
@@ -98,11 +93,14 @@ def agenda(meeting_id: int) -> str:
 
 
 def _builder_context(user: User, meeting: Meeting, convenant: Convenant) -> dict[str, object]:
+    seated = operations.seated_partners(meeting)
     context: dict[str, object] = {
         "attendances": operations.attendances(meeting),
-        "attendance_form": AttendanceForm(partner_choices=_partner_choices(convenant)),
+        "attendance_form": AttendanceForm(
+            partner_choices=[c for c in _partner_choices(convenant) if c.value in seated]
+        ),
     }
-    if meeting.status is MeetingStatus.draft:
+    if meeting.status is not MeetingStatus.closed:
         found = suggestions(meeting)
         views = gate.cases.listed(user, [s.case for s in found], Purpose.case_conference, convenant)
         reasons = {s.case.code: s.reasons for s in found}
@@ -120,11 +118,21 @@ def _builder_context(user: User, meeting: Meeting, convenant: Convenant) -> dict
                         "partners": item.partner_codes,
                     },
                 )
-                for item in meeting.items
+                for item in _items_with_seats(meeting)
             },
             move_form=MoveForm(),
         )
     return context
+
+
+def _items_with_seats(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's items with their seats in two statements, however many there are."""
+    query = (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.seats))
+    )
+    return list(db.session.scalars(query))
 
 
 def add_item(meeting_id: int) -> Response:
@@ -181,63 +189,34 @@ def publish(meeting_id: int) -> Response:
     )
 
 
-def contribute(meeting_id: int, item_id: int) -> Response:
-    user, meeting = _user(), _meeting(meeting_id)
+def contribute(meeting_id: int, item_id: int) -> Response | str | tuple[str, int, dict[str, str]]:
+    """Preparation: the case page's preview-then-save, for a partner at the item's table."""
+    user, meeting = _user(), _meeting(meeting_id, with_convenant=True)
     item = _item(meeting, item_id)
     if not operations.is_seated(user, item):
         abort(404)
+    if not operations.preparation_open(meeting):
+        return _back(meeting, _("De termijn voor inbreng is verstreken."))
     convenant = meeting.convenant
-    contributable = gate.cases.contributable(user, convenant)
-    form = ContributionForm(category_choices=_categories(contributable, convenant))
-    if not form.validate_on_submit():
-        return _back(meeting, _("Kies een categorie en schrijf uw inbreng."))
-    nonce = once.proven(form.once.data, *_once_bound(user, item.id))
-    if nonce is None:
-        return _back(meeting, _("Het formulier is verlopen; schrijf uw inbreng opnieuw."))
+    view = gate.cases.disclose(user, item.case, Level.exists, Purpose.case_conference, convenant)
+
+    def save(category: str, text: str, marked: tuple[str, ...]) -> Contribution:
+        return operations.add_preparation(user, item, category, text, extra_terms=marked)
+
+    addresses = PageAddresses(
+        url_for("meetings.contribute", meeting_id=meeting.id, item_id=item.id),
+        url_for("meetings.agenda", meeting_id=meeting.id),
+        _("Terug naar de agenda"),
+    )
     try:
-        saved = operations.add_preparation(
-            user, item, form.category.data, form.text.data or "", nonce=nonce
-        )
+        return contribution_page(
+            user, item.case, view, convenant, save=save, addresses=addresses,
+            saved_message=_("Uw inbreng is gepseudonimiseerd opgeslagen."),
+        )  # fmt: skip
     except ContributionRefused:
         return _back(meeting, _("Het convenant staat uw organisatie deze categorie niet toe."))
-    except PseudonymiserStarting as starting:
-        return _back(
-            meeting,
-            _(
-                "De pseudonimiseerder start nog (± %(n)s s); uw inbreng is niet opgeslagen. "
-                "Probeer het zo opnieuw.",
-                n=starting.remaining_seconds or 5,
-            ),
-        )
-    except PseudonymiserFailed:
-        return _back(
-            meeting,
-            _(
-                "De pseudonimiseerder kon deze tekst niet verwerken; uw inbreng is niet "
-                "opgeslagen. Pas de tekst iets aan, of meld het aan de functioneel beheerder."
-            ),
-        )
-    except PseudonymiserError:
-        return _back(
-            meeting,
-            _("De pseudonimisering is nu niet beschikbaar; uw inbreng is niet opgeslagen."),
-        )
     except MeetingError as error:
         return _back(meeting, str(error))
-    if saved.again:
-        flash(_("Deze inbreng was al opgeslagen; er is niets dubbel opgeslagen."), "info")
-    else:
-        flash(_("Uw inbreng is opgeslagen."), "success")
-    return redirect(url_for("meetings.agenda", meeting_id=meeting.id))
-
-
-def _offer(user: User, item_id: int) -> str:
-    return once.offer(*_once_bound(user, item_id))
-
-
-def _once_bound(user: User, item_id: int) -> tuple[object, ...]:
-    """What an item's preparation nonce is signed with: this user, this item."""
-    return ("preparation", user.id, item_id)
 
 
 def pledge(meeting_id: int) -> Response:
@@ -254,7 +233,9 @@ def pledge(meeting_id: int) -> Response:
 
 def attendance(meeting_id: int) -> Response:
     meeting = _meeting(meeting_id)
-    form = AttendanceForm(partner_choices=_partner_choices(meeting.convenant))
+    seated = operations.seated_partners(meeting)
+    choices = [c for c in _partner_choices(meeting.convenant) if c.value in seated]
+    form = AttendanceForm(partner_choices=choices)
     if not form.validate_on_submit():
         return _back(meeting, _("Kies een organisatie en haar aanwezigheid."))
     return _attempt(
@@ -271,9 +252,12 @@ def live(meeting_id: int) -> str:
         "meetings/live.html",
         meeting=meeting,
         pledged=pledged,
+        may_pledge=operations.may_pledge(user, meeting),
+        not_at_a_table=operations.NOT_AT_A_TABLE,
         pledge_open=operations.pledge_open(meeting),
         pledge_form=PledgeForm(),
         step_form=StepForm(),
+        may_reopen=operations.may_reopen(meeting),
         **(_live_context(user, meeting) if pledged else {}),
     )
 
@@ -310,7 +294,9 @@ def step(meeting_id: int) -> Response:
     meeting, form = _meeting(meeting_id), StepForm()
     if form.validate_on_submit():
         try:
-            operations.step(_user(), meeting, operations.Step(form.step.data))
+            operations.step(
+                _user(), meeting, operations.Step(form.step.data), confirmed=form.confirm.data
+            )
         except MeetingError as error:
             flash(str(error), "error")
     else:
@@ -386,10 +372,6 @@ def _back(meeting: Meeting, message: str) -> Response:
 
 def _partner_choices(convenant: Convenant) -> list[SelectChoice]:
     return [SelectChoice(partner.code, partner.name) for partner in convenant.partners]
-
-
-def _categories(codes: tuple[str, ...], convenant: Convenant) -> list[SelectChoice]:
-    return [SelectChoice(code, convenant.category(code).label) for code in codes]
 
 
 def _utc(local: datetime) -> datetime:

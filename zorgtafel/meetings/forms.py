@@ -10,12 +10,10 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     Field,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -132,14 +130,5 @@ class AttendanceForm(TextForm):
 
 class StepForm(TextForm):
     step = SelectField(choices=[SelectChoice(step.value) for step in Step])
-
-
-class ContributionForm(TextForm):
-    category = SelectField(_l("Categorie"), choices=[], validators=[InputRequired()])
-    text = TextAreaField(_l("Inbreng"), validators=[DataRequired(), Length(max=5000)])
-    #: the item's single-use nonce, signed with the user and the item (``core.once``)
-    once = HiddenField()
-
-    def __init__(self, *args: object, category_choices: list[SelectChoice], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.category.choices = category_choices
+    #: closing asks for this box to be ticked
+    confirm = BooleanField(_l("Ja, sluit de vergadering af"))

@@ -38,6 +38,19 @@ class ItemKind(enum.StrEnum):
     closing = "closing"
 
 
+class ChangeKind(enum.StrEnum):
+    """What a change after publication meant for one partner organisation."""
+
+    #: an item was added with the organisation at its table
+    item_added = "item_added"
+    #: an item the organisation sat at the table for was taken off the agenda
+    item_removed = "item_removed"
+    #: the organisation was seated at an item's table
+    seated = "seated"
+    #: the organisation no longer sits at an item's table
+    unseated = "unseated"
+
+
 class AttendanceStatus(enum.StrEnum):
     present = "present"
     #: afgemeld
@@ -60,8 +73,11 @@ class Meeting(Base):
     #: partners add their contributions before this moment
     preparation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    #: meeting mode: the position of the item under discussion (None before the start)
+    #: meeting mode: the position of the item under discussion (None before the start); kept
+    #: at closing, so a reopened meeting goes on where it stopped
     current_position: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: when the chair closed the meeting; it may reopen it the same (Dutch) day
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
@@ -166,3 +182,27 @@ class ConfidentialityPledge(Base):
 
     def __repr__(self) -> str:
         return f"<ConfidentialityPledge meeting={self.meeting_id} user={self.user_id}>"
+
+
+class AgendaChange(Base):
+    """A change to a published agenda, as one partner organisation concerned sees it: what
+    happened at which position, when. No case is named (an organisation taken off a table
+    has no need-to-know for it any more)."""
+
+    __tablename__ = "agenda_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    partner_code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ChangeKind] = mapped_column(Enum(ChangeKind, native_enum=False, length=20))
+    #: the item's position when it changed
+    position: Mapped[int] = mapped_column(Integer)
+    changed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AgendaChange meeting={self.meeting_id} {self.partner_code} {self.kind.value}>"

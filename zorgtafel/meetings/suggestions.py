@@ -47,17 +47,15 @@ def _open_cases():  # type: ignore[no-untyped-def]
     return select(Case.id).where(Case.stage != Stage.afgesloten)
 
 
-def new_since_last_meeting(meeting: Meeting) -> dict[int, str]:
-    """Cases registered after the previous published meeting began (all, before the first)."""
-    previous = db.session.scalar(
-        select(Meeting.starts_at)
-        .where(Meeting.starts_at < meeting.starts_at, Meeting.status != MeetingStatus.draft)
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
+def not_yet_discussed(meeting: Meeting) -> dict[int, str]:
+    """Open cases on no published agenda of another meeting yet: whatever an earlier builder
+    suggested and the chair left off stays suggested until it is on an agenda."""
+    discussed = (
+        select(AgendaItem.case_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.status != MeetingStatus.draft, Meeting.id != meeting.id)
     )
-    query = _open_cases()
-    if previous is not None:
-        query = query.where(Case.created_at > previous)
+    query = _open_cases().where(Case.id.not_in(discussed))
     return dict.fromkeys(db.session.scalars(query), "new")
 
 
@@ -68,4 +66,4 @@ def follow_up_due(meeting: Meeting) -> dict[int, str]:
     return dict.fromkeys(db.session.scalars(query), "follow_up")
 
 
-SOURCES: tuple[SuggestionSource, ...] = (new_since_last_meeting, follow_up_due)
+SOURCES: tuple[SuggestionSource, ...] = (not_yet_discussed, follow_up_due)

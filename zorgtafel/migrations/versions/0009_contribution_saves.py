@@ -1,7 +1,7 @@
 """contribution saves: each preview's (and preparation form's) save works once
 
 Revision ID: 0009_contribution_saves
-Revises: 0007_involvements_by_partner
+Revises: 0008_login_state
 Create Date: 2026-12-02 06:20:00
 
 A save claims its form's random nonce (the primary key) before it stores; a second submit of
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_contribution_saves"
-down_revision = "0007_involvements_by_partner"
+down_revision = "0008_login_state"
 branch_labels = None
 depends_on = None
 

@@ -398,9 +398,8 @@ def _process_view(case: Case, level: Level, contributable: tuple[str, ...]) -> C
             for s in case.stage_changes
         ),
         consents=tuple(
-            ConsentView(c.partner_code, c.category_code, c.article, c.recorded_at)
+            ConsentView(c.partner_code, c.category_code, c.article, c.recorded_at, c.withdrawn_at)
             for c in case.consents
-            if c.withdrawn_at is None
         ),
         comensha=ComenshaView(
             case.comensha_reported_on,

@@ -16,7 +16,7 @@ from zorgtafel.core.db import db
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import IDENTITY, CategoryDecision, decide_contribution
 from zorgtafel.privacy.gate.kernel import Disclosure
-from zorgtafel.privacy.gate.views import IdentityView, OriginalView
+from zorgtafel.privacy.gate.views import IdentityView, KnownCaseView, OriginalView
 from zorgtafel.privacy.lookup import Lookups
 from zorgtafel.pseudonymise import KnownPersons
 
@@ -123,8 +123,9 @@ def known_persons(reader: User, case: Case, category: str, convenant: Convenant)
 
 def find_known(
     reader: User, lookups: Lookups, convenant: Convenant, *, exclude_case_id: int | None = None
-) -> tuple[str, ...]:
-    """'Already known?': codes of earlier cases with the same BSN or name + birth date.
+) -> tuple[KnownCaseView, ...]:
+    """'Already known?': codes of earlier cases with the same BSN or name + birth date, each
+    saying whether the reader may open that case's page (process level).
 
     Only the chair asks (and sees every case at exists level); each match is one search event
     on that case, and nothing of its identity is opened.
@@ -140,16 +141,19 @@ def find_known(
     if exclude_case_id is not None:
         query = query.where(Case.id != exclude_case_id)
     disclosure = Disclosure(reader, Purpose.intake, convenant, action=AuditAction.search)
-    codes = []
-    for case in db.session.scalars(query):
+    found = list(db.session.scalars(query))
+    involved = disclosure.involvement([case.id for case in found], Level.process)
+    known = []
+    for case in found:
         if not disclosure.decide(Level.exists, None).allowed:
             continue
         same_bsn = lookups.bsn is not None and case.bsn_lookup == lookups.bsn
         match = Change.possibly_known_bsn if same_bsn else Change.possibly_known_name
         disclosure.queue(case, Level.exists, allowed=True, reason=match)
-        codes.append(case.code)
+        may_open = disclosure.decide(Level.process, involved.get(case.id)).allowed
+        known.append(KnownCaseView(case.code, may_open))
     disclosure.record()
-    return tuple(codes)
+    return tuple(known)
 
 
 def _receivable(decisions: dict[str, CategoryDecision], category: str) -> bool:

@@ -52,6 +52,8 @@ class ConsentView:
     category_code: str
     article: str | None
     recorded_at: datetime
+    #: withdrawn (AVG art. 7(3)) at this moment; None while in force
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,13 @@ class IdentityView:
 
     def __repr__(self) -> str:
         return f"<IdentityView {self.code}>"
+
+
+class KnownCaseView(NamedTuple):
+    """An earlier case "already known?" found: its code, and whether the reader may open it."""
+
+    code: str
+    may_open: bool
 
 
 class AgendaLineView(NamedTuple):
