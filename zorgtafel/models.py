@@ -14,6 +14,7 @@ from zorgtafel.meetings.models import (
     Meeting,
     TableSeat,
 )
+from zorgtafel.minutes.models import Minutes, MinutesParagraph, MinutesVersion
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
@@ -32,6 +33,9 @@ __all__ = [
     "Involvement",
     "MasterKeyRecord",
     "Meeting",
+    "Minutes",
+    "MinutesParagraph",
+    "MinutesVersion",
     "Organisation",
     "QueuedEvent",
     "Role",

@@ -159,4 +159,23 @@ ROUTES: tuple[Route, ...] = (
         "/vergaderingen/{meeting_id}/agenda.pdf",
         expect=only(("chair", "partner")),
     ),
+    # minutes of that item: the chair sees them at process level (gemeente is not at the
+    # table, so it may not edit them: back to the minutes page); the partner, not at the
+    # table either, gets 404
+    Route("minutes.show", "/notulen/punten/{item_id}", expect=only(("chair",))),
+    Route(
+        "minutes.edit", "/notulen/punten/{item_id}/bewerken", expect=only(("chair",), status=302)
+    ),
+    Route(
+        "minutes.edit",
+        "/notulen/punten/{item_id}/bewerken",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "minutes.finalise",
+        "/notulen/punten/{item_id}/vaststellen",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
 )

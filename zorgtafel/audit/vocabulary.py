@@ -128,6 +128,7 @@ class ObjectType(Code):
     involvement = "involvement"
     meeting = "meeting"
     pledge = "pledge"
+    minutes = "minutes"
     user = "user"
     master_key = "master_key"
 
@@ -140,6 +141,7 @@ words(
         ObjectType.involvement: _l("betrokkenheid"),
         ObjectType.meeting: _l("vergadering"),
         ObjectType.pledge: _l("geheimhoudingsverklaring"),
+        ObjectType.minutes: _l("notulen"),
         ObjectType.user: _l("gebruiker"),
         ObjectType.master_key: _l("hoofdsleutel"),
     },
@@ -282,6 +284,8 @@ class Change(Code):
     step_previous = "step_previous"
     step_end = "step_end"
     agenda_pdf = "agenda_pdf"
+    minutes_saved = "minutes_saved"
+    minutes_finalised = "minutes_finalised"
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
     login_enrolment = "enrolment"
@@ -309,6 +313,8 @@ words(
         Change.step_previous: _l("vorig agendapunt"),
         Change.step_end: _l("vergadering afgesloten"),
         Change.agenda_pdf: _l("agenda als PDF"),
+        Change.minutes_saved: _l("conceptnotulen opgeslagen"),
+        Change.minutes_finalised: _l("notulen vastgesteld (met de hash van de inhoud)"),
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),
         Change.login_enrolment: _l("tweestapsverificatie gekoppeld"),

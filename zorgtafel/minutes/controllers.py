@@ -1,0 +1,217 @@
+"""Minutes pages: read an item's minutes, write a draft (preview, then save as previewed),
+vaststellen. Each handler loads, asks the gate, calls an operation, and responds."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from zorgtafel.auth.access import current_user
+from zorgtafel.auth.models import User
+from zorgtafel.cases.pseudonymising import (
+    PseudonymiserError,
+    PseudonymiserStarting,
+    PseudonymiserUnavailable,
+    marked_words,
+)
+from zorgtafel.core.db import db
+from zorgtafel.core.pipeline import render_page
+from zorgtafel.meetings.models import AgendaItem, MeetingStatus
+from zorgtafel.minutes import operations
+from zorgtafel.minutes.forms import FinaliseForm, MinutesForm, ParagraphError, paragraphs_from
+from zorgtafel.minutes.models import MinutesPart
+from zorgtafel.minutes.operations import MinutesError, Paragraph, StaleMinutes
+from zorgtafel.minutes.pseudonymising import pseudonymise_paragraphs, pseudonymised
+from zorgtafel.privacy.gate import DisclosureRefused
+from zorgtafel.privacy.gate import minutes as gate_minutes
+
+UNAVAILABLE, ENGINE_FAILED, CONFLICT = 503, 500, 409
+#: empty rows offered below the written paragraphs
+EMPTY_ROWS = 3
+
+
+def _user() -> User:
+    user = current_user()
+    if user is None:  # the blueprint's decorators let only logged-in users in
+        abort(404)
+    return user
+
+
+def _item(item_id: int) -> AgendaItem:
+    """The agenda item of a published meeting, or 404 (the gate decides what may be seen)."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting.status is MeetingStatus.draft:
+        abort(404)
+    return item
+
+
+def _view(user: User, item: AgendaItem, number: int | None = None) -> gate_minutes.MinutesView:
+    try:
+        return gate_minutes.item_minutes(user, item, item.meeting.convenant, number=number)
+    except DisclosureRefused:
+        abort(404)
+
+
+def show(item_id: int) -> str:
+    user, item = _user(), _item(item_id)
+    number = request.args.get("versie", type=int)
+    return _show(item, _view(user, item, number))
+
+
+def _show(item: AgendaItem, view: gate_minutes.MinutesView, status: int = 200):  # type: ignore[no-untyped-def]
+    html = render_page(
+        "minutes/show.html",
+        item=item,
+        view=view,
+        convenant=item.meeting.convenant,
+        parts=tuple(MinutesPart),
+        finalise_form=FinaliseForm(formdata=None, data={"based_on": view.version}),
+    )
+    return (html, status) if status != 200 else html
+
+
+def edit(item_id: int):  # type: ignore[no-untyped-def]
+    user, item = _user(), _item(item_id)
+    convenant = item.meeting.convenant
+    view = _view(user, item)
+    if not view.may_edit:
+        flash(_("Deze notulen kunt u niet (meer) bewerken."), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    form = MinutesForm()
+    if not form.is_submitted():
+        form.based_on.data = view.version
+        drafts = [
+            Paragraph(p.part, p.category_code, p.text.reveal()) for p in view.paragraphs if p.text
+        ]
+        return _editor(item, view, form, drafts)
+    try:
+        drafts = paragraphs_from(request.form, view.receivable)
+    except ParagraphError as error:
+        flash(str(error), "error")
+        return _editor(item, view, form, [], status=400)
+    if not form.validate() or not drafts:
+        flash(_("Schrijf ten minste één alinea."), "error")
+        return _editor(item, view, form, drafts, status=400)
+    marked = marked_words(form.marked.data or "")
+    proof = _preview_proof(form.based_on.data, drafts, marked)
+    try:
+        results = pseudonymise_paragraphs(user, item, drafts, marked, convenant)
+        if "save" in request.form and form.previewed.data == proof:
+            operations.save_draft(
+                user, item, pseudonymised(drafts, results),
+                based_on=form.based_on.data, convenant=convenant,
+            )  # fmt: skip
+            flash(_("De conceptnotulen zijn gepseudonimiseerd opgeslagen."), "success")
+            return redirect(url_for("minutes.show", item_id=item.id))
+    except PseudonymiserError as error:
+        return _not_pseudonymised(item, view, form, drafts, error)
+    except StaleMinutes:
+        return _stale(item, view, form, drafts)
+    except MinutesError as error:
+        flash(str(error), "error")
+        return _editor(item, view, form, drafts, status=400)
+    if "save" in request.form:
+        flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
+    form.previewed.data = proof
+    return _editor(item, view, form, drafts, preview=pseudonymised(drafts, results))
+
+
+def _stale(item: AgendaItem, view, form: MinutesForm, drafts: list[Paragraph]):  # type: ignore[no-untyped-def]
+    """409: another editor saved first. Their version beside the text typed here, kept in the
+    form; the next save is based on their version (after a new preview)."""
+    flash(
+        _(
+            "Iemand anders heeft de notulen intussen opgeslagen (versie %(n)s). Hieronder staan "
+            "beide versies; uw tekst staat nog in het formulier. Neem over wat nodig is, bekijk "
+            "opnieuw en sla op.",
+            n=view.version,
+        ),
+        "error",
+    )
+    form.based_on.data = view.version
+    form.previewed.data = ""
+    return _editor(item, view, form, drafts, status=CONFLICT, theirs=view)
+
+
+def _not_pseudonymised(item, view, form, drafts, error: PseudonymiserError):  # type: ignore[no-untyped-def]
+    """Nothing stored; the editor again, with the text typed, saying why."""
+    if isinstance(error, PseudonymiserStarting):
+        message = _(
+            "De pseudonimiseerder start nog (± %(n)s s); er is niets opgeslagen.",
+            n=error.remaining_seconds or 5,
+        )
+        status = UNAVAILABLE
+    elif isinstance(error, PseudonymiserUnavailable):
+        message = _("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen.")
+        status = UNAVAILABLE
+    else:
+        message = _(
+            "De pseudonimiseerder kon deze tekst niet verwerken; er is niets opgeslagen. Pas de "
+            "tekst iets aan en probeer het opnieuw, of meld het aan de functioneel beheerder."
+        )
+        status = ENGINE_FAILED
+    flash(message, "error")
+    form.previewed.data = ""
+    return _editor(item, view, form, drafts, status=status)
+
+
+def _editor(  # type: ignore[no-untyped-def]
+    item: AgendaItem,
+    view: gate_minutes.MinutesView,
+    form: MinutesForm,
+    drafts: Sequence[Paragraph],
+    *,
+    status: int = 200,
+    preview: Sequence[Paragraph] | None = None,
+    theirs: gate_minutes.MinutesView | None = None,
+):
+    convenant = item.meeting.convenant
+    html = render_template(
+        "minutes/edit.html",
+        item=item,
+        view=view,
+        form=form,
+        rows=[*drafts, *([None] * EMPTY_ROWS)],
+        parts=tuple(MinutesPart),
+        categories=[(code, convenant.category(code).label) for code in view.receivable],
+        convenant=convenant,
+        preview=preview,
+        theirs=theirs,
+    )
+    return html, status
+
+
+def finalise(item_id: int):  # type: ignore[no-untyped-def]
+    user, item = _user(), _item(item_id)
+    form = FinaliseForm()
+    if not form.validate_on_submit():
+        flash(_("Het formulier is ongeldig."), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    try:
+        operations.finalise(
+            user, item, based_on=form.based_on.data, convenant=item.meeting.convenant
+        )
+    except StaleMinutes:
+        flash(_("Er is intussen een nieuwere versie opgeslagen; lees die eerst."), "error")
+        return _show(item, _view(user, item), CONFLICT)
+    except MinutesError as error:
+        flash(str(error), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    flash(_("De notulen zijn vastgesteld."), "success")
+    return redirect(url_for("minutes.show", item_id=item.id))
+
+
+def _preview_proof(based_on: int, drafts: Sequence[Paragraph], marked: tuple[str, ...]) -> str:
+    """Binds a save to the rows, marks and base version that were previewed (a check, not a
+    secret)."""
+    key = current_app.config["SECRET_KEY"]
+    rows = (f"{d.part.value}\0{d.category_code}\0{d.text}" for d in drafts)
+    message = "\x1e".join((str(based_on), *rows, "\0".join(marked))).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+__all__ = ["edit", "finalise", "show"]

@@ -1,0 +1,67 @@
+"""Forms of the minutes domain. The paragraphs are rows of three fields (part, category,
+text) read with ``paragraphs_from``; choices come from the gate's view, never the client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from zorgtafel.minutes.models import MinutesPart
+from zorgtafel.minutes.operations import MAX_PARAGRAPH_LENGTH, MAX_PARAGRAPHS, Paragraph
+
+
+def part_label(part: MinutesPart | str) -> str:
+    return MinutesPart(part).label
+
+
+class MinutesForm(FlaskForm):
+    """The editor's own fields; the paragraph rows come as lists ``part``, ``category``,
+    ``text``."""
+
+    based_on = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(0)])
+    previewed = HiddenField()
+    marked = TextAreaField(
+        _l("Gemiste woorden (één per regel)"), validators=[Optional(), Length(max=5000)]
+    )
+
+
+class FinaliseForm(FlaskForm):
+    based_on = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(1)])
+
+
+class ParagraphError(ValueError):
+    """A paragraph row that cannot be stored as it is; the message says which and why."""
+
+
+def paragraphs_from(
+    formdata: Mapping[str, Sequence[str]] | object, receivable: Sequence[str]
+) -> list[Paragraph]:
+    """The non-empty rows of the editor as paragraphs (text as typed, not yet pseudonymised).
+
+    ParagraphError for a row with an unknown part, a category the reader may not receive
+    (the form offers only those), or a text that is too long; or for too many rows.
+    """
+    getlist = formdata.getlist  # type: ignore[attr-defined]
+    parts, categories, texts = getlist("part"), getlist("category"), getlist("text")
+    if not len(parts) == len(categories) == len(texts):
+        raise ParagraphError(_l("Het formulier is onvolledig."))
+    rows = []
+    rows_typed = zip(parts, categories, texts, strict=True)
+    for number, (part, category, text) in enumerate(rows_typed, start=1):
+        text = text.replace("\r\n", "\n").strip()
+        if not text:
+            continue
+        if part not in MinutesPart._value2member_map_:
+            raise ParagraphError(_l("Alinea %(n)s: kies een onderdeel.", n=number))
+        if category not in receivable:
+            raise ParagraphError(_l("Alinea %(n)s: kies een categorie.", n=number))
+        if len(text) > MAX_PARAGRAPH_LENGTH:
+            raise ParagraphError(_l("Alinea %(n)s is te lang.", n=number))
+        rows.append(Paragraph(MinutesPart(part), category, text))
+    if len(rows) > MAX_PARAGRAPHS:
+        raise ParagraphError(_l("Te veel alinea's."))
+    return rows
