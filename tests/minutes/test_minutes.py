@@ -6,6 +6,8 @@ content's hash in the audit chain. All data is fictitious."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -13,12 +15,15 @@ from sqlalchemy import select
 from tests.fixtures.app import in_app
 from tests.fixtures.auth import csrf_token
 from tests.fixtures.cases import example_convenant
-from tests.fixtures.minutes import MinutesTable, Row, form_data, preview, write
+from tests.fixtures.minutes import MinutesTable, Row, form_data, preview, proof_of, write
 from zorgtafel.audit.models import AuditEvent
+from zorgtafel.audit.vocabulary import Change, ObjectType
 from zorgtafel.auth.models import Role, User
 from zorgtafel.core.types import Ciphertext
 from zorgtafel.meetings.models import AgendaItem
-from zorgtafel.minutes.models import Minutes, MinutesParagraph
+from zorgtafel.minutes import operations
+from zorgtafel.minutes.models import Minutes, MinutesParagraph, MinutesStatus, MinutesVersion
+from zorgtafel.minutes.operations import MinutesFinal, Paragraph, StaleMinutes
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.gate import minutes as gate_minutes
 from zorgtafel.pseudonymise import PseudonymiserUnavailable, use_pseudonymiser
@@ -86,8 +91,6 @@ def test_a_save_without_the_previewed_text_is_previewed_again_not_stored(
 ) -> None:
     t = minutes_table
     shown = preview(t.chair, t.edit_path, ROWS, 0)
-    from tests.fixtures.minutes import proof_of
-
     proof = proof_of(shown.get_data(as_text=True))
     changed = [*ROWS[:-1], ("conclusion", "signalen", "Een andere conclusie.")]
     token = csrf_token(t.chair, "/")
@@ -212,3 +215,139 @@ def _user_id(app: Flask, org: str) -> int:
             .where(Organisation.code == org)
             .order_by(User.id.desc())
         )
+
+
+# --- 2. drafts in versions, two editors at once, vaststellen -------------------------------
+
+
+def test_every_save_is_a_new_version_and_earlier_versions_stay_readable(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    second = [*ROWS[:-1], ("conclusion", "signalen", "Nieuwe afspraak: gesprek met de school.")]
+    assert write(t.chair, t.edit_path, second, 1).status_code == 302
+    with in_app(app) as session:
+        numbers = session.scalars(select(MinutesVersion.number).order_by(MinutesVersion.number))
+        assert list(numbers) == [1, 2]
+        assert session.scalar(select(Minutes.version)) == 2
+    latest = t.chair.get(t.show_path).get_data(as_text=True)
+    assert "Nieuwe afspraak" in latest
+    assert "Concept, versie 2 van 2" in latest
+    first = t.chair.get(t.show_path + "?versie=1").get_data(as_text=True)
+    assert "bespreken de signalen met moeder" in first
+    assert "Nieuwe afspraak" not in first
+    assert t.chair.get(t.show_path + "?versie=7").status_code == 404
+
+
+def test_a_stale_save_answers_409_with_both_versions_and_loses_nothing_typed(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    other_chair = t.client(Role.chair, "gemeente")
+    # both open the empty editor (version 0); the other saves first
+    mine = [("discussion", "signalen", "Mijn verslag: de jongere is weer thuis.")]
+    shown = preview(t.chair, t.edit_path, mine, 0)
+    assert shown.status_code == 200
+    theirs = [("discussion", "signalen", "Hun verslag: de jongere is vermist gemeld.")]
+    assert write(other_chair, t.edit_path, theirs, 0).status_code == 302
+    token = csrf_token(t.chair, "/")
+    stale = t.chair.post(
+        t.edit_path,
+        data=form_data(mine, 0, token, save="1", previewed=proof_of(shown.get_data(as_text=True))),
+    )
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "Hun verslag: de jongere is vermist gemeld." in html  # their version
+    assert "Mijn verslag: de jongere is weer thuis.</textarea>" in html  # what I typed
+    assert re.search(r'name="based_on" type="hidden" value="1"', html)
+    with in_app(app) as session:
+        assert session.scalar(select(Minutes.version)) == 1  # nothing of mine stored
+    # after looking at both, a save based on their version goes through
+    assert write(t.chair, t.edit_path, mine + theirs, 1).status_code == 302
+    with in_app(app) as session:
+        assert session.scalar(select(Minutes.version)) == 2
+
+
+def test_the_operation_refuses_a_save_based_on_an_older_version(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    paragraph = [Paragraph(operations.MinutesPart.discussion, "signalen", "[BETROKKENE] thuis.")]
+    with in_app(app) as session:
+        chair, item = session.get(User, t.chair_id), session.get(AgendaItem, t.item_id)
+        operations.save_draft(chair, item, paragraph, based_on=0, convenant=example_convenant())
+        with pytest.raises(StaleMinutes) as stale:
+            operations.save_draft(chair, item, paragraph, based_on=0, convenant=example_convenant())
+        assert stale.value.newest == 1
+
+
+def test_vaststellen_makes_the_minutes_final_and_chains_the_hash_of_their_content(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    token = csrf_token(t.chair, "/")
+    done = t.chair.post(
+        f"/notulen/punten/{t.item_id}/vaststellen", data={"csrf_token": token, "based_on": "1"}
+    )
+    assert done.status_code == 302
+    with in_app(app) as session:
+        minutes = session.scalar(select(Minutes))
+        assert minutes.status is MinutesStatus.final
+        assert minutes.finalised_by_user_id == t.chair_id
+        view = gate_minutes.item_minutes(
+            session.get(User, t.chair_id), session.get(AgendaItem, t.item_id), example_convenant()
+        )
+        content = [Paragraph(p.part, p.category_code, p.text.reveal()) for p in view.paragraphs]
+    expected = operations.content_hash(content)
+    assert minutes.content_hash == expected
+    finalised = events(app, object_type=ObjectType.minutes.value)
+    assert len(finalised) == 1
+    assert finalised[0].object_id == operations.hash_id(t.case_code, expected)
+    assert finalised[0].reason == Change.minutes_finalised.value
+    # the event holds codes and the hash, never content
+    for value in vars(finalised[0]).values():
+        assert "BETROKKENE" not in str(value)
+        assert "station" not in str(value)
+    page = t.chair.get(t.show_path).get_data(as_text=True)
+    assert "Vastgesteld" in page
+    assert expected in page
+
+
+def test_vastgestelde_minutes_are_never_edited_again(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    token = csrf_token(t.chair, "/")
+    path = f"/notulen/punten/{t.item_id}/vaststellen"
+    assert t.chair.post(path, data={"csrf_token": token, "based_on": "1"}).status_code == 302
+    assert t.chair.get(t.edit_path).status_code == 302  # back to the minutes, no editor
+    token = csrf_token(t.chair, "/")
+    changed = [("conclusion", "signalen", "Achteraf gewijzigd.")]
+    response = t.chair.post(t.edit_path, data=form_data(changed, 1, token, preview="1"))
+    assert response.status_code == 302
+    with in_app(app) as session:
+        chair, item = session.get(User, t.chair_id), session.get(AgendaItem, t.item_id)
+        paragraph = [Paragraph(operations.MinutesPart.conclusion, "signalen", "Achteraf.")]
+        with pytest.raises(MinutesFinal):
+            operations.save_draft(chair, item, paragraph, based_on=1, convenant=example_convenant())
+        with pytest.raises(MinutesFinal):
+            operations.finalise(chair, item, based_on=1, convenant=example_convenant())
+        assert session.scalar(select(Minutes.version)) == 1
+
+
+def test_vaststellen_a_version_not_read_answers_409(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    assert write(t.chair, t.edit_path, ROWS[:2], 1).status_code == 302
+    token = csrf_token(t.chair, "/")
+    response = t.chair.post(
+        f"/notulen/punten/{t.item_id}/vaststellen", data={"csrf_token": token, "based_on": "1"}
+    )
+    assert response.status_code == 409
+    with in_app(app) as session:
+        assert session.scalar(select(Minutes.status)) is MinutesStatus.draft

@@ -132,7 +132,7 @@ def _stale(item: AgendaItem, view, form: MinutesForm, drafts: list[Paragraph]): 
         ),
         "error",
     )
-    form.based_on.data = view.version
+    form.based_on.data, form.based_on.raw_data = view.version, None
     form.previewed.data = ""
     return _editor(item, view, form, drafts, status=CONFLICT, theirs=view)
 
