@@ -14,12 +14,21 @@ from zorgtafel.meetings.models import (
     Meeting,
     TableSeat,
 )
-from zorgtafel.minutes.models import Minutes, MinutesParagraph, MinutesVersion
+from zorgtafel.minutes.models import (
+    ActionChange,
+    ActionItem,
+    Decision,
+    Minutes,
+    MinutesParagraph,
+    MinutesVersion,
+)
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
 __all__ = [
+    "ActionChange",
+    "ActionItem",
     "AgendaItem",
     "Attendance",
     "AuditEvent",
@@ -30,6 +39,7 @@ __all__ = [
     "Consent",
     "Contribution",
     "ConvenantVersion",
+    "Decision",
     "Involvement",
     "MasterKeyRecord",
     "Meeting",

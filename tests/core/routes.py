@@ -178,4 +178,27 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         expect=only(("chair",), status=302),
     ),
+    # an empty decision or action form: back to the minutes page
+    Route(
+        "minutes.add_decision",
+        "/notulen/punten/{item_id}/besluiten",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "minutes.add_action",
+        "/notulen/punten/{item_id}/acties",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    # no such action of the item's case: 404 for the chair too
+    Route(
+        "minutes.review_action",
+        "/notulen/punten/{item_id}/acties/999999/bespreking",
+        "POST",
+        expect=only(()),
+    ),
+    Route("minutes.my_actions", "/notulen/mijn-acties", expect=only(("partner",))),
+    # not an action of the partner's organisation: 404
+    Route("minutes.update_action", "/notulen/mijn-acties/999999", "POST", expect=only(())),
 )

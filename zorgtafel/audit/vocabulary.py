@@ -286,6 +286,13 @@ class Change(Code):
     agenda_pdf = "agenda_pdf"
     minutes_saved = "minutes_saved"
     minutes_finalised = "minutes_finalised"
+    decision_added = "decision_added"
+    action_added = "action_added"
+    action_reviewed = "action_reviewed"
+    action_done = "action_done"
+    action_not_possible = "action_not_possible"
+    action_not_done = "action_not_done"
+    action_lapsed = "action_lapsed"
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
     login_enrolment = "enrolment"
@@ -315,6 +322,13 @@ words(
         Change.agenda_pdf: _l("agenda als PDF"),
         Change.minutes_saved: _l("conceptnotulen opgeslagen"),
         Change.minutes_finalised: _l("notulen vastgesteld (met de hash van de inhoud)"),
+        Change.decision_added: _l("besluit genomen"),
+        Change.action_added: _l("actiepunt toegekend"),
+        Change.action_reviewed: _l("actiepunt besproken, blijft open"),
+        Change.action_done: _l("actiepunt gedaan"),
+        Change.action_not_possible: _l("actiepunt niet mogelijk (omstandigheden veranderd)"),
+        Change.action_not_done: _l("actiepunt niet gedaan"),
+        Change.action_lapsed: _l("actiepunt vervallen"),
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),
         Change.login_enrolment: _l("tweestapsverificatie gekoppeld"),

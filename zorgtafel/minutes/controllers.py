@@ -18,15 +18,29 @@ from zorgtafel.cases.pseudonymising import (
     PseudonymiserUnavailable,
     marked_words,
 )
+from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings.models import AgendaItem, MeetingStatus
-from zorgtafel.minutes import operations
-from zorgtafel.minutes.forms import FinaliseForm, MinutesForm, ParagraphError, paragraphs_from
-from zorgtafel.minutes.models import MinutesPart
+from zorgtafel.minutes import operations, outcomes
+from zorgtafel.minutes.forms import (
+    ActionForm,
+    DecisionForm,
+    FinaliseForm,
+    MinutesForm,
+    ParagraphError,
+    StatusForm,
+    paragraphs_from,
+)
+from zorgtafel.minutes.models import ActionItem, ActionStatus, MinutesPart
 from zorgtafel.minutes.operations import MinutesError, Paragraph, StaleMinutes
-from zorgtafel.minutes.pseudonymising import pseudonymise_paragraphs, pseudonymised
+from zorgtafel.minutes.pseudonymising import (
+    pseudonymise_paragraphs,
+    pseudonymise_text,
+    pseudonymised,
+)
 from zorgtafel.privacy.gate import DisclosureRefused
+from zorgtafel.privacy.gate import actions as gate_actions
 from zorgtafel.privacy.gate import minutes as gate_minutes
 
 UNAVAILABLE, ENGINE_FAILED, CONFLICT = 503, 500, 409
@@ -62,16 +76,155 @@ def show(item_id: int) -> str:
     return _show(item, _view(user, item, number))
 
 
-def _show(item: AgendaItem, view: gate_minutes.MinutesView, status: int = 200):  # type: ignore[no-untyped-def]
+def _show(  # type: ignore[no-untyped-def]
+    item: AgendaItem, view: gate_minutes.MinutesView, status: int = 200, **forms: object
+):
+    convenant = item.meeting.convenant
+    try:
+        outcomes = gate_actions.item_outcomes(_user(), item, convenant)
+    except DisclosureRefused:
+        abort(404)
     html = render_page(
         "minutes/show.html",
         item=item,
         view=view,
-        convenant=item.meeting.convenant,
+        outcomes=outcomes,
+        convenant=convenant,
         parts=tuple(MinutesPart),
         finalise_form=FinaliseForm(formdata=None, data={"based_on": view.version}),
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        action_form=forms.get("action_form") or _action_form(convenant, formdata=None),
+        review_form=StatusForm(review=True, formdata=None),
     )
     return (html, status) if status != 200 else html
+
+
+def _action_form(convenant, **kwargs):  # type: ignore[no-untyped-def]
+    return ActionForm([(p.code, p.name) for p in convenant.partners], **kwargs)
+
+
+def add_decision(item_id: int):  # type: ignore[no-untyped-def]
+    user, item = _user(), _item(item_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Schrijf het besluit."), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    convenant = item.meeting.convenant
+    return _outcome(
+        item,
+        lambda text: outcomes.add_decision(user, item, text, convenant=convenant),
+        form.text.data or "",
+        _("Het besluit is vastgelegd."),
+        decision_form=form,
+    )
+
+
+def add_action(item_id: int):  # type: ignore[no-untyped-def]
+    user, item = _user(), _item(item_id)
+    convenant = item.meeting.convenant
+    form = _action_form(convenant)
+    if not form.validate_on_submit():
+        flash(_("Kies een eigenaar en een datum, en beschrijf de actie."), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    return _outcome(
+        item,
+        lambda text: outcomes.add_action(
+            user, item, form.owner.data, form.due_on.data, text, convenant=convenant
+        ),
+        form.description.data or "",
+        _("Het actiepunt is toegekend."),
+        action_form=form,
+    )
+
+
+def review_action(item_id: int, action_id: int):  # type: ignore[no-untyped-def]
+    """The chair reviews an open action of the item's case at this item."""
+    user, item = _user(), _item(item_id)
+    action = db.session.get(ActionItem, action_id)
+    if action is None or action.case_id != item.case_id:
+        abort(404)
+    form = StatusForm(review=True)
+    if not form.validate_on_submit():
+        flash(_("Kies een status."), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    convenant = item.meeting.convenant
+    return _outcome(
+        item,
+        lambda reason: outcomes.change_status(
+            user,
+            action,
+            ActionStatus(form.status.data),
+            reason or None,
+            convenant=convenant,
+            review_item=item,
+        ),
+        form.reason.data or "",
+        _("De bespreking van het actiepunt is vastgelegd."),
+    )
+
+
+def _outcome(item: AgendaItem, operation, text: str, done: str, **forms: object):  # type: ignore[no-untyped-def]
+    """Pseudonymise ``text`` (if any), run the operation with it; nothing stored when the
+    pseudonymiser does not answer (the page again, the text kept in its form)."""
+    user, convenant = _user(), item.meeting.convenant
+    try:
+        clean = pseudonymise_text(user, item, text, convenant) if text.strip() else ""
+        operation(clean)
+    except DisclosureRefused:
+        abort(404)
+    except PseudonymiserError:
+        flash(_("De pseudonimisering is nu niet beschikbaar; er is niets opgeslagen."), "error")
+        db.session.rollback()
+        return _show(item, _view(user, item), UNAVAILABLE, **forms)
+    except MinutesError as error:
+        flash(str(error), "error")
+        return redirect(url_for("minutes.show", item_id=item.id))
+    flash(done, "success")
+    return redirect(url_for("minutes.show", item_id=item.id))
+
+
+def my_actions() -> str:
+    user = _user()
+    after = request.args.get("na") or None
+    convenant = convenant_in_force()
+    page = gate_actions.my_actions(user, convenant, after=after)
+    return render_page(
+        "minutes/my_actions.html",
+        page=page,
+        convenant=convenant,
+        status_form=StatusForm(review=False, formdata=None),
+    )
+
+
+def update_action(action_id: int):  # type: ignore[no-untyped-def]
+    """The owner organisation closes its own action: gedaan, niet mogelijk, niet gedaan."""
+    user = _user()
+    try:
+        action = gate_actions.own_action(user, action_id)
+    except DisclosureRefused:
+        abort(404)
+    form = StatusForm(review=False)
+    if not form.validate_on_submit():
+        flash(_("Kies een status."), "error")
+        return redirect(url_for("minutes.my_actions"))
+    item = db.session.get(AgendaItem, action.agenda_item_id)
+    convenant = convenant_in_force()
+    reason = form.reason.data or ""
+    try:
+        clean = pseudonymise_text(user, item, reason, convenant) if reason.strip() else None
+        outcomes.change_status(
+            user, action, ActionStatus(form.status.data), clean, convenant=convenant
+        )
+    except DisclosureRefused:
+        abort(404)
+    except PseudonymiserError:
+        flash(_("De pseudonimisering is nu niet beschikbaar; er is niets opgeslagen."), "error")
+        return redirect(url_for("minutes.my_actions"))
+    except MinutesError as error:
+        flash(str(error), "error")
+        return redirect(url_for("minutes.my_actions"))
+    flash(_("De status van het actiepunt is vastgelegd."), "success")
+    return redirect(url_for("minutes.my_actions"))
 
 
 def edit(item_id: int):  # type: ignore[no-untyped-def]
@@ -214,4 +367,13 @@ def _preview_proof(based_on: int, drafts: Sequence[Paragraph], marked: tuple[str
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
-__all__ = ["edit", "finalise", "show"]
+__all__ = [
+    "add_action",
+    "add_decision",
+    "edit",
+    "finalise",
+    "my_actions",
+    "review_action",
+    "show",
+    "update_action",
+]

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from zorgtafel.minutes.models import MinutesPart
+from zorgtafel.minutes.models import ActionStatus, MinutesPart
 from zorgtafel.minutes.operations import MAX_PARAGRAPH_LENGTH, MAX_PARAGRAPHS, Paragraph
 
 
@@ -65,3 +65,46 @@ def paragraphs_from(
     if len(rows) > MAX_PARAGRAPHS:
         raise ParagraphError(_l("Te veel alinea's."))
     return rows
+
+
+class DecisionForm(FlaskForm):
+    text = TextAreaField(_l("Besluit"), validators=[InputRequired(), Length(max=2000)])
+
+
+class ActionForm(FlaskForm):
+    owner = SelectField(_l("Eigenaar (organisatie)"), validators=[InputRequired()])
+    due_on = DateField(_l("Uiterlijk op"), validators=[InputRequired()])
+    description = TextAreaField(_l("Actie"), validators=[InputRequired(), Length(max=2000)])
+
+    def __init__(self, partner_choices: Sequence[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.owner.choices = list(partner_choices)
+
+
+#: what the chair may set at a review, and what an owner may set on its own action
+REVIEW_CHOICES = (
+    (ActionStatus.open.value, _l("besproken, blijft open")),
+    (ActionStatus.done.value, _l("gedaan")),
+    (ActionStatus.not_possible.value, _l("niet mogelijk: de omstandigheden zijn veranderd")),
+    (ActionStatus.not_done.value, _l("niet gedaan door de organisatie")),
+    (ActionStatus.lapsed.value, _l("vervallen")),
+)
+OWNER_CHOICES = tuple(
+    choice
+    for choice in REVIEW_CHOICES
+    if choice[0] not in (ActionStatus.open.value, ActionStatus.lapsed.value)
+)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Reden of toelichting (verplicht bij niet mogelijk, niet gedaan, vervallen)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+    def __init__(self, *, review: bool, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.status.choices = [
+            (v, str(label)) for v, label in (REVIEW_CHOICES if review else OWNER_CHOICES)
+        ]

@@ -40,3 +40,9 @@ def pseudonymised(drafts: Sequence[Paragraph], results: Sequence[Result]) -> lis
         Paragraph(draft.part, draft.category_code, result.text)
         for draft, result in zip(drafts, results, strict=True)
     ]
+
+
+def pseudonymise_text(user: User, item: AgendaItem, text: str, convenant: Convenant) -> str:
+    """One decision, action or reason text, pseudonymised like a paragraph."""
+    known = minutes_surface.known_names(user, item, convenant)
+    return get_pseudonymiser().pseudonymise(text, known.persons, (), mask_known=known.masked).text
