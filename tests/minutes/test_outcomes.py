@@ -253,3 +253,20 @@ def test_the_next_agenda_suggests_a_case_with_an_open_action(
         assert "action_due" in found[t.case_id]
     html = t.chair.get(f"/vergaderingen/{draft.id}").get_data(as_text=True)
     assert "open actiepunten te bespreken" in html
+
+
+def test_an_action_closed_between_meetings_is_reviewed_at_the_next_one_too(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert give_action(t, "politie", 3, "Politie belt de school.").status_code == 302
+    politie = t.client(Role.partner, "politie")
+    with in_app(app) as session:
+        action_id = session.scalar(select(ActionItem.id))
+    post(politie, f"/notulen/mijn-acties/{action_id}", status="not_done", reason="Vergeten.")
+    later = next_meeting_item(app, t)
+    page = t.chair.get(f"/notulen/punten/{later}").get_data(as_text=True)
+    section = page[page.index('id="bespreken"') :]
+    assert f'data-action="{action_id}"' in section
+    assert "niet gedaan" in section
+    assert "Vergeten." in section

@@ -130,7 +130,7 @@ def item_outcomes(reader: User, item: AgendaItem, convenant: Convenant) -> Outco
     else:
         disclosure.note(case, decision)
     disclosure.record()
-    earlier = _earlier_items(item)
+    earlier, since = _earlier_items(item)
     open_ = _opener(disclosure, case.id, texts)
     return OutcomesView(
         decision.level,
@@ -142,22 +142,26 @@ def item_outcomes(reader: User, item: AgendaItem, convenant: Convenant) -> Outco
         tuple(
             _action(a, case.code, open_, item)
             for a in actions
-            if a.agenda_item_id in earlier and (a.is_open or _reviewed_at(a, item))
+            if a.agenda_item_id in earlier
+            and (a.is_open or _reviewed_at(a, item) or _closed_since(a, since))
         ),
         texts,
     )
 
 
-def _earlier_items(item: AgendaItem) -> set[int]:
-    """The case's agenda items of meetings before this one."""
-    starts = item.meeting.starts_at
-    return set(
-        db.session.scalars(
-            select(AgendaItem.id)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(AgendaItem.case_id == item.case_id, Meeting.starts_at < starts)
-        )
-    )
+def _earlier_items(item: AgendaItem) -> tuple[set[int], datetime | None]:
+    """The case's agenda items of meetings before this one, and when the latest of those
+    meetings began (actions closed since then are reviewed here too)."""
+    rows = db.session.execute(
+        select(AgendaItem.id, Meeting.starts_at)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.case_id == item.case_id, Meeting.starts_at < item.meeting.starts_at)
+    ).all()
+    return {row.id for row in rows}, max((row.starts_at for row in rows), default=None)
+
+
+def _closed_since(action: ActionItem, since: datetime | None) -> bool:
+    return since is not None and action.closed_at is not None and action.closed_at >= since
 
 
 def _reviewed_at(action: ActionItem, item: AgendaItem) -> bool:
