@@ -149,19 +149,23 @@ def item_outcomes(reader: User, item: AgendaItem, convenant: Convenant) -> Outco
     )
 
 
-def _earlier_items(item: AgendaItem) -> tuple[set[int], datetime | None]:
+def _earlier_items(item: AgendaItem):  # type: ignore[no-untyped-def]
     """The case's agenda items of meetings before this one, and when the latest of those
-    meetings began (actions closed since then are reviewed here too)."""
+    meetings' item (actions closed since then are reviewed here too)."""
     rows = db.session.execute(
         select(AgendaItem.id, Meeting.starts_at)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(AgendaItem.case_id == item.case_id, Meeting.starts_at < item.meeting.starts_at)
     ).all()
-    return {row.id for row in rows}, max((row.starts_at for row in rows), default=None)
+    latest = max(rows, key=lambda row: row.starts_at, default=None)
+    return {row.id for row in rows}, latest
 
 
-def _closed_since(action: ActionItem, since: datetime | None) -> bool:
-    return since is not None and action.closed_at is not None and action.closed_at >= since
+def _closed_since(action: ActionItem, latest) -> bool:  # type: ignore[no-untyped-def]
+    """Closed, and agreed at the case's previous meeting or closed since it began."""
+    if latest is None or action.closed_at is None:
+        return False
+    return action.agenda_item_id == latest.id or action.closed_at >= latest.starts_at
 
 
 def _reviewed_at(action: ActionItem, item: AgendaItem) -> bool:
