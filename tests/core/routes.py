@@ -199,6 +199,15 @@ ROUTES: tuple[Route, ...] = (
         expect=only(()),
     ),
     Route("minutes.my_actions", "/notulen/mijn-acties", expect=only(("partner",))),
+    # the excerpt of the meeting: the partner (not at the table) gets an empty one
+    Route(
+        "minutes.excerpt", "/notulen/vergaderingen/{meeting_id}", expect=only(("chair", "partner"))
+    ),
+    Route(
+        "minutes.excerpt_pdf",
+        "/notulen/vergaderingen/{meeting_id}/uittreksel.pdf",
+        expect=only(("chair", "partner")),
+    ),
     # not an action of the partner's organisation: 404
     Route("minutes.update_action", "/notulen/mijn-acties/999999", "POST", expect=only(())),
 )

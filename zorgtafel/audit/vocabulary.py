@@ -293,6 +293,7 @@ class Change(Code):
     action_not_possible = "action_not_possible"
     action_not_done = "action_not_done"
     action_lapsed = "action_lapsed"
+    minutes_excerpt_pdf = "minutes_excerpt_pdf"
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
     login_enrolment = "enrolment"
@@ -329,6 +330,7 @@ words(
         Change.action_not_possible: _l("actiepunt niet mogelijk (omstandigheden veranderd)"),
         Change.action_not_done: _l("actiepunt niet gedaan"),
         Change.action_lapsed: _l("actiepunt vervallen"),
+        Change.minutes_excerpt_pdf: _l("uittreksel van de notulen als PDF"),
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),
         Change.login_enrolment: _l("tweestapsverificatie gekoppeld"),

@@ -29,6 +29,10 @@ bp.add_url_rule(
     methods=POST,
 )
 bp.add_url_rule("/mijn-acties", "my_actions", partner(controllers.my_actions))
+bp.add_url_rule("/vergaderingen/<int:meeting_id>", "excerpt", table(controllers.excerpt))
+bp.add_url_rule(
+    "/vergaderingen/<int:meeting_id>/uittreksel.pdf", "excerpt_pdf", table(controllers.excerpt_pdf)
+)
 bp.add_url_rule(
     "/mijn-acties/<int:action_id>",
     "update_action",

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
+from zorgtafel.audit.vocabulary import AuditAction
 from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import User
 from zorgtafel.cases.pseudonymising import (
@@ -19,9 +21,11 @@ from zorgtafel.cases.pseudonymising import (
     marked_words,
 )
 from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
-from zorgtafel.meetings.models import AgendaItem, MeetingStatus
+from zorgtafel.meetings import export as pdf_export
+from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 from zorgtafel.minutes import operations, outcomes
 from zorgtafel.minutes.forms import (
     ActionForm,
@@ -371,9 +375,58 @@ __all__ = [
     "add_action",
     "add_decision",
     "edit",
+    "excerpt",
+    "excerpt_pdf",
     "finalise",
     "my_actions",
     "review_action",
     "show",
     "update_action",
 ]
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    """A published meeting, or 404."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status is MeetingStatus.draft:
+        abort(404)
+    return meeting
+
+
+def excerpt(meeting_id: int) -> str:
+    """The reader's excerpt of a meeting: the items it sat at the table for, as it may see
+    them (every item's reads are events)."""
+    user, meeting = _user(), _meeting(meeting_id)
+    convenant = meeting.convenant
+    items = gate_actions.excerpt(user, meeting, convenant)
+    return render_page(
+        "minutes/excerpt.html",
+        meeting=meeting,
+        items=items,
+        convenant=convenant,
+        parts=tuple(MinutesPart),
+    )
+
+
+def excerpt_pdf(meeting_id: int) -> Response:
+    """The excerpt as PDF, marked Vertrouwelijk with organisation, reader and time on every
+    page; export events per item and one for the file."""
+    user, meeting = _user(), _meeting(meeting_id)
+    convenant = meeting.convenant
+    items = gate_actions.excerpt(user, meeting, convenant, action=AuditAction.export)
+    operations.record_excerpt_export(user, meeting, convenant)
+    html = render_page(  # made after the export events are committed
+        "minutes/excerpt_pdf.html",
+        meeting=meeting,
+        items=items,
+        convenant=convenant,
+        parts=tuple(MinutesPart),
+        user=user,
+        now=utcnow(),
+    )
+    day = meeting.starts_at.astimezone(AMSTERDAM).date().isoformat()
+    return Response(
+        pdf_export.render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="notulen-{day}.pdf"'},
+    )

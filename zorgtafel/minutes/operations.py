@@ -21,7 +21,7 @@ from zorgtafel.auth.models import User
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import begin_write, db
-from zorgtafel.meetings.models import AgendaItem
+from zorgtafel.meetings.models import AgendaItem, Meeting
 from zorgtafel.minutes.models import (
     Minutes,
     MinutesParagraph,
@@ -174,6 +174,19 @@ def finalise(user: User, item: AgendaItem, *, based_on: int, convenant: Convenan
         reason=Change.minutes_finalised,
     )
     return minutes
+
+
+def record_excerpt_export(user: User, meeting: Meeting, convenant: Convenant) -> None:
+    """The excerpt left the system as a file (besides the per-item export events)."""
+    record(
+        AuditAction.export,
+        actor=Actor.of(user),
+        object_type=ObjectType.meeting,
+        object_id=f"meeting-{meeting.id}",
+        convenant=convenant,
+        purpose=Purpose.case_conference,
+        reason=Change.minutes_excerpt_pdf,
+    )
 
 
 def hash_id(case_code: str, hex_hash: str) -> str:

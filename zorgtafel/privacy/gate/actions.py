@@ -27,6 +27,7 @@ from zorgtafel.minutes.models import (
     ActionStatus,
     Decision,
 )
+from zorgtafel.privacy.gate import minutes as minutes_surface
 from zorgtafel.privacy.gate.kernel import Disclosure, DisclosureRefused
 from zorgtafel.privacy.gate.views import Page
 from zorgtafel.privacy.sealed import DisclosedText
@@ -100,13 +101,19 @@ class _Ref:
         self.id, self.code = case_id, code
 
 
-def item_outcomes(reader: User, item: AgendaItem, convenant: Convenant) -> OutcomesView:
+def item_outcomes(
+    reader: User,
+    item: AgendaItem,
+    convenant: Convenant,
+    *,
+    action: AuditAction = AuditAction.read,
+) -> OutcomesView:
     """The item's decisions and actions, and the case's open actions from earlier meetings,
     for the chair or a partner at the table (else refused like a missing page), logged."""
     if reader.role is Role.partner and reader.organisation.code not in item.partner_codes:
         raise DisclosureRefused()
     case = item.case
-    disclosure = Disclosure(reader, Purpose.case_conference, convenant)
+    disclosure = Disclosure(reader, Purpose.case_conference, convenant, action=action)
     decision = disclosure.highest(case, (Level.content, Level.process))
     if not decision.allowed:
         disclosure.note(case, decision)
@@ -268,4 +275,48 @@ def own_action(reader: User, action_id: int) -> ActionItem:
     return action
 
 
-__all__ = ["ActionView", "DecisionView", "OutcomesView", "item_outcomes", "my_actions"]
+@dataclass(frozen=True)
+class ExcerptItem:
+    position: int
+    item_id: int
+    minutes: minutes_surface.MinutesView
+    outcomes: OutcomesView
+
+
+def excerpt(
+    reader: User,
+    meeting: Meeting,
+    convenant: Convenant,
+    *,
+    action: AuditAction = AuditAction.read,
+) -> tuple[ExcerptItem, ...]:
+    """A meeting's minutes, decisions and actions as one reader may have them: a partner the
+    items its organisation sat at the table for, in the categories it may receive; the chair
+    every item at the level the rules allow. Each item's reads are events (``action``: read
+    for the page, export for the PDF)."""
+    items = [
+        item
+        for item in meeting.items
+        if reader.role is Role.chair
+        or (reader.role is Role.partner and reader.organisation.code in item.partner_codes)
+    ]
+    return tuple(
+        ExcerptItem(
+            item.position,
+            item.id,
+            minutes_surface.item_minutes(reader, item, convenant, action=action),
+            item_outcomes(reader, item, convenant, action=action),
+        )
+        for item in items
+    )
+
+
+__all__ = [
+    "ActionView",
+    "DecisionView",
+    "ExcerptItem",
+    "OutcomesView",
+    "excerpt",
+    "item_outcomes",
+    "my_actions",
+]

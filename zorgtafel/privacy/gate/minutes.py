@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from zorgtafel.audit.vocabulary import Level, Purpose
+from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.db import db
@@ -86,6 +86,7 @@ def item_minutes(
     *,
     number: int | None = None,
     purpose: Purpose = Purpose.case_conference,
+    action: AuditAction = AuditAction.read,
 ) -> MinutesView:
     """The item's minutes (the newest version, or version ``number``) for the reader, logged.
 
@@ -96,7 +97,7 @@ def item_minutes(
     if reader.role is Role.partner and reader.organisation.code not in item.partner_codes:
         raise DisclosureRefused()
     case = item.case
-    disclosure = Disclosure(reader, purpose, convenant)
+    disclosure = Disclosure(reader, purpose, convenant, action=action)
     decision = disclosure.highest(case, (Level.content, Level.process))
     if not decision.allowed:
         disclosure.note(case, decision)
