@@ -113,7 +113,7 @@ def test_the_chair_minutes_an_item_and_politie_works_off_its_action(  # type: ig
 
     # the next meeting: the builder suggests the case (gemeente's action is still open), and
     # its item lists both actions to review
-    meetings.step(record, Step.end)
+    meetings.step(record, Step.end)  # minuted, no earlier actions to review: it may close
     later = meetings.create([], starts_at=future(14), publish=False, chair_id=chair.id)
     page.goto(f"{base}/vergaderingen/{later.id}")
     suggestion = page.locator("form.suggestion", has_text=case.code)

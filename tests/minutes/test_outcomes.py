@@ -270,3 +270,33 @@ def test_an_action_closed_between_meetings_is_reviewed_at_the_next_one_too(
     assert f'data-action="{action_id}"' in section
     assert "niet gedaan" in section
     assert "Vergeten." in section
+
+
+def test_a_meeting_closes_only_when_every_item_is_minuted_and_its_open_actions_reviewed(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    from tests.fixtures.meetings import MeetingRecord
+    from tests.fixtures.minutes import minute_every_item
+    from zorgtafel.meetings.models import Meeting, MeetingStatus
+    from zorgtafel.meetings.operations import MeetingError, Step
+
+    t = minutes_table
+    assert give_action(t, "politie", 3, "Politie spreekt de jongere.").status_code == 302
+    meetings = MeetingFactory(app, t.factories)
+    later = meetings.create([(t.case_id, list(SEATED))], starts_at=future(14), chair_id=t.chair_id)
+    record = MeetingRecord(later.id, later.item_ids, t.chair_id)
+    with in_app(app) as session:
+        meeting = session.get(Meeting, later.id)
+        meeting.status, meeting.current_position = MeetingStatus.in_session, 1
+    with app.test_request_context(), pytest.raises(MeetingError, match="nog geen notulen"):
+        meetings.step(record, Step.end)
+    minute_every_item(app, later.id, t.chair_id)
+    with app.test_request_context(), pytest.raises(MeetingError, match="nog niet besproken"):
+        meetings.step(record, Step.end)
+    with in_app(app) as session:
+        action_id = session.scalar(select(ActionItem.id))
+    review = f"/notulen/punten/{later.item_ids[0]}/acties/{action_id}/bespreking"
+    assert post(t.chair, review, status="open", reason="").status_code == 302
+    meetings.step(record, Step.end)
+    with in_app(app) as session:
+        assert session.get(Meeting, later.id).status is MeetingStatus.closed

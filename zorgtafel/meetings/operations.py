@@ -295,6 +295,11 @@ def step(by: User, meeting: Meeting, action: Step) -> None:
     elif meeting.status is not MeetingStatus.in_session:
         raise MeetingError(_l("De vergadering is niet bezig."))
     elif action is Step.end:
+        from zorgtafel.minutes.operations import closing_blockers
+
+        blockers = closing_blockers(meeting)
+        if blockers:
+            raise MeetingError(blockers[0])
         meeting.status, meeting.current_position = MeetingStatus.closed, None
     else:
         current = meeting.current_position or 1

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, Level, ObjectType, Purpose
@@ -187,6 +187,50 @@ def record_excerpt_export(user: User, meeting: Meeting, convenant: Convenant) ->
         purpose=Purpose.case_conference,
         reason=Change.minutes_excerpt_pdf,
     )
+
+
+def closing_blockers(meeting: Meeting) -> list[object]:
+    """Why the meeting cannot be closed yet: an item without minutes, or an open action of an
+    item's case, agreed at an earlier meeting, that was not reviewed at this item (the words,
+    translated when shown)."""
+    from zorgtafel.minutes.models import ActionChange, ActionItem, ActionStatus
+
+    item_ids = [item.id for item in meeting.items]
+    minuted = set(
+        db.session.scalars(
+            select(Minutes.agenda_item_id).where(
+                Minutes.agenda_item_id.in_(item_ids), Minutes.version > 0
+            )
+        )
+    )
+    blockers: list[object] = [
+        _l("Punt %(position)s heeft nog geen notulen.", position=item.position)
+        for item in meeting.items
+        if item.id not in minuted
+    ]
+    for item in meeting.items:
+        reviewed = select(ActionChange.id).where(
+            ActionChange.action_id == ActionItem.id, ActionChange.review_item_id == item.id
+        )
+        unreviewed = db.session.scalar(
+            select(func.count(ActionItem.id))
+            .join(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(
+                ActionItem.case_id == item.case_id,
+                ActionItem.status == ActionStatus.open,
+                Meeting.starts_at < meeting.starts_at,
+                ~reviewed.exists(),
+            )
+        )
+        if unreviewed:
+            blockers.append(
+                _l(
+                    "Punt %(position)s: een open actiepunt is nog niet besproken.",
+                    position=item.position,
+                )
+            )
+    return blockers
 
 
 def hash_id(case_code: str, hex_hash: str) -> str:
