@@ -172,6 +172,18 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         expect=only(("chair",), status=302),
     ),
+    # not vastgesteld (and not the chair's to see): back to the minutes page
+    Route(
+        "minutes.rectify",
+        "/notulen/punten/{item_id}/rectificatie",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "minutes.rectify",
+        "/notulen/punten/{item_id}/rectificatie",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
     Route(
         "minutes.finalise",
         "/notulen/punten/{item_id}/vaststellen",

@@ -351,3 +351,33 @@ def test_vaststellen_a_version_not_read_answers_409(
     assert response.status_code == 409
     with in_app(app) as session:
         assert session.scalar(select(Minutes.status)) is MinutesStatus.draft
+
+
+def test_a_correction_after_vaststellen_is_a_rectificatie_with_its_own_hash_never_an_edit(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    token = csrf_token(t.chair, "/")
+    path = f"/notulen/punten/{t.item_id}/vaststellen"
+    assert t.chair.post(path, data={"csrf_token": token, "based_on": "1"}).status_code == 302
+    correction = [("conclusion", "signalen", "Rectificatie: het was het busstation.")]
+    rectify = f"/notulen/punten/{t.item_id}/rectificatie"
+    assert write(t.chair, rectify, correction, 1).status_code == 302
+    with in_app(app) as session:
+        minutes = session.scalar(select(Minutes))
+        assert minutes.status is MinutesStatus.final
+        assert minutes.version == 1
+        (addendum,) = minutes.addenda
+        final_hash, addendum_hash = minutes.content_hash, addendum.content_hash
+    assert addendum_hash == operations.content_hash(
+        [Paragraph(operations.MinutesPart.conclusion, "signalen", correction[0][2])]
+    )
+    assert addendum_hash != final_hash
+    rectified = events(app, reason=Change.minutes_rectified.value)
+    assert [e.object_id for e in rectified] == [operations.hash_id(t.case_code, addendum_hash)]
+    page = t.chair.get(t.show_path).get_data(as_text=True)
+    assert "het was het busstation" in page
+    assert "station met een oudere man" in page  # the vastgestelde text is unchanged
+    assert final_hash in page
+    assert addendum_hash in page

@@ -286,6 +286,7 @@ class Change(Code):
     agenda_pdf = "agenda_pdf"
     minutes_saved = "minutes_saved"
     minutes_finalised = "minutes_finalised"
+    minutes_rectified = "minutes_rectified"
     decision_added = "decision_added"
     action_added = "action_added"
     action_reviewed = "action_reviewed"
@@ -323,6 +324,7 @@ words(
         Change.agenda_pdf: _l("agenda als PDF"),
         Change.minutes_saved: _l("conceptnotulen opgeslagen"),
         Change.minutes_finalised: _l("notulen vastgesteld (met de hash van de inhoud)"),
+        Change.minutes_rectified: _l("rectificatie bij vastgestelde notulen (met haar hash)"),
         Change.decision_added: _l("besluit genomen"),
         Change.action_added: _l("actiepunt toegekend"),
         Change.action_reviewed: _l("actiepunt besproken, blijft open"),

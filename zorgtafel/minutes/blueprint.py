@@ -19,6 +19,7 @@ ITEM = "/punten/<int:item_id>"
 
 bp.add_url_rule(ITEM, "show", table(controllers.show))
 bp.add_url_rule(ITEM + "/bewerken", "edit", chair(controllers.edit), methods=FORM)
+bp.add_url_rule(ITEM + "/rectificatie", "rectify", chair(controllers.rectify), methods=FORM)
 bp.add_url_rule(ITEM + "/vaststellen", "finalise", chair(controllers.finalise), methods=POST)
 bp.add_url_rule(ITEM + "/besluiten", "add_decision", chair(controllers.add_decision), methods=POST)
 bp.add_url_rule(ITEM + "/acties", "add_action", chair(controllers.add_action), methods=POST)

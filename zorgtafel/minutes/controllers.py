@@ -232,18 +232,33 @@ def update_action(action_id: int):  # type: ignore[no-untyped-def]
 
 
 def edit(item_id: int):  # type: ignore[no-untyped-def]
+    return _write(item_id, rectify=False)
+
+
+def rectify(item_id: int):  # type: ignore[no-untyped-def]
+    """A rectificatie to vastgestelde minutes: written like a draft, stored beside them."""
+    return _write(item_id, rectify=True)
+
+
+def _write(item_id: int, *, rectify: bool):  # type: ignore[no-untyped-def]
     user, item = _user(), _item(item_id)
     convenant = item.meeting.convenant
     view = _view(user, item)
-    if not view.may_edit:
+    if not (view.may_rectify if rectify else view.may_edit):
         flash(_("Deze notulen kunt u niet (meer) bewerken."), "error")
         return redirect(url_for("minutes.show", item_id=item.id))
     form = MinutesForm()
     if not form.is_submitted():
         form.based_on.data = view.version
-        drafts = [
-            Paragraph(p.part, p.category_code, p.text.reveal()) for p in view.paragraphs if p.text
-        ]
+        drafts = (
+            []
+            if rectify
+            else [
+                Paragraph(p.part, p.category_code, p.text.reveal())
+                for p in view.paragraphs
+                if p.text
+            ]
+        )
         return _editor(item, view, form, drafts)
     try:
         drafts = paragraphs_from(request.form, view.receivable)
@@ -258,11 +273,15 @@ def edit(item_id: int):  # type: ignore[no-untyped-def]
     try:
         results = pseudonymise_paragraphs(user, item, drafts, marked, convenant)
         if "save" in request.form and form.previewed.data == proof:
-            operations.save_draft(
-                user, item, pseudonymised(drafts, results),
-                based_on=form.based_on.data, convenant=convenant,
-            )  # fmt: skip
-            flash(_("De conceptnotulen zijn gepseudonimiseerd opgeslagen."), "success")
+            stored = pseudonymised(drafts, results)
+            if rectify:
+                operations.add_addendum(user, item, stored, convenant=convenant)
+                flash(_("De rectificatie is gepseudonimiseerd opgeslagen."), "success")
+            else:
+                operations.save_draft(
+                    user, item, stored, based_on=form.based_on.data, convenant=convenant
+                )
+                flash(_("De conceptnotulen zijn gepseudonimiseerd opgeslagen."), "success")
             return redirect(url_for("minutes.show", item_id=item.id))
     except PseudonymiserError as error:
         return _not_pseudonymised(item, view, form, drafts, error)
@@ -329,6 +348,7 @@ def _editor(  # type: ignore[no-untyped-def]
     convenant = item.meeting.convenant
     html = render_template(
         "minutes/edit.html",
+        rectify=request.endpoint == "minutes.rectify",
         item=item,
         view=view,
         form=form,
@@ -379,6 +399,7 @@ __all__ = [
     "excerpt_pdf",
     "finalise",
     "my_actions",
+    "rectify",
     "review_action",
     "show",
     "update_action",

@@ -127,19 +127,7 @@ def save_draft(
     )
     db.session.add(version)
     db.session.flush()
-    key = _data_key(item)
-    for position, paragraph in enumerate(paragraphs, start=1):
-        row = MinutesParagraph(
-            version_id=version.id,
-            position=position,
-            part=paragraph.part,
-            category_code=paragraph.category_code,
-        )
-        db.session.add(row)
-        db.session.flush()
-        row.text = vault.seal(
-            key, paragraph.text, table="minutes_paragraphs", row_id=row.id, column="text"
-        )
+    _seal_paragraphs(item, version, paragraphs)
     db.session.flush()
     db.session.expire(minutes, ["versions"])
     _record(user, item, convenant, paragraphs, Change.minutes_saved)
@@ -174,6 +162,43 @@ def finalise(user: User, item: AgendaItem, *, based_on: int, convenant: Convenan
         reason=Change.minutes_finalised,
     )
     return minutes
+
+
+def add_addendum(
+    user: User, item: AgendaItem, paragraphs: Sequence[Paragraph], *, convenant: Convenant
+) -> MinutesVersion:
+    """A rectificatie to vastgestelde minutes: paragraphs of their own, sealed, with their own
+    hash in the audit chain; the vastgestelde text is never changed."""
+    begin_write(db.session)
+    _check(paragraphs, convenant)
+    paragraphs = _ordered(paragraphs)
+    minutes = minutes_of(item)
+    if minutes is None or not minutes.is_final:
+        raise MinutesError(_l("Een rectificatie kan alleen bij vastgestelde notulen."))
+    number = max(v.number for v in minutes.versions) + 1
+    addendum = MinutesVersion(
+        minutes_id=minutes.id,
+        number=number,
+        saved_by_user_id=user.id,
+        content_hash=content_hash(paragraphs),
+        is_addendum=True,
+    )
+    db.session.add(addendum)
+    db.session.flush()
+    _seal_paragraphs(item, addendum, paragraphs)
+    db.session.expire(minutes, ["versions"])
+    record(
+        AuditAction.create,
+        actor=Actor.of(user),
+        object_type=ObjectType.minutes,
+        object_id=hash_id(item.case.code, addendum.content_hash),
+        level=Level.content,
+        categories={p.category_code for p in paragraphs},
+        convenant=convenant,
+        purpose=Purpose.case_conference,
+        reason=Change.minutes_rectified,
+    )
+    return addendum
 
 
 def record_excerpt_export(user: User, meeting: Meeting, convenant: Convenant) -> None:
@@ -238,6 +263,25 @@ def hash_id(case_code: str, hex_hash: str) -> str:
     in unpadded base64url (43 characters), so both fit the log's pseudonymous-id column."""
     digest = base64.urlsafe_b64encode(bytes.fromhex(hex_hash)).rstrip(b"=").decode()
     return f"{case_code}:{digest}"
+
+
+def _seal_paragraphs(
+    item: AgendaItem, version: MinutesVersion, paragraphs: Sequence[Paragraph]
+) -> None:
+    key = _data_key(item)
+    for position, paragraph in enumerate(paragraphs, start=1):
+        row = MinutesParagraph(
+            version_id=version.id,
+            position=position,
+            part=paragraph.part,
+            category_code=paragraph.category_code,
+        )
+        db.session.add(row)
+        db.session.flush()
+        row.text = vault.seal(
+            key, paragraph.text, table="minutes_paragraphs", row_id=row.id, column="text"
+        )
+    db.session.flush()
 
 
 def _check(paragraphs: Sequence[Paragraph], convenant: Convenant) -> None:

@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("saved_by_user_id", sa.Integer(), nullable=True),
         sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("is_addendum", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["minutes_id"],
             ["minutes.id"],

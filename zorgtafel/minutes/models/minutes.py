@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zorgtafel.audit.vocabulary import Code, words
@@ -80,7 +80,13 @@ class Minutes(Base):
 
     @property
     def latest(self) -> MinutesVersion | None:
-        return self.versions[-1] if self.versions else None
+        """The newest draft or the vastgestelde version (never an addendum)."""
+        drafts = [v for v in self.versions if not v.is_addendum]
+        return drafts[-1] if drafts else None
+
+    @property
+    def addenda(self) -> list[MinutesVersion]:
+        return [v for v in self.versions if v.is_addendum]
 
     def __repr__(self) -> str:
         return f"<Minutes {self.id} item={self.agenda_item_id} v{self.version} {self.status}>"
@@ -102,6 +108,8 @@ class MinutesVersion(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: SHA-256 (hex) of this version's pseudonymised content (see ``operations.content_hash``)
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: a rectificatie added after vaststelling: it never replaces the vastgestelde text
+    is_addendum: Mapped[bool] = mapped_column(Boolean, default=False)
 
     minutes: Mapped[Minutes] = relationship(back_populates="versions")
     paragraphs: Mapped[list[MinutesParagraph]] = relationship(

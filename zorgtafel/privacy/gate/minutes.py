@@ -48,6 +48,16 @@ class VersionLine:
 
 
 @dataclass(frozen=True)
+class AddendumView:
+    """A rectificatie after vaststelling, with its own hash."""
+
+    number: int
+    saved_at: datetime
+    content_hash: str
+    paragraphs: tuple[ParagraphView, ...] = ()
+
+
+@dataclass(frozen=True)
 class MinutesView:
     """What one reader may see of one item's minutes, and what the page may offer them."""
 
@@ -70,6 +80,10 @@ class MinutesView:
     content_hash: str | None = None
     #: the chair may write a new version: content level, nothing hidden, not vastgesteld
     may_edit: bool = False
+    #: rectificaties (content level: their paragraphs in receivable categories only)
+    addenda: tuple[AddendumView, ...] = ()
+    #: the chair may add a rectificatie: content level, vastgesteld
+    may_rectify: bool = False
 
     @property
     def is_final(self) -> bool:
@@ -110,17 +124,32 @@ def item_minutes(
         disclosure.record()
         return base
     paragraphs = version.paragraphs if version is not None else []
-    held = [p.category_code for p in paragraphs]
+    addenda = minutes.addenda if minutes is not None else []
+    held = [p.category_code for p in paragraphs] + [
+        p.category_code for addendum in addenda for p in addendum.paragraphs
+    ]
     categories = disclosure.categories(case, decision, case.consented(disclosure.at), held=held)
     disclosure.record()
     allowed = {code for code, category in categories.items() if category.allowed}
     shown = [p for p in paragraphs if p.category_code in allowed]
     shredded = disclosure.key_destroyed(case.id)
-    views = tuple(
-        ParagraphView(p.part, p.category_code, None if shredded else _open(disclosure, case, p))
-        for p in shown
-    )
+
+    def view_of(p: MinutesParagraph) -> ParagraphView:
+        return ParagraphView(
+            p.part, p.category_code, None if shredded else _open(disclosure, case, p)
+        )
+
+    views = tuple(view_of(p) for p in shown)
     hidden = len(paragraphs) - len(shown)
+    addendum_views = tuple(
+        AddendumView(
+            a.number,
+            a.saved_at,
+            a.content_hash,
+            tuple(view_of(p) for p in a.paragraphs if p.category_code in allowed),
+        )
+        for a in addenda
+    )
     return replace(
         base,
         paragraphs=views,
@@ -132,17 +161,20 @@ def item_minutes(
         and not shredded
         and not base.is_final
         and base.shown == base.version,
+        addenda=addendum_views,
+        may_rectify=reader.role is Role.chair and base.is_final and not shredded,
     )
 
 
 def _version(minutes: Minutes | None, number: int | None) -> MinutesVersion | None:
-    if minutes is None or not minutes.versions:
+    drafts = [v for v in minutes.versions if not v.is_addendum] if minutes is not None else []
+    if not drafts:
         if number is not None:
             raise DisclosureRefused()  # no such version: like a missing page
         return None
     if number is None:
-        return minutes.versions[-1]
-    for version in minutes.versions:
+        return drafts[-1]
+    for version in drafts:
         if version.number == number:
             return version
     raise DisclosureRefused()
@@ -159,7 +191,9 @@ def _base_view(
         status=minutes.status,
         version=minutes.version,
         shown=version.number if version is not None else 0,
-        versions=tuple(VersionLine(v.number, v.saved_at) for v in minutes.versions),
+        versions=tuple(
+            VersionLine(v.number, v.saved_at) for v in minutes.versions if not v.is_addendum
+        ),
         finalised_at=minutes.finalised_at,
         content_hash=minutes.content_hash,
     )
@@ -201,4 +235,11 @@ def known_names(reader: User, item: AgendaItem, convenant: Convenant) -> KnownNa
     return KnownNames(persons, masked)
 
 
-__all__ = ["MinutesView", "ParagraphView", "VersionLine", "item_minutes", "known_names"]
+__all__ = [
+    "AddendumView",
+    "MinutesView",
+    "ParagraphView",
+    "VersionLine",
+    "item_minutes",
+    "known_names",
+]
