@@ -381,3 +381,26 @@ def test_a_correction_after_vaststellen_is_a_rectificatie_with_its_own_hash_neve
     assert "station met een oudere man" in page  # the vastgestelde text is unchanged
     assert final_hash in page
     assert addendum_hash in page
+
+
+def test_working_days_count_monday_to_friday_after_the_meeting() -> None:
+    from datetime import date
+
+    friday = date(2026, 11, 27)
+    assert operations.working_days_between(friday, friday) == 0
+    assert operations.working_days_between(friday, date(2026, 11, 29)) == 0  # the weekend
+    assert operations.working_days_between(friday, date(2026, 12, 2)) == 3  # mon, tue, wed
+
+
+def test_the_meeting_list_shows_after_how_many_working_days_the_minutes_were_vastgesteld(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    page = t.chair.get("/vergaderingen").get_data(as_text=True)
+    assert "nog niet" in page
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    token = csrf_token(t.chair, "/")
+    path = f"/notulen/punten/{t.item_id}/vaststellen"
+    assert t.chair.post(path, data={"csrf_token": token, "based_on": "1"}).status_code == 302
+    page = t.chair.get("/vergaderingen").get_data(as_text=True)
+    assert re.search(r'class="finalised-after">na 0 werkdagen<', page)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -19,7 +20,7 @@ from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, Level, ObjectType, Purpose
 from zorgtafel.auth.models import User
 from zorgtafel.convenant.document import Convenant
-from zorgtafel.core.clock import utcnow
+from zorgtafel.core.clock import AMSTERDAM, utcnow
 from zorgtafel.core.db import begin_write, db
 from zorgtafel.meetings.models import AgendaItem, Meeting
 from zorgtafel.minutes.models import (
@@ -256,6 +257,56 @@ def closing_blockers(meeting: Meeting) -> list[object]:
                 )
             )
     return blockers
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday to Friday from the day after ``start`` up to and including ``end`` (public
+    holidays are not known here and count as working days)."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        days += day.weekday() < 5
+    return days
+
+
+def finalised_after(meetings: Sequence[Meeting]) -> dict[int, int | None]:
+    """Per meeting: how many working days after it its minutes were vastgesteld (the last
+    item's); None while an item has no vastgestelde minutes. Two queries for any number."""
+    ids = [meeting.id for meeting in meetings]
+    items = dict(
+        db.session.execute(
+            select(AgendaItem.meeting_id, func.count(AgendaItem.id))
+            .where(AgendaItem.meeting_id.in_(ids))
+            .group_by(AgendaItem.meeting_id)
+        ).all()
+    )
+    final = {
+        row.meeting_id: (row.final, row.last)
+        for row in db.session.execute(
+            select(
+                AgendaItem.meeting_id,
+                func.count(Minutes.id).label("final"),
+                func.max(Minutes.finalised_at).label("last"),
+            )
+            .join(Minutes, Minutes.agenda_item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id.in_(ids), Minutes.status == MinutesStatus.final)
+            .group_by(AgendaItem.meeting_id)
+        )
+    }
+    found: dict[int, int | None] = {}
+    for meeting in meetings:
+        count, last = final.get(meeting.id, (0, None))
+        if not items.get(meeting.id) or count < items[meeting.id] or last is None:
+            found[meeting.id] = None
+            continue
+        day = meeting.starts_at.astimezone(AMSTERDAM).date()
+        found[meeting.id] = working_days_between(day, _aware(last).astimezone(AMSTERDAM).date())
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite's ``max()`` hands back the stored text's datetime without its zone (UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def hash_id(case_code: str, hex_hash: str) -> str:
