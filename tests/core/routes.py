@@ -211,6 +211,7 @@ ROUTES: tuple[Route, ...] = (
         expect=only(()),
     ),
     Route("minutes.my_actions", "/notulen/mijn-acties", expect=only(("partner",))),
+    Route("minutes.overview", "/notulen/acties", expect=only(("chair",))),
     # the excerpt of the meeting: the partner (not at the table) gets an empty one
     Route(
         "minutes.excerpt", "/notulen/vergaderingen/{meeting_id}", expect=only(("chair", "partner"))

@@ -300,3 +300,23 @@ def test_a_meeting_closes_only_when_every_item_is_minuted_and_its_open_actions_r
     meetings.step(record, Step.end)
     with in_app(app) as session:
         assert session.get(Meeting, later.id).status is MeetingStatus.closed
+
+
+def test_the_chair_s_overview_gives_each_organisation_its_shares(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    for text in ("Een.", "Twee.", "Drie.", "Vier."):
+        assert give_action(t, "politie", 3, text).status_code == 302
+    politie = t.client(Role.partner, "politie")
+    with in_app(app) as session:
+        ids = session.scalars(select(ActionItem.id).order_by(ActionItem.id)).all()
+    for action_id, status in zip(ids[:3], ("done", "done", "not_done"), strict=True):
+        post(politie, f"/notulen/mijn-acties/{action_id}", status=status, reason="Uitleg.")
+    html = t.chair.get("/notulen/acties").get_data(as_text=True)
+    row = html[html.index('data-partner="politie"') :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(r"<td>([^<]*)</td>", row)[1:] == [
+        "1", "0", "67% (2)", "0% (0)", "33% (1)", "0",
+    ]  # fmt: skip
+    assert t.client(Role.partner, "politie").get("/notulen/acties").status_code == 404

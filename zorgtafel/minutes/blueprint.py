@@ -30,6 +30,7 @@ bp.add_url_rule(
     methods=POST,
 )
 bp.add_url_rule("/mijn-acties", "my_actions", partner(controllers.my_actions))
+bp.add_url_rule("/acties", "overview", chair(controllers.overview))
 bp.add_url_rule("/vergaderingen/<int:meeting_id>", "excerpt", table(controllers.excerpt))
 bp.add_url_rule(
     "/vergaderingen/<int:meeting_id>/uittreksel.pdf", "excerpt_pdf", table(controllers.excerpt_pdf)
@@ -48,5 +49,11 @@ MENU = (
         _l("Mijn acties"),
         _l("De actiepunten van uw organisatie: open, binnenkort, te laat."),
         Role.partner,
+    ),
+    entry(
+        "minutes.overview",
+        _l("Actiepunten"),
+        _l("Per organisatie: open, te laat, en hoeveel gedaan, niet mogelijk, niet gedaan."),
+        Role.chair,
     ),
 )

@@ -200,6 +200,15 @@ def my_actions() -> str:
     )
 
 
+def overview() -> str:
+    """The chair's overview of actions per organisation (counts only)."""
+    return render_page(
+        "minutes/overview.html",
+        shares=gate_actions.action_overview(_user()),
+        convenant=convenant_in_force(),
+    )
+
+
 def update_action(action_id: int):  # type: ignore[no-untyped-def]
     """The owner organisation closes its own action: gedaan, niet mogelijk, niet gedaan."""
     user = _user()
@@ -399,6 +408,7 @@ __all__ = [
     "excerpt_pdf",
     "finalise",
     "my_actions",
+    "overview",
     "rectify",
     "review_action",
     "show",

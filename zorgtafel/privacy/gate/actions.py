@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
@@ -276,6 +276,53 @@ def own_action(reader: User, action_id: int) -> ActionItem:
 
 
 @dataclass(frozen=True)
+class OrganisationShare:
+    """One organisation's actions in counts: no case, no text."""
+
+    partner_code: str
+    open: int
+    overdue: int
+    done: int
+    not_possible: int
+    not_done: int
+    lapsed: int
+
+    @property
+    def closed(self) -> int:
+        return self.done + self.not_possible + self.not_done
+
+    def share(self, count: int) -> int:
+        """Percentage of the closed actions (vervallen left out)."""
+        return round(100 * count / self.closed) if self.closed else 0
+
+
+def action_overview(reader: User) -> tuple[OrganisationShare, ...]:
+    """The chair's overview per owner organisation: open and overdue actions, and the shares
+    of gedaan, niet mogelijk and niet gedaan. Counts only (one query): nothing of a case is
+    disclosed, so nothing is logged; anyone but the chair gets nothing."""
+    if reader.role is not Role.chair:
+        return ()
+    rows = db.session.execute(
+        select(
+            ActionItem.owner_partner_code,
+            ActionItem.status,
+            (ActionItem.due_on < today()).label("late"),
+            func.count(ActionItem.id),
+        ).group_by(ActionItem.owner_partner_code, ActionItem.status, "late")
+    ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for code, status, late, number in rows:
+        row = counts.setdefault(code, dict.fromkeys(_SHARE_FIELDS, 0))
+        row[ActionStatus(status).value] += number
+        if ActionStatus(status) is ActionStatus.open and late:
+            row["overdue"] += number
+    return tuple(OrganisationShare(code, **counts[code]) for code in sorted(counts))
+
+
+_SHARE_FIELDS = ("open", "overdue", "done", "not_possible", "not_done", "lapsed")
+
+
+@dataclass(frozen=True)
 class ExcerptItem:
     position: int
     item_id: int
@@ -315,7 +362,9 @@ __all__ = [
     "ActionView",
     "DecisionView",
     "ExcerptItem",
+    "OrganisationShare",
     "OutcomesView",
+    "action_overview",
     "excerpt",
     "item_outcomes",
     "my_actions",
