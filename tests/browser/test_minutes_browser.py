@@ -104,6 +104,12 @@ def test_the_chair_minutes_an_item_and_politie_works_off_its_action(  # type: ig
     screen.wait_for_load_state()
     assert "geen open actiepunten" in screen.locator("main").inner_text()
 
+    screen.goto(f"{base}/notulen/vergaderingen/{meeting.id}")
+    excerpt = screen.locator("main").inner_text()
+    assert "veiligheidsplan is nodig" in excerpt
+    assert "verzuim" not in excerpt
+    screen.screenshot(path=SHOTS / "5b-excerpt-politie.png", full_page=True)
+
     # om, not at the table: no minutes, no actions
     other = new_page(browser)
     login_in_browser(other, base, om)
@@ -129,5 +135,59 @@ def test_the_chair_minutes_an_item_and_politie_works_off_its_action(  # type: ig
     statuses = review.locator(".action-status").all_inner_texts()
     assert sorted(statuses) == ["niet mogelijk (omstandigheden veranderd)", "open"]
     page.screenshot(path=SHOTS / "7-review-next-meeting.png", full_page=True)
+    page.goto(f"{base}/notulen/acties")
+    assert "politie" in page.locator("#overzicht").inner_html()
+    page.screenshot(path=SHOTS / "8-actions-overview-chair.png", full_page=True)
+    page.goto(f"{base}/vergaderingen")
+    page.screenshot(path=SHOTS / "9-meetings-list-working-days.png", full_page=True)
+    page.goto(f"{base}/notulen/punten/{item}/rectificatie")
+    page.locator("#category-1").select_option("signalen")
+    page.locator("#text-1").fill("Rectificatie: het was het busstation.")
+    page.get_by_role("button", name="Voorvertoning").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
+    page.wait_for_url(f"**/notulen/punten/{item}")
+    assert "busstation" in page.locator(".addendum").inner_text()
+    page.screenshot(path=SHOTS / "10-rectificatie.png", full_page=True)
     screen.context.close()
+    other.context.close()
+
+
+def test_two_editors_at_once_get_409_with_both_versions(  # type: ignore[no-untyped-def]
+    live_server, browser, page
+) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    app, base = live_server.app, live_server.url
+    use_pseudonymiser(app, Pseudonymiser(detector=lambda _text: ()))
+    factories = Factories(app)
+    factories.example_convenant()
+    case = CaseFactory(app).create(coordinator="politie")
+    run = secrets.token_hex(3)
+    first = factories.user("chair", "gemeente", email=f"eerste-{run}@gemeente.test")
+    second = factories.user("chair", "gemeente", email=f"tweede-{run}@gemeente.test")
+    meeting = MeetingFactory(app, factories).create(
+        [(case.id, ["gemeente", "politie"])], chair_id=first.id
+    )
+    editor = f"{base}/notulen/punten/{meeting.item_ids[0]}/bewerken"
+    other = new_page(browser)
+    for screen, user, text in (
+        (page, first, "Eerste notulist: de jongere is thuis."),
+        (other, second, "Tweede notulist: de jongere is vermist."),
+    ):
+        login_in_browser(screen, base, user)
+        screen.goto(editor)
+        screen.locator("#category-1").select_option("signalen")
+        screen.locator("#text-1").fill(text)
+        screen.get_by_role("button", name="Voorvertoning").click()
+        screen.wait_for_load_state()
+    other.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
+    other.wait_for_load_state()
+    response = page.expect_response(lambda r: r.url == editor and r.request.method == "POST")
+    with response as answer:
+        page.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
+    assert answer.value.status == 409
+    page.wait_for_load_state()
+    assert "Tweede notulist" in page.locator("#andere-versie").inner_text()
+    assert page.locator("#text-1").input_value() == "Eerste notulist: de jongere is thuis."
+    page.screenshot(path=SHOTS / "11-stale-save-409.png", full_page=True)
     other.context.close()

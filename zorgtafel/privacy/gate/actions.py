@@ -19,7 +19,7 @@ from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import today
 from zorgtafel.core.db import db
-from zorgtafel.meetings.models import AgendaItem, Meeting
+from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 from zorgtafel.minutes.models import (
     OUTCOME_CATEGORY,
     ActionChange,
@@ -162,7 +162,11 @@ def _earlier_items(item: AgendaItem):  # type: ignore[no-untyped-def]
     rows = db.session.execute(
         select(AgendaItem.id, Meeting.starts_at)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.case_id == item.case_id, Meeting.starts_at < item.meeting.starts_at)
+        .where(
+            AgendaItem.case_id == item.case_id,
+            Meeting.starts_at < item.meeting.starts_at,
+            Meeting.status != MeetingStatus.draft,
+        )
     ).all()
     latest = max(rows, key=lambda row: row.starts_at, default=None)
     return {row.id for row in rows}, latest
