@@ -108,8 +108,9 @@ def _register_blueprints(app: Flask) -> None:
     from zorgtafel.core import navigation
     from zorgtafel.home import blueprint as home
     from zorgtafel.meetings import blueprint as meetings
+    from zorgtafel.minutes import blueprint as minutes
 
-    domains = (home, cases, meetings, convenant, auth)
+    domains = (home, cases, meetings, minutes, convenant, auth)
     for domain in domains:
         app.register_blueprint(domain.bp)
     navigation.init_app(app, tuple(item for domain in domains for item in domain.MENU))

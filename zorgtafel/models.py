@@ -29,11 +29,21 @@ from zorgtafel.meetings.models import (
     Meeting,
     TableSeat,
 )
+from zorgtafel.minutes.models import (
+    ActionChange,
+    ActionItem,
+    Decision,
+    Minutes,
+    MinutesParagraph,
+    MinutesVersion,
+)
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
 __all__ = [
+    "ActionChange",
+    "ActionItem",
     "AgendaItem",
     "Attendance",
     "AuditEvent",
@@ -45,9 +55,13 @@ __all__ = [
     "Contribution",
     "ContributionSave",
     "ConvenantVersion",
+    "Decision",
     "Involvement",
     "MasterKeyRecord",
     "Meeting",
+    "Minutes",
+    "MinutesParagraph",
+    "MinutesVersion",
     "Organisation",
     "PasswordReset",
     "PendingLogin",

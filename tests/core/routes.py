@@ -194,4 +194,68 @@ ROUTES: tuple[Route, ...] = (
         "/vergaderingen/{meeting_id}/agenda.pdf",
         expect=only(("chair", "partner")),
     ),
+    # minutes of that item: the chair sees them at process level (gemeente is not at the
+    # table, so it may not edit them: back to the minutes page); the partner, not at the
+    # table either, gets 404
+    Route("minutes.show", "/notulen/punten/{item_id}", expect=only(("chair",))),
+    Route(
+        "minutes.edit", "/notulen/punten/{item_id}/bewerken", expect=only(("chair",), status=302)
+    ),
+    Route(
+        "minutes.edit",
+        "/notulen/punten/{item_id}/bewerken",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    # not vastgesteld (and not the chair's to see): back to the minutes page
+    Route(
+        "minutes.rectify",
+        "/notulen/punten/{item_id}/rectificatie",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "minutes.rectify",
+        "/notulen/punten/{item_id}/rectificatie",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "minutes.finalise",
+        "/notulen/punten/{item_id}/vaststellen",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    # an empty decision or action form: back to the minutes page
+    Route(
+        "minutes.add_decision",
+        "/notulen/punten/{item_id}/besluiten",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    Route(
+        "minutes.add_action",
+        "/notulen/punten/{item_id}/acties",
+        "POST",
+        expect=only(("chair",), status=302),
+    ),
+    # no such action of the item's case: 404 for the chair too
+    Route(
+        "minutes.review_action",
+        "/notulen/punten/{item_id}/acties/999999/bespreking",
+        "POST",
+        expect=only(()),
+    ),
+    Route("minutes.my_actions", "/notulen/mijn-acties", expect=only(("partner",))),
+    Route("minutes.overview", "/notulen/acties", expect=only(("chair",))),
+    # the excerpt of the meeting: the partner (not at the table) gets an empty one
+    Route(
+        "minutes.excerpt", "/notulen/vergaderingen/{meeting_id}", expect=only(("chair", "partner"))
+    ),
+    Route(
+        "minutes.excerpt_pdf",
+        "/notulen/vergaderingen/{meeting_id}/uittreksel.pdf",
+        expect=only(("chair", "partner")),
+    ),
+    # not an action of the partner's organisation: 404
+    Route("minutes.update_action", "/notulen/mijn-acties/999999", "POST", expect=only(())),
 )

@@ -31,7 +31,7 @@ def request_as(client: FlaskClient, factories: Factories, login_as, role: str, r
     other = factories.user(Role.partner, "politie")
     versions = factories.example_convenant()
     objects = {"other_user_id": other.id, "convenant_version_id": versions[-1]}
-    if "{meeting_id}" in route.path:
+    if "{meeting_id}" in route.path or "{item_id}" in route.path:
         objects.update(_meeting_objects(client.application, factories))
     if "{case_code}" in route.path:
         objects["case_code"] = CaseFactory(factories.app).create(coordinator="politie").code

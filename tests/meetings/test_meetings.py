@@ -16,6 +16,7 @@ from tests.fixtures.app import in_app
 from tests.fixtures.auth import Factories, csrf_token, login
 from tests.fixtures.cases import CaseFactory, CaseRecord
 from tests.fixtures.meetings import MeetingFactory, future
+from tests.fixtures.minutes import minute_every_item
 from zorgtafel.audit.log import verify_log
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.auth.models import Role, User
@@ -572,6 +573,7 @@ def test_meeting_mode_shows_the_current_item_only_to_those_at_the_table(
     html = page(client, f"{state}?stand=in_session-1")
     assert "U zit niet aan tafel voor dit punt." in html
     assert second.code not in html
+    minute_every_item(app, meeting.id, meeting.chair_id)  # a meeting closes once minuted
     meetings.step(meeting, Step.end)
     assert "afgesloten" in page(client, f"{state}?stand=in_session-2")
 
@@ -583,6 +585,7 @@ def test_the_chair_moves_through_the_items(
     chair = login_as(Role.chair)
     meeting = meetings.create([(one.id, ["om"]), (two.id, ["om"])], chair_id=chair.id)
     meetings.pledge(meeting, chair.id)
+    minute_every_item(app, meeting.id, chair.id)  # a meeting closes once minuted
     live = f"/vergaderingen/{meeting.id}/vergadermodus"
     token = csrf_token(client, live)
     positions = []
@@ -820,6 +823,7 @@ def test_the_chair_reopens_a_closed_meeting_the_same_day_logged(
     meetings.pledge(meeting, chair.id)
     meetings.step(meeting, Step.start)
     meetings.step(meeting, Step.next)
+    minute_every_item(app, meeting.id, chair.id)  # a meeting closes once minuted
     live = f"/vergaderingen/{meeting.id}/vergadermodus"
     token = csrf_token(client, live)
     client.post(f"{live}/stap", data={"step": "end", "confirm": "y", "csrf_token": token})
@@ -840,6 +844,7 @@ def test_a_meeting_closed_on_an_earlier_day_stays_closed(
     case = cases.create()
     meeting = meetings.create([(case.id, ["om"])])
     meetings.step(meeting, Step.start)
+    minute_every_item(app, meeting.id, meeting.chair_id)  # a meeting closes once minuted
     meetings.step(meeting, Step.end)
     with in_app(app) as session:
         found = session.get(Meeting, meeting.id)
@@ -958,6 +963,7 @@ def test_a_closed_meeting_takes_no_late_changes(
     case, late = cases.create(), cases.create()
     meeting = meetings.create([(case.id, ["politie"])])
     meetings.step(meeting, Step.start)
+    minute_every_item(app, meeting.id, meeting.chair_id)  # a meeting closes once minuted
     meetings.step(meeting, Step.end)
     with in_app(app) as session:
         chair, found = session.get(User, meeting.chair_id), session.get(Meeting, meeting.id)

@@ -128,6 +128,7 @@ class ObjectType(Code):
     involvement = "involvement"
     meeting = "meeting"
     pledge = "pledge"
+    minutes = "minutes"
     user = "user"
     master_key = "master_key"
 
@@ -140,6 +141,7 @@ words(
         ObjectType.involvement: _l("betrokkenheid"),
         ObjectType.meeting: _l("vergadering"),
         ObjectType.pledge: _l("geheimhoudingsverklaring"),
+        ObjectType.minutes: _l("notulen"),
         ObjectType.user: _l("gebruiker"),
         ObjectType.master_key: _l("hoofdsleutel"),
     },
@@ -295,6 +297,17 @@ class Change(Code):
     step_end = "step_end"
     step_reopen = "step_reopen"
     agenda_pdf = "agenda_pdf"
+    minutes_saved = "minutes_saved"
+    minutes_finalised = "minutes_finalised"
+    minutes_rectified = "minutes_rectified"
+    decision_added = "decision_added"
+    action_added = "action_added"
+    action_reviewed = "action_reviewed"
+    action_done = "action_done"
+    action_not_possible = "action_not_possible"
+    action_not_done = "action_not_done"
+    action_lapsed = "action_lapsed"
+    minutes_excerpt_pdf = "minutes_excerpt_pdf"
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
     login_enrolment = "enrolment"
@@ -330,6 +343,17 @@ words(
         Change.step_end: _l("vergadering afgesloten"),
         Change.step_reopen: _l("vergadering heropend"),
         Change.agenda_pdf: _l("agenda als PDF"),
+        Change.minutes_saved: _l("conceptnotulen opgeslagen"),
+        Change.minutes_finalised: _l("notulen vastgesteld (met de hash van de inhoud)"),
+        Change.minutes_rectified: _l("rectificatie bij vastgestelde notulen (met haar hash)"),
+        Change.decision_added: _l("besluit genomen"),
+        Change.action_added: _l("actiepunt toegekend"),
+        Change.action_reviewed: _l("actiepunt besproken, blijft open"),
+        Change.action_done: _l("actiepunt gedaan"),
+        Change.action_not_possible: _l("actiepunt niet mogelijk (omstandigheden veranderd)"),
+        Change.action_not_done: _l("actiepunt niet gedaan"),
+        Change.action_lapsed: _l("actiepunt vervallen"),
+        Change.minutes_excerpt_pdf: _l("uittreksel van de notulen als PDF"),
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),
         Change.login_enrolment: _l("tweestapsverificatie gekoppeld"),

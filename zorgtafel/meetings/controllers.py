@@ -49,7 +49,12 @@ def index() -> str:
     query = select(Meeting).order_by(Meeting.starts_at.desc())
     if user.role is not Role.chair:
         query = query.where(Meeting.status != MeetingStatus.draft)
-    return render_template("meetings/index.html", meetings=list(db.session.scalars(query)))
+    from zorgtafel.minutes.operations import finalised_after
+
+    meetings = list(db.session.scalars(query))
+    return render_template(
+        "meetings/index.html", meetings=meetings, finalised_after=finalised_after(meetings)
+    )
 
 
 def create() -> str | Response:

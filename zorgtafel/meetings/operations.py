@@ -455,6 +455,11 @@ def step(by: User, meeting: Meeting, action: Step, *, confirmed: bool = False) -
     elif action is Step.end:
         if not confirmed:
             raise MeetingError(_l("Bevestig dat u de vergadering wilt afsluiten."))
+        from zorgtafel.minutes.operations import closing_blockers
+
+        blockers = closing_blockers(meeting)
+        if blockers:
+            raise MeetingError(blockers[0])
         meeting.status, meeting.closed_at = MeetingStatus.closed, utcnow()
     else:
         current = meeting.current_position or 1

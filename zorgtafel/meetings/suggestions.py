@@ -66,4 +66,19 @@ def follow_up_due(meeting: Meeting) -> dict[int, str]:
     return dict.fromkeys(db.session.scalars(query), "follow_up")
 
 
-SOURCES: tuple[SuggestionSource, ...] = (not_yet_discussed, follow_up_due)
+def actions_to_review(meeting: Meeting) -> dict[int, str]:
+    """Cases with an action still open, agreed at an earlier meeting: the next meeting reviews
+    it ("action_due"; the reviewed action is minuted on the case's item)."""
+    from zorgtafel.minutes.models import ActionItem, ActionStatus
+
+    query = (
+        select(ActionItem.case_id)
+        .join(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(ActionItem.status == ActionStatus.open, Meeting.starts_at < meeting.starts_at)
+        .distinct()
+    )
+    return dict.fromkeys(db.session.scalars(query), "action_due")
+
+
+SOURCES: tuple[SuggestionSource, ...] = (not_yet_discussed, follow_up_due, actions_to_review)

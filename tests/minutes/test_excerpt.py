@@ -1,0 +1,98 @@
+"""The per-partner excerpt: exactly the minutes paragraphs, decisions and actions of the items
+its organisation sat at the table for, in the categories it may receive; on a page and as a
+PDF marked Vertrouwelijk with organisation, reader and time; every view and export logged.
+All data is fictitious."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import csrf_token
+from tests.fixtures.cases import CaseFactory
+from tests.fixtures.meetings import MeetingFactory
+from tests.fixtures.minutes import SEATED, MinutesTable, write
+from zorgtafel.audit.models import AuditEvent
+from zorgtafel.audit.vocabulary import Change
+from zorgtafel.auth.models import Role
+
+ROWS = (
+    ("discussion", "signalen", "Gezien bij het station met een oudere man."),
+    ("discussion", "school", "Verzuimt sinds september."),
+    ("assessment", "veiligheid-risico", "Acuut risico op uitbuiting."),
+)
+
+
+@pytest.fixture
+def two_items(app: Flask, minutes_table: MinutesTable) -> tuple[MinutesTable, int, int]:
+    """A meeting with the table's case (gemeente, politie, jeugd-ggz seated) and a second case
+    with only jeugd-ggz at the table; minutes and a decision and an action on the first."""
+    t = minutes_table
+    other = CaseFactory(app).create(coordinator="jeugd-ggz")
+    meeting = MeetingFactory(app, t.factories).create(
+        [(t.case_id, list(SEATED)), (other.id, ["gemeente", "jeugd-ggz"])], chair_id=t.chair_id
+    )
+    first, second = meeting.item_ids
+    t.item_id = first
+    assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
+    token = csrf_token(t.chair, "/")
+    t.chair.post(f"/notulen/punten/{first}/besluiten", data={"csrf_token": token, "text": "Plan."})
+    return t, meeting.id, second
+
+
+def test_a_partner_s_excerpt_holds_only_its_items_in_its_categories(
+    app: Flask, two_items: tuple[MinutesTable, int, int]
+) -> None:
+    t, meeting_id, second = two_items
+    politie = t.client(Role.partner, "politie")
+    html = politie.get(f"/notulen/vergaderingen/{meeting_id}").get_data(as_text=True)
+    assert t.case_code in html
+    assert "Acuut risico op uitbuiting." in html
+    assert "Verzuimt" not in html  # school: politie may not receive it
+    assert f'data-item="{second}"' not in html  # not at that table
+    assert "Besluit 1" in html
+    reads = [
+        e
+        for e in _events(app, actor_org="politie", action="read")
+        if e.object_id == t.case_code and e.level == "content"
+    ]
+    assert reads
+    om = t.client(Role.partner, "om")
+    html = om.get(f"/notulen/vergaderingen/{meeting_id}").get_data(as_text=True)
+    assert t.case_code not in html
+    assert "zat bij geen enkel punt" in html
+
+
+def test_the_excerpt_pdf_is_marked_on_every_page_and_logged_as_an_export(
+    app: Flask, two_items: tuple[MinutesTable, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zorgtafel.meetings import export
+
+    t, meeting_id, _second = two_items
+    rendered: list[str] = []
+    real = export.render_pdf
+    monkeypatch.setattr(export, "render_pdf", lambda html: rendered.append(html) or real(html))
+    politie = t.client(Role.partner, "politie")
+    response = politie.get(f"/notulen/vergaderingen/{meeting_id}/uittreksel.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    (html,) = rendered
+    assert "@bottom-left" in html
+    assert "Vertrouwelijk · Organisatie politie · Test partner · " in html
+    assert "Acuut risico op uitbuiting." in html
+    assert "Verzuimt" not in html
+    exported = _events(app, actor_org="politie", action="export")
+    assert {e.object_id for e in exported if e.object_type == "case"} == {t.case_code}
+    files = [e for e in exported if e.reason == Change.minutes_excerpt_pdf.value]
+    assert [e.object_id for e in files] == [f"meeting-{meeting_id}"]
+
+
+def _events(app: Flask, **where: object) -> list[AuditEvent]:
+    with in_app(app) as session:
+        query = select(AuditEvent).order_by(AuditEvent.seq)
+        for name, value in where.items():
+            query = query.where(getattr(AuditEvent, name) == value)
+        return list(session.scalars(query))
