@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.auth",
     "tests.fixtures.cases",
     "tests.fixtures.meetings",
+    "tests.fixtures.audit",
 ]

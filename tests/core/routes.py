@@ -159,4 +159,22 @@ ROUTES: tuple[Route, ...] = (
         "/vergaderingen/{meeting_id}/agenda.pdf",
         expect=only(("chair", "partner")),
     ),
+    # the privacy officer's workspace: only the privacy role; a bad filter is answered 400
+    Route("oversight.log", "/fg/auditlog", expect=only(("privacy",))),
+    Route("oversight.log", "/fg/auditlog?uitkomst=misschien", expect=only(("privacy",), 400)),
+    Route("oversight.log_csv", "/fg/auditlog.csv", expect=only(("privacy",))),
+    Route("oversight.find_case", "/fg/verstrekkingen", expect=only(("privacy",))),
+    Route("oversight.disclosures", "/fg/verstrekkingen/{case_code}", expect=only(("privacy",))),
+    Route("oversight.disclosures", "/fg/verstrekkingen/ZT-1999-0000", expect=only(())),
+    Route(
+        "oversight.disclosures_csv",
+        "/fg/verstrekkingen/{case_code}.csv",
+        expect=only(("privacy",)),
+    ),
+    Route(
+        "oversight.disclosures_pdf",
+        "/fg/verstrekkingen/{case_code}.pdf",
+        expect=only(("privacy",)),
+    ),
+    Route("oversight.matrix", "/fg/matrix", expect=only(("privacy",))),
 )

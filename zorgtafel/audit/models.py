@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Identity, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zorgtafel.core.db import Base
@@ -55,6 +55,13 @@ class AuditEvent(EventFields, Base):
     """An event on the chain."""
 
     __tablename__ = "audit_events"
+    #: the privacy officer's filters, each walked in ``seq`` order (keyset pages, no OFFSET)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_id", "seq"),
+        Index("ix_audit_events_actor_user", "actor_user_id", "seq"),
+        Index("ix_audit_events_actor_org", "actor_org", "seq"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+    )
 
     #: 1, 2, 3, ... without gaps; assigned under the head row's lock
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

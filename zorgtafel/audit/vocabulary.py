@@ -130,6 +130,10 @@ class ObjectType(Code):
     pledge = "pledge"
     user = "user"
     master_key = "master_key"
+    #: the audit log itself, read by the privacy officer (``object_id``: the case code searched)
+    audit_log = "audit_log"
+    #: the partner x category matrix of releases against the convenant
+    release_matrix = "release_matrix"
 
 
 words(
@@ -142,6 +146,8 @@ words(
         ObjectType.pledge: _l("geheimhoudingsverklaring"),
         ObjectType.user: _l("gebruiker"),
         ObjectType.master_key: _l("hoofdsleutel"),
+        ObjectType.audit_log: _l("auditlog"),
+        ObjectType.release_matrix: _l("verstrekkingen per partner en categorie"),
     },
 )
 
@@ -245,6 +251,7 @@ class Refusal(Code):
     consent_required = "consent_required"
     unknown_partner = "unknown_partner"
     unknown_category = "unknown_category"
+    not_privacy_officer = "not_privacy_officer"
 
 
 words(
@@ -259,6 +266,7 @@ words(
         Refusal.consent_required: _l("vraagt vastgelegde toestemming"),
         Refusal.unknown_partner: _l("onbekende partner"),
         Refusal.unknown_category: _l("onbekende categorie"),
+        Refusal.not_privacy_officer: _l("alleen de FG leest het auditlog"),
     },
 )
 

@@ -1,0 +1,44 @@
+"""URL table of the privacy officer's workspace: only the privacy role opens these pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from zorgtafel.auth.access import roles_required
+from zorgtafel.auth.models import Role
+from zorgtafel.core.navigation import entry
+from zorgtafel.oversight import controllers
+
+bp = Blueprint("oversight", __name__, url_prefix="/fg")
+privacy = roles_required(Role.privacy)
+CASE = "/verstrekkingen/<code>"
+
+bp.add_url_rule("/auditlog", "log", privacy(controllers.log))
+bp.add_url_rule("/auditlog.csv", "log_csv", privacy(controllers.log_csv))
+bp.add_url_rule("/verstrekkingen", "find_case", privacy(controllers.find_case))
+bp.add_url_rule(CASE, "disclosures", privacy(controllers.disclosures))
+bp.add_url_rule(CASE + ".csv", "disclosures_csv", privacy(controllers.disclosures_csv))
+bp.add_url_rule(CASE + ".pdf", "disclosures_pdf", privacy(controllers.disclosures_pdf))
+bp.add_url_rule("/matrix", "matrix", privacy(controllers.matrix))
+
+MENU = (
+    entry(
+        "oversight.log",
+        _l("Auditlog"),
+        _l("Elke verstrekking en weigering, te filteren en te exporteren."),
+        Role.privacy,
+    ),
+    entry(
+        "oversight.find_case",
+        _l("Verstrekkingen per casus"),
+        _l("Wie zag wat van een casus, wanneer en op welk artikel."),
+        Role.privacy,
+    ),
+    entry(
+        "oversight.matrix",
+        _l("Verstrekkingen per partner"),
+        _l("Wat elke partner ontving, naast wat het convenant toestaat."),
+        Role.privacy,
+    ),
+)

@@ -1,0 +1,144 @@
+"""The privacy officer's pages: load, ask the gate's oversight surface (which logs the read),
+respond. The log holds codes only; :mod:`.lines` puts them in words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from zorgtafel.audit.vocabulary import AuditAction
+from zorgtafel.auth.access import current_user
+from zorgtafel.auth.models import User
+from zorgtafel.cases.models import Case
+from zorgtafel.convenant import operations as convenant_operations
+from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.core.clock import today, utcnow
+from zorgtafel.core.db import db
+from zorgtafel.core.pipeline import render_page
+from zorgtafel.meetings.export import render_pdf
+from zorgtafel.oversight.csvfile import to_csv
+from zorgtafel.oversight.forms import CaseCodeForm, LogFilterForm, PeriodForm
+from zorgtafel.oversight.lines import (
+    DISCLOSURE_COLUMNS,
+    LOG_COLUMNS,
+    fields,
+    headings,
+    lines,
+)
+from zorgtafel.privacy.gate import oversight
+
+
+def log() -> str | tuple[str, int]:
+    convenant = convenant_in_force()
+    form = LogFilterForm(convenant, request.args)
+    if not form.validate():
+        return render_template("oversight/log.html", form=form, page=None, lines=()), 400
+    page = oversight.audit_page(_user(), convenant, form.log_filter(), after=form.after())
+    return render_page(
+        "oversight/log.html",
+        form=form,
+        page=page,
+        lines=lines(page.items, convenant),
+        columns=LOG_COLUMNS,
+    )
+
+
+def log_csv() -> Response | tuple[str, int]:
+    convenant = convenant_in_force()
+    form = LogFilterForm(convenant, request.args)
+    if not form.validate():
+        return render_template("oversight/log.html", form=form, page=None, lines=()), 400
+    events = oversight.audit_export(_user(), convenant, form.log_filter())
+    rows = (line.row(fields(LOG_COLUMNS)) for line in lines(events, convenant))
+    return _csv(to_csv(headings(LOG_COLUMNS), rows), f"auditlog-{today().isoformat()}.csv")
+
+
+def find_case() -> Response | str | tuple[str, int]:
+    form = CaseCodeForm(request.args)
+    if "code" not in request.args:
+        return render_template("oversight/find_case.html", form=form)
+    if not form.validate():
+        return render_template("oversight/find_case.html", form=form), 400
+    return redirect(url_for("oversight.disclosures", code=form.code.data))
+
+
+def disclosures(code: str) -> str:
+    case, convenant = _case(code), convenant_in_force()
+    events = oversight.case_disclosures(_user(), case, convenant)
+    return render_page(
+        "oversight/disclosures.html",
+        case=case,
+        lines=lines(events, convenant),
+        columns=DISCLOSURE_COLUMNS,
+    )
+
+
+def disclosures_csv(code: str) -> Response:
+    case, convenant = _case(code), convenant_in_force()
+    events = oversight.case_disclosures(_user(), case, convenant, action=AuditAction.export)
+    rows = (line.row(fields(DISCLOSURE_COLUMNS)) for line in lines(events, convenant))
+    return _csv(to_csv(headings(DISCLOSURE_COLUMNS), rows), f"verstrekkingen-{case.code}.csv")
+
+
+def disclosures_pdf(code: str) -> Response:
+    case, convenant = _case(code), convenant_in_force()
+    events = oversight.case_disclosures(_user(), case, convenant, action=AuditAction.export)
+    html = render_page(  # the PDF is made after its export event is committed
+        "oversight/disclosures_pdf.html",
+        case=case,
+        lines=lines(events, convenant),
+        columns=DISCLOSURE_COLUMNS,
+        user=_user(),
+        now=utcnow(),
+    )
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="verstrekkingen-{case.code}.pdf"'},
+    )
+
+
+def matrix() -> str | tuple[str, int]:
+    form = PeriodForm(request.args)
+    if not request.args:
+        form.van.data, form.tot.data = date(today().year, 1, 1), today()
+    if not form.validate() or not (form.van.data and form.tot.data):
+        return render_template("oversight/matrix.html", form=form, matrix=None), 400
+    convenant = convenant_in_force()
+    start, end = form.bounds()
+    found = oversight.release_matrix(_user(), convenant, start, end, _versions())  # type: ignore[arg-type]
+    return render_page("oversight/matrix.html", form=form, matrix=found)
+
+
+def _versions() -> dict[tuple[str, str], Convenant]:
+    return {
+        (stored.convenant_id, stored.version): convenant_operations.convenant_of(stored)
+        for stored in convenant_operations.versions()
+    }
+
+
+def _csv(document: str, filename: str) -> Response:
+    return Response(
+        document,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _case(code: str) -> Case:
+    """The case with this code, or 404."""
+    case = db.session.scalar(select(Case).where(Case.code == code))
+    if case is None:
+        abort(404)
+    return case
+
+
+def _user() -> User:
+    user = current_user()
+    if user is None:  # the blueprint lets only the privacy officer in
+        abort(404)
+    return user
