@@ -14,12 +14,14 @@ from zorgtafel.meetings.models import (
     Meeting,
     TableSeat,
 )
+from zorgtafel.oversight.models import AnomalyCursor, Signal
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
 __all__ = [
     "AgendaItem",
+    "AnomalyCursor",
     "Attendance",
     "AuditEvent",
     "AuditHead",
@@ -35,6 +37,7 @@ __all__ = [
     "Organisation",
     "QueuedEvent",
     "Role",
+    "Signal",
     "StageChange",
     "TableSeat",
     "User",

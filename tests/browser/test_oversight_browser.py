@@ -57,3 +57,36 @@ def test_the_privacy_officer_finds_a_cases_disclosures(live_server, page) -> Non
     page.screenshot(path=SHOTS / "find-case.png", full_page=True)
     # the one 400 is the period refused above; nothing else (no CSP violation)
     assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_the_privacy_officer_triages_a_provoked_anomaly(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+
+    from tests.fixtures.audit import AuditFactory
+    from zorgtafel.audit.operations import Actor
+    from zorgtafel.audit.vocabulary import Outcome, Refusal
+    from zorgtafel.core.clock import AMSTERDAM
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    factories = Factories(live_server.app)
+    factories.example_convenant()
+    night = datetime.now(AMSTERDAM).replace(hour=3) - timedelta(days=1)
+    # eleven refusals of one user in one night: above the configured ten a day, out of hours
+    AuditFactory(live_server.app).append(
+        11, actor=Actor(77, "politie", "partner"), outcome=Outcome.refused,
+        reason=Refusal.no_need_to_know, at=night,
+    )  # fmt: skip
+    privacy = factories.user("privacy", "gemeente")
+    login_in_browser(page, live_server.url, privacy)
+    page.get_by_role("link", name="Signalen").first.click()
+    page.get_by_role("button", name="Nu controleren").click()
+    signal = page.locator("article.signal", has_text="veel weigeringen op één dag")
+    assert signal.count() == 1
+    page.screenshot(path=SHOTS / "signals.png", full_page=True)
+    signal.get_by_label("Status").select_option("escalated")
+    signal.get_by_label("Notitie").fill("Fictief: navragen bij de teamleider.")
+    signal.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url("**/fg/signalen**")
+    assert "geëscaleerd" in page.locator("article.signal", has_text="veel weigeringen").inner_text()
+    page.screenshot(path=SHOTS / "signals-triaged.png", full_page=True)
+    assert page.console_errors == []

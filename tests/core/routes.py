@@ -177,4 +177,13 @@ ROUTES: tuple[Route, ...] = (
         expect=only(("privacy",)),
     ),
     Route("oversight.matrix", "/fg/matrix", expect=only(("privacy",))),
+    Route("oversight.signals", "/fg/signalen", expect=only(("privacy",))),
+    Route(
+        "oversight.run_anomalies",
+        "/fg/signalen/controleren",
+        "POST",
+        expect=only(("privacy",), 302),
+    ),
+    # no such signal: 404 for everyone
+    Route("oversight.triage", "/fg/signalen/999999", "POST", expect=only(())),
 )

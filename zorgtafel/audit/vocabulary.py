@@ -134,6 +134,8 @@ class ObjectType(Code):
     audit_log = "audit_log"
     #: the partner x category matrix of releases against the convenant
     release_matrix = "release_matrix"
+    #: a signal of the anomaly rules in the privacy officer's triage queue (id: its number)
+    anomaly_signal = "anomaly_signal"
 
 
 words(
@@ -148,6 +150,7 @@ words(
         ObjectType.master_key: _l("hoofdsleutel"),
         ObjectType.audit_log: _l("auditlog"),
         ObjectType.release_matrix: _l("verstrekkingen per partner en categorie"),
+        ObjectType.anomaly_signal: _l("signaal van afwijkend gebruik"),
     },
 )
 
@@ -296,6 +299,9 @@ class Change(Code):
     failed_password = "password"  # noqa: S105 - the login step that failed, not a secret
     failed_code = "code"
     failed_enrolment_code = "enrolment_code"
+    signal_open = "signal_open"
+    signal_explained = "signal_explained"
+    signal_escalated = "signal_escalated"
 
 
 words(
@@ -323,6 +329,9 @@ words(
         Change.failed_password: _l("bij het wachtwoord"),
         Change.failed_code: _l("bij de code"),
         Change.failed_enrolment_code: _l("bij het koppelen"),
+        Change.signal_open: _l("signaal heropend"),
+        Change.signal_explained: _l("signaal verklaard"),
+        Change.signal_escalated: _l("signaal geëscaleerd"),
     },
 )
 

@@ -13,6 +13,7 @@ from zorgtafel.oversight import controllers
 bp = Blueprint("oversight", __name__, url_prefix="/fg")
 privacy = roles_required(Role.privacy)
 CASE = "/verstrekkingen/<code>"
+POST = ["POST"]
 
 bp.add_url_rule("/auditlog", "log", privacy(controllers.log))
 bp.add_url_rule("/auditlog.csv", "log_csv", privacy(controllers.log_csv))
@@ -21,6 +22,11 @@ bp.add_url_rule(CASE, "disclosures", privacy(controllers.disclosures))
 bp.add_url_rule(CASE + ".csv", "disclosures_csv", privacy(controllers.disclosures_csv))
 bp.add_url_rule(CASE + ".pdf", "disclosures_pdf", privacy(controllers.disclosures_pdf))
 bp.add_url_rule("/matrix", "matrix", privacy(controllers.matrix))
+bp.add_url_rule("/signalen", "signals", privacy(controllers.signals))
+bp.add_url_rule(
+    "/signalen/controleren", "run_anomalies", privacy(controllers.run_anomalies), methods=POST
+)
+bp.add_url_rule("/signalen/<int:signal_id>", "triage", privacy(controllers.triage), methods=POST)
 
 MENU = (
     entry(
@@ -33,6 +39,12 @@ MENU = (
         "oversight.find_case",
         _l("Verstrekkingen per casus"),
         _l("Wie zag wat van een casus, wanneer en op welk artikel."),
+        Role.privacy,
+    ),
+    entry(
+        "oversight.signals",
+        _l("Signalen"),
+        _l("Afwijkend gebruik volgens de regels: open, verklaard of geëscaleerd."),
         Role.privacy,
     ),
     entry(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -20,15 +21,18 @@ from zorgtafel.core.clock import today, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings.export import render_pdf
+from zorgtafel.oversight import operations
 from zorgtafel.oversight.csvfile import to_csv
-from zorgtafel.oversight.forms import CaseCodeForm, LogFilterForm, PeriodForm
+from zorgtafel.oversight.forms import CaseCodeForm, LogFilterForm, PeriodForm, RunForm, TriageForm
 from zorgtafel.oversight.lines import (
     DISCLOSURE_COLUMNS,
     LOG_COLUMNS,
     fields,
     headings,
     lines,
+    signal_lines,
 )
+from zorgtafel.oversight.models import Signal, SignalStatus
 from zorgtafel.privacy.gate import oversight
 
 
@@ -112,6 +116,52 @@ def matrix() -> str | tuple[str, int]:
     start, end = form.bounds()
     found = oversight.release_matrix(_user(), convenant, start, end, _versions())  # type: ignore[arg-type]
     return render_page("oversight/matrix.html", form=form, matrix=found)
+
+
+def signals() -> str:
+    convenant = convenant_in_force()
+    found = oversight.anomaly_signals(_user(), convenant)
+    return render_page(
+        "oversight/signals.html",
+        signals=signal_lines(found, convenant),
+        run_form=RunForm(),
+        forms={signal.id: _triage_form(signal) for signal in found},
+    )
+
+
+def run_anomalies() -> Response:
+    if not RunForm().validate_on_submit():
+        abort(400)
+    found = operations.run_rules()
+    flash(_("%(n)s signalen nieuw of bijgewerkt.", n=len(found)), "info")
+    return redirect(url_for("oversight.signals"))
+
+
+def triage(signal_id: int) -> Response | tuple[str, int]:
+    signal = db.session.get(Signal, signal_id)
+    if signal is None:
+        abort(404)
+    form = TriageForm(prefix=f"signaal-{signal.id}")
+    if not form.validate_on_submit():
+        flash(_("Signaal niet bijgewerkt: %(errors)s", errors=_errors(form)), "error")
+        return redirect(url_for("oversight.signals"), 303)
+    operations.triage(_user(), signal, SignalStatus(form.status.data), form.note.data or "")
+    flash(_("Signaal %(id)s bijgewerkt.", id=signal.id), "info")
+    return redirect(url_for("oversight.signals") + f"#signaal-{signal.id}")
+
+
+def _triage_form(signal: Signal) -> TriageForm:
+    return TriageForm(
+        prefix=f"signaal-{signal.id}",
+        formdata=None,
+        data={"status": signal.status, "note": signal.note or ""},
+    )
+
+
+def _errors(form: TriageForm) -> str:
+    return "; ".join(
+        f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
+    )
 
 
 def _versions() -> dict[tuple[str, str], Convenant]:

@@ -9,8 +9,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, SelectField, StringField
-from wtforms.validators import Optional, Regexp, ValidationError
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from zorgtafel.audit.browse import LogFilter
 from zorgtafel.audit.vocabulary import AuditAction, Level, Outcome
@@ -19,6 +19,7 @@ from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.clock import AMSTERDAM
 from zorgtafel.core.db import db
+from zorgtafel.oversight.models import SignalStatus
 
 CASE_CODE = r"^[A-Z0-9-]{1,20}$"
 CASE_CODE_MESSAGE = _l("Een casuscode, zoals ZT-2026-0042.")
@@ -141,3 +142,18 @@ class CaseCodeForm(FlaskForm):
         filters=[_upper],
         validators=[Regexp(CASE_CODE, message=CASE_CODE_MESSAGE)],
     )
+
+
+class TriageForm(FlaskForm):
+    """A signal's new status and the privacy officer's note."""
+
+    status = SelectField(_l("Status"), validators=[DataRequired()])
+    note = TextAreaField(_l("Notitie"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = [(status.value, status.label) for status in SignalStatus]
+
+
+class RunForm(FlaskForm):
+    """Run the anomaly rules now (a POST with its CSRF token only)."""

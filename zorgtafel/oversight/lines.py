@@ -19,6 +19,7 @@ from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import local_time
 from zorgtafel.core.db import db
 from zorgtafel.core.navigation import role_label
+from zorgtafel.oversight.models import AnomalyRule, Signal, SignalStatus
 
 #: reasons written as two codes (a stage change: the new stage and why)
 QUALIFIED = ((Stage, StageReason),)
@@ -153,3 +154,43 @@ def _organisation_names(convenant: Convenant) -> dict[str, str]:
         for row in db.session.execute(select(Organisation.code, Organisation.name))
     }
     return names | {partner.code: partner.name for partner in convenant.partners}
+
+
+@dataclass(frozen=True)
+class SignalLine:
+    """A signal of the triage queue in words."""
+
+    id: int
+    rule: str
+    user: str
+    organisation: str
+    object_id: str
+    count: int
+    when: str
+    status: str
+    status_code: str
+    note: str
+    first_seq: int
+    last_seq: int
+
+
+def signal_lines(signals: Sequence[Signal], convenant: Convenant) -> list[SignalLine]:
+    users = _user_names({s.user_id for s in signals if s.user_id is not None})
+    organisations = _organisation_names(convenant) if signals else {}
+    return [
+        SignalLine(
+            id=s.id,
+            rule=AnomalyRule(s.rule).label,
+            user=users.get(s.user_id, "") if s.user_id is not None else "",
+            organisation=organisations.get(s.organisation or "", s.organisation or ""),
+            object_id=s.object_id or "",
+            count=s.count,
+            when=local_time(s.occurred_at),
+            status=SignalStatus(s.status).label,
+            status_code=s.status,
+            note=s.note or "",
+            first_seq=s.first_seq,
+            last_seq=s.last_seq,
+        )
+        for s in signals
+    ]

@@ -1,4 +1,5 @@
-"""audit browsing: indexes for the privacy officer's filters on the chained log
+"""audit browsing: indexes for the privacy officer's filters on the chained log; the anomaly
+rules' triage queue (signals) and how far the rules have read the log (cursor)
 
 Revision ID: 0012_audit_browsing
 Revises: 0007_involvements_by_partner
@@ -11,6 +12,7 @@ filter and the release matrix use ``occurred_at``.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_audit_browsing"
@@ -29,8 +31,38 @@ INDEXES = {
 def upgrade() -> None:
     for name, columns in INDEXES.items():
         op.create_index(name, "audit_events", columns, unique=False)
+    op.create_table(
+        "anomaly_signals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=30), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("organisation", sa.String(length=40), nullable=True),
+        sa.Column("object_id", sa.String(length=64), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("first_seq", sa.BigInteger(), nullable=False),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("detected_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_by_user_id", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_anomaly_signals")),
+        sa.UniqueConstraint("rule", "key", name=op.f("uq_anomaly_signals_rule")),
+    )
+    op.create_table(
+        "anomaly_cursor",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("ran_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_anomaly_cursor_single_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_anomaly_cursor")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("anomaly_cursor")
+    op.drop_table("anomaly_signals")
     for name in INDEXES:
         op.drop_index(name, table_name="audit_events")

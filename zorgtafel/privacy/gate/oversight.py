@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import case, select
+
 from zorgtafel.audit import browse
 from zorgtafel.audit.browse import LogFilter
 from zorgtafel.audit.models import AuditEvent
@@ -18,12 +20,15 @@ from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant, Direction
 from zorgtafel.core.db import db
+from zorgtafel.oversight.models import Signal, SignalStatus
 from zorgtafel.privacy.access_rules import decide_log_reading
 from zorgtafel.privacy.gate.kernel import Disclosure
 from zorgtafel.privacy.gate.views import Page
 
 #: events per page of the audit browser
 PAGE_SIZE = 50
+#: the most signals the triage queue shows at once
+SIGNALS_SHOWN = 500
 #: the most events one CSV export holds (narrow the filter for more)
 EXPORT_LIMIT = 100_000
 
@@ -143,6 +148,14 @@ def _count(matrix: ReleaseMatrix, row, then: Convenant | None) -> None:  # type:
             cell.no_longer_allowed += row.count
 
 
+def anomaly_signals(reader: User, convenant: Convenant) -> list[Signal]:
+    """The triage queue: open signals first, newest first; one search event on the signals."""
+    _record(reader, convenant, AuditAction.search, ObjectType.anomaly_signal, None)
+    open_first = case((Signal.status == SignalStatus.open.value, 0), else_=1)
+    query = select(Signal).order_by(open_first, Signal.occurred_at.desc()).limit(SIGNALS_SHOWN)
+    return list(db.session.scalars(query))
+
+
 def _record(
     reader: User,
     convenant: Convenant,
@@ -166,6 +179,7 @@ __all__ = [
     "LogFilter",
     "MatrixCell",
     "ReleaseMatrix",
+    "anomaly_signals",
     "audit_export",
     "audit_page",
     "case_disclosures",
