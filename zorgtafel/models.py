@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
+from zorgtafel.audit.models import AuditEvent, AuditHead, ChainCheck, QueuedEvent
 from zorgtafel.auth.models import Organisation, Role, User, UserSession
 from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
@@ -14,7 +14,7 @@ from zorgtafel.meetings.models import (
     Meeting,
     TableSeat,
 )
-from zorgtafel.oversight.models import AnomalyCursor, Signal
+from zorgtafel.oversight.models import AnomalyCursor, LogReview, Signal
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
@@ -27,11 +27,13 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseKey",
+    "ChainCheck",
     "ConfidentialityPledge",
     "Consent",
     "Contribution",
     "ConvenantVersion",
     "Involvement",
+    "LogReview",
     "MasterKeyRecord",
     "Meeting",
     "Organisation",

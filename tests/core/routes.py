@@ -178,6 +178,9 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("oversight.matrix", "/fg/matrix", expect=only(("privacy",))),
     Route("oversight.signals", "/fg/signalen", expect=only(("privacy",))),
+    Route("oversight.reviews", "/fg/beoordelingen", expect=only(("privacy",))),
+    # an empty review is shown again with its errors
+    Route("oversight.reviews", "/fg/beoordelingen", "POST", expect=only(("privacy",), 400)),
     Route(
         "oversight.run_anomalies",
         "/fg/signalen/controleren",

@@ -136,6 +136,8 @@ class ObjectType(Code):
     release_matrix = "release_matrix"
     #: a signal of the anomaly rules in the privacy officer's triage queue (id: its number)
     anomaly_signal = "anomaly_signal"
+    #: the privacy officer's recorded review of the log (id: its number)
+    log_review = "log_review"
 
 
 words(
@@ -151,6 +153,7 @@ words(
         ObjectType.audit_log: _l("auditlog"),
         ObjectType.release_matrix: _l("verstrekkingen per partner en categorie"),
         ObjectType.anomaly_signal: _l("signaal van afwijkend gebruik"),
+        ObjectType.log_review: _l("beoordeling van het log"),
     },
 )
 

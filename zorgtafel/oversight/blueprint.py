@@ -22,6 +22,7 @@ bp.add_url_rule(CASE, "disclosures", privacy(controllers.disclosures))
 bp.add_url_rule(CASE + ".csv", "disclosures_csv", privacy(controllers.disclosures_csv))
 bp.add_url_rule(CASE + ".pdf", "disclosures_pdf", privacy(controllers.disclosures_pdf))
 bp.add_url_rule("/matrix", "matrix", privacy(controllers.matrix))
+bp.add_url_rule("/beoordelingen", "reviews", privacy(controllers.reviews), methods=["GET", "POST"])
 bp.add_url_rule("/signalen", "signals", privacy(controllers.signals))
 bp.add_url_rule(
     "/signalen/controleren", "run_anomalies", privacy(controllers.run_anomalies), methods=POST
@@ -45,6 +46,12 @@ MENU = (
         "oversight.signals",
         _l("Signalen"),
         _l("Afwijkend gebruik volgens de regels: open, verklaard of geëscaleerd."),
+        Role.privacy,
+    ),
+    entry(
+        "oversight.reviews",
+        _l("Logbeoordeling"),
+        _l("De maandelijkse beoordeling van het log, met steekproef en bevindingen."),
         Role.privacy,
     ),
     entry(

@@ -23,7 +23,14 @@ from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings.export import render_pdf
 from zorgtafel.oversight import operations
 from zorgtafel.oversight.csvfile import to_csv
-from zorgtafel.oversight.forms import CaseCodeForm, LogFilterForm, PeriodForm, RunForm, TriageForm
+from zorgtafel.oversight.forms import (
+    CaseCodeForm,
+    LogFilterForm,
+    PeriodForm,
+    ReviewForm,
+    RunForm,
+    TriageForm,
+)
 from zorgtafel.oversight.lines import (
     DISCLOSURE_COLUMNS,
     LOG_COLUMNS,
@@ -32,7 +39,8 @@ from zorgtafel.oversight.lines import (
     lines,
     signal_lines,
 )
-from zorgtafel.oversight.models import Signal, SignalStatus
+from zorgtafel.oversight.models import LogReview, Signal, SignalStatus
+from zorgtafel.oversight.status import workspace_status
 from zorgtafel.privacy.gate import oversight
 
 
@@ -162,6 +170,21 @@ def _errors(form: TriageForm) -> str:
     return "; ".join(
         f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
     )
+
+
+def reviews() -> Response | str | tuple[str, int]:
+    form = ReviewForm()
+    if form.validate_on_submit():
+        operations.record_review(
+            _user(), form.van.data, form.tot.data, form.sample.data, form.findings.data
+        )
+        flash(_("Beoordeling vastgelegd."), "info")
+        return redirect(url_for("oversight.reviews"))
+    done = db.session.scalars(select(LogReview).order_by(LogReview.period_end.desc()).limit(24))
+    page = render_template(
+        "oversight/reviews.html", form=form, reviews=list(done), status=workspace_status()
+    )
+    return (page, 400) if form.is_submitted() else page
 
 
 def _versions() -> dict[tuple[str, str], Convenant]:

@@ -157,3 +157,16 @@ class TriageForm(FlaskForm):
 
 class RunForm(FlaskForm):
     """Run the anomaly rules now (a POST with its CSRF token only)."""
+
+
+class ReviewForm(FlaskForm):
+    """A review of the log over a period: the sample looked at and the findings."""
+
+    van = DateField(_l("Van"), validators=[DataRequired()])
+    tot = DateField(_l("Tot en met"), validators=[DataRequired()])
+    sample = TextAreaField(_l("Steekproef"), validators=[DataRequired(), Length(max=4000)])
+    findings = TextAreaField(_l("Bevindingen"), validators=[DataRequired(), Length(max=4000)])
+
+    def validate_tot(self, field: DateField) -> None:
+        if self.van.data and field.data and field.data < self.van.data:
+            raise ValidationError(_l("De einddatum ligt voor de begindatum."))

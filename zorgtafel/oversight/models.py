@@ -6,10 +6,10 @@ never content. The privacy officer's note is hers, kept here, never in the audit
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zorgtafel.audit.vocabulary import Code, words
@@ -102,3 +102,22 @@ class AnomalyCursor(Base):
 
     def __repr__(self) -> str:
         return f"<AnomalyCursor {self.seq}>"
+
+
+class LogReview(Base):
+    """The privacy officer's review of the log over a period (MedMij: at least monthly): what
+    she looked at and what she found; the evidence that the log is read."""
+
+    __tablename__ = "log_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    #: the sample looked at (which users, days, cases; free text of the FG's)
+    sample: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_user_id: Mapped[int] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"<LogReview {self.id} {self.period_start}..{self.period_end}>"

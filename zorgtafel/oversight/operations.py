@@ -3,6 +3,8 @@ an audit event (the note stays with the signal, never in the log)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app
 
 from zorgtafel.audit.operations import record
@@ -11,7 +13,7 @@ from zorgtafel.auth.models import User
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import begin_write, db
 from zorgtafel.oversight import anomalies
-from zorgtafel.oversight.models import Signal, SignalStatus
+from zorgtafel.oversight.models import LogReview, Signal, SignalStatus
 
 #: the audit log's word for each status a signal is moved to
 STATUS_CHANGES = {
@@ -41,3 +43,21 @@ def triage(user: User, signal: Signal, status: SignalStatus, note: str) -> None:
         purpose=Purpose.oversight,
         reason=STATUS_CHANGES[SignalStatus(status)],
     )
+
+
+def record_review(user: User, start: date, end: date, sample: str, findings: str) -> LogReview:
+    """Record a review of the log over [start, end]; logged (its text stays in the review)."""
+    begin_write(db.session)
+    review = LogReview(
+        period_start=start, period_end=end, sample=sample, findings=findings,
+        recorded_by_user_id=user.id,
+    )  # fmt: skip
+    db.session.add(review)
+    db.session.flush()
+    record(
+        AuditAction.create,
+        object_type=ObjectType.log_review,
+        object_id=str(review.id),
+        purpose=Purpose.oversight,
+    )
+    return review

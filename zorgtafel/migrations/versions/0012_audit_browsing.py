@@ -1,5 +1,6 @@
 """audit browsing: indexes for the privacy officer's filters on the chained log; the anomaly
-rules' triage queue (signals) and how far the rules have read the log (cursor)
+rules' triage queue (signals) and how far the rules have read the log (cursor); the privacy
+officer's log reviews and the recorded outcomes of scheduled chain checks
 
 Revision ID: 0012_audit_browsing
 Revises: 0007_involvements_by_partner
@@ -60,8 +61,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_anomaly_cursor")),
     )
 
+    op.create_table(
+        "log_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("sample", sa.Text(), nullable=False),
+        sa.Column("findings", sa.Text(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by_user_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_log_reviews")),
+    )
+    op.create_table(
+        "audit_chain_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.Column("problem", sa.String(length=300), nullable=True),
+        sa.Column("checkpoint_size", sa.BigInteger(), nullable=True),
+        sa.Column("checkpoint_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_checks")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("audit_chain_checks")
+    op.drop_table("log_reviews")
     op.drop_table("anomaly_cursor")
     op.drop_table("anomaly_signals")
     for name in INDEXES:
