@@ -90,3 +90,30 @@ def test_the_privacy_officer_triages_a_provoked_anomaly(live_server, page) -> No
     assert "geëscaleerd" in page.locator("article.signal", has_text="veel weigeringen").inner_text()
     page.screenshot(path=SHOTS / "signals-triaged.png", full_page=True)
     assert page.console_errors == []
+
+
+def test_the_privacy_officer_records_a_monthly_review(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    from zorgtafel.core.clock import today
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    factories = Factories(live_server.app)
+    factories.example_convenant()
+    privacy = factories.user("privacy", "gemeente")
+    login_in_browser(page, live_server.url, privacy)
+    if "Logbeoordeling te laat." not in page.content():  # another test recorded one already
+        assert "Laatste logbeoordeling" in page.content()
+    page.screenshot(path=SHOTS / "start-page.png", full_page=True)
+    page.get_by_role("link", name="Logbeoordeling").first.click()
+    page.get_by_label("Van", exact=True).fill(today().replace(day=1).isoformat())
+    page.get_by_label("Tot en met", exact=True).fill(today().isoformat())
+    page.get_by_label("Steekproef").fill("Fictief: alle weigeringen van de maand.")
+    page.get_by_label("Bevindingen").fill("Fictief: niets onverklaards gevonden.")
+    page.get_by_role("button", name="Beoordeling vastleggen").click()
+    page.wait_for_url("**/fg/beoordelingen")
+    assert "Beoordeling vastgelegd." in page.content()
+    assert "niets onverklaards" in page.locator("table").inner_text()
+    page.screenshot(path=SHOTS / "reviews.png", full_page=True)
+    page.goto(f"{live_server.url}/")
+    assert "Logbeoordeling te laat." not in page.content()
+    page.screenshot(path=SHOTS / "start-page-reviewed.png", full_page=True)
+    assert page.console_errors == []
