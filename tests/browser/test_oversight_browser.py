@@ -117,3 +117,17 @@ def test_the_privacy_officer_records_a_monthly_review(live_server, page) -> None
     assert "Logbeoordeling te laat." not in page.content()
     page.screenshot(path=SHOTS / "start-page-reviewed.png", full_page=True)
     assert page.console_errors == []
+
+
+def test_the_processing_register_and_its_difference(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    factories = Factories(live_server.app)
+    factories.example_convenant()
+    login_in_browser(page, live_server.url, factories.user("privacy", "gemeente"))
+    page.get_by_role("link", name="Verwerkingsregister").first.click()
+    assert "Beveiligingsmaatregelen" in page.content()
+    page.screenshot(path=SHOTS / "register.png", full_page=True)
+    page.get_by_role("button", name="Verschil tussen versies").click()
+    assert "Vervallen sinds 1.0" in page.content()
+    page.screenshot(path=SHOTS / "register-diff.png", full_page=True)
+    assert page.console_errors == []

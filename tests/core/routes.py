@@ -178,6 +178,11 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("oversight.matrix", "/fg/matrix", expect=only(("privacy",))),
     Route("oversight.signals", "/fg/signalen", expect=only(("privacy",))),
+    Route("oversight.register", "/fg/register", expect=only(("privacy",))),
+    Route("oversight.register", "/fg/register?versie=999999", expect=only(())),
+    Route("oversight.register_csv", "/fg/register.csv", expect=only(("privacy",))),
+    Route("oversight.register_pdf", "/fg/register.pdf", expect=only(("privacy",))),
+    Route("oversight.register_diff", "/fg/register/verschil", expect=only(("privacy",))),
     Route("oversight.reviews", "/fg/beoordelingen", expect=only(("privacy",))),
     # an empty review is shown again with its errors
     Route("oversight.reviews", "/fg/beoordelingen", "POST", expect=only(("privacy",), 400)),

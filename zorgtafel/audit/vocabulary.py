@@ -138,6 +138,8 @@ class ObjectType(Code):
     anomaly_signal = "anomaly_signal"
     #: the privacy officer's recorded review of the log (id: its number)
     log_review = "log_review"
+    #: the processing register (AVG art. 30) generated from a convenant version
+    processing_register = "processing_register"
 
 
 words(
@@ -154,6 +156,7 @@ words(
         ObjectType.release_matrix: _l("verstrekkingen per partner en categorie"),
         ObjectType.anomaly_signal: _l("signaal van afwijkend gebruik"),
         ObjectType.log_review: _l("beoordeling van het log"),
+        ObjectType.processing_register: _l("verwerkingsregister (AVG art. 30)"),
     },
 )
 

@@ -23,6 +23,12 @@ bp.add_url_rule(CASE + ".csv", "disclosures_csv", privacy(controllers.disclosure
 bp.add_url_rule(CASE + ".pdf", "disclosures_pdf", privacy(controllers.disclosures_pdf))
 bp.add_url_rule("/matrix", "matrix", privacy(controllers.matrix))
 bp.add_url_rule("/beoordelingen", "reviews", privacy(controllers.reviews), methods=["GET", "POST"])
+bp.add_url_rule("/register", "register", privacy(controllers.processing_register))
+bp.add_url_rule("/register.csv", "register_csv", privacy(controllers.processing_register_csv))
+bp.add_url_rule("/register.pdf", "register_pdf", privacy(controllers.processing_register_pdf))
+bp.add_url_rule(
+    "/register/verschil", "register_diff", privacy(controllers.processing_register_diff)
+)
 bp.add_url_rule("/signalen", "signals", privacy(controllers.signals))
 bp.add_url_rule(
     "/signalen/controleren", "run_anomalies", privacy(controllers.run_anomalies), methods=POST
@@ -52,6 +58,12 @@ MENU = (
         "oversight.reviews",
         _l("Logbeoordeling"),
         _l("De maandelijkse beoordeling van het log, met steekproef en bevindingen."),
+        Role.privacy,
+    ),
+    entry(
+        "oversight.register",
+        _l("Verwerkingsregister"),
+        _l("Het register (AVG art. 30) uit de convenantversie, als PDF en CSV."),
         Role.privacy,
     ),
     entry(

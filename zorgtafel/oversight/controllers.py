@@ -10,18 +10,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from zorgtafel.audit.vocabulary import AuditAction
+from zorgtafel.audit.vocabulary import AuditAction, ObjectType
 from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case
 from zorgtafel.convenant import operations as convenant_operations
 from zorgtafel.convenant.document import Convenant
+from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core.clock import today, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings.export import render_pdf
-from zorgtafel.oversight import operations
+from zorgtafel.oversight import operations, register
 from zorgtafel.oversight.csvfile import to_csv
 from zorgtafel.oversight.forms import (
     CaseCodeForm,
@@ -185,6 +186,78 @@ def reviews() -> Response | str | tuple[str, int]:
         "oversight/reviews.html", form=form, reviews=list(done), status=workspace_status()
     )
     return (page, 400) if form.is_submitted() else page
+
+
+def processing_register() -> str:
+    stored = _version(request.args.get("versie", type=int))
+    convenant = convenant_operations.convenant_of(stored)
+    oversight.record_report(_user(), convenant, AuditAction.read, ObjectType.processing_register)
+    return render_page(
+        "oversight/register.html",
+        convenant=convenant,
+        stored=stored,
+        versions=convenant_operations.versions(),
+        lines=register.register(convenant),
+    )
+
+
+def processing_register_csv() -> Response:
+    stored = _version(request.args.get("versie", type=int))
+    convenant = convenant_operations.convenant_of(stored)
+    oversight.record_report(_user(), convenant, AuditAction.export, ObjectType.processing_register)
+    rows = ((line.heading, line.item, line.detail) for line in register.register(convenant))
+    document = to_csv([_("Onderdeel"), _("Omschrijving"), _("Toelichting")], rows)
+    return _csv(document, f"verwerkingsregister-{convenant.version}.csv")
+
+
+def processing_register_pdf() -> Response:
+    stored = _version(request.args.get("versie", type=int))
+    convenant = convenant_operations.convenant_of(stored)
+    oversight.record_report(_user(), convenant, AuditAction.export, ObjectType.processing_register)
+    name = f"verwerkingsregister-{convenant.version}.pdf"
+    html = render_page(
+        "oversight/register_pdf.html",
+        convenant=convenant,
+        lines=register.register(convenant),
+        now=utcnow(),
+    )
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def processing_register_diff() -> str:
+    stored = convenant_operations.versions()
+    if len(stored) < 2:
+        abort(404)
+    old = _version(request.args.get("oud", type=int), default=stored[-2])
+    new = _version(request.args.get("nieuw", type=int), default=stored[-1])
+    old_convenant, new_convenant = (convenant_operations.convenant_of(v) for v in (old, new))
+    oversight.record_report(
+        _user(), new_convenant, AuditAction.read, ObjectType.processing_register
+    )
+    added, removed = register.difference(
+        register.register(old_convenant), register.register(new_convenant)
+    )
+    return render_page(
+        "oversight/register_diff.html",
+        versions=stored, old=old, new=new, added=added, removed=removed,
+    )  # fmt: skip
+
+
+def _version(version_id: int | None, default: ConvenantVersion | None = None) -> ConvenantVersion:
+    """A stored convenant version by id (404 if unknown), else ``default``, else today's."""
+    if version_id is not None:
+        stored = db.session.get(ConvenantVersion, version_id)
+        if stored is None:
+            abort(404)
+        return stored
+    found = default or convenant_operations.version_in_force()
+    if found is None:
+        abort(404)
+    return found
 
 
 def _versions() -> dict[tuple[str, str], Convenant]:

@@ -156,6 +156,13 @@ def anomaly_signals(reader: User, convenant: Convenant) -> list[Signal]:
     return list(db.session.scalars(query))
 
 
+def record_report(
+    reader: User, convenant: Convenant, action: AuditAction, object_type: ObjectType
+) -> None:
+    """A report the privacy officer compiles (the processing register): decided, logged."""
+    _record(reader, convenant, action, object_type, None)
+
+
 def _record(
     reader: User,
     convenant: Convenant,
@@ -183,5 +190,6 @@ __all__ = [
     "audit_export",
     "audit_page",
     "case_disclosures",
+    "record_report",
     "release_matrix",
 ]
