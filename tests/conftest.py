@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.cases",
     "tests.fixtures.meetings",
     "tests.fixtures.minutes",
+    "tests.fixtures.audit",
 ]

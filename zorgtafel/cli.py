@@ -148,6 +148,7 @@ def register_app_commands() -> None:
     from zorgtafel.auth.cli import user_group
     from zorgtafel.convenant.cli import convenant_group
     from zorgtafel.demo import demo_code_command, demo_command
+    from zorgtafel.oversight.cli import oversight_group
     from zorgtafel.privacy.keys_cli import keys_group
     from zorgtafel.pseudonymise.cli import pseudonymise_command, pseudonymiser_group
 
@@ -158,6 +159,7 @@ def register_app_commands() -> None:
         convenant_group,
         keys_group,
         audit_group,
+        oversight_group,
         pseudonymise_command,
         pseudonymiser_group,
     ):

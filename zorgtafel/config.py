@@ -59,6 +59,19 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "parallelism": 1,
         "min_length": 12,
     },
+    "anomalies": {
+        # the privacy officer's anomaly rules (zorgtafel oversight anomalies)
+        "refusals_per_user_day": 10,
+        "reveals_minimum": 5,
+        "reveals_factor": 3,
+        "reveals_baseline_days": 30,
+        "office_start_hour": 7,
+        "office_end_hour": 19,
+        "many_cases": 20,
+        "many_cases_minutes": 10,
+        "failed_logins": 10,
+        "failed_logins_minutes": 5,
+    },
     "pseudonymiser": {
         # the service that holds deduce; relative to the configuration's folder
         "socket": "pseudonymiser.sock",
@@ -199,6 +212,20 @@ def validate(settings: Settings) -> None:
     if settings["password.parallelism"] < 1:
         raise ConfigError("password.parallelism", "moet minstens 1 zijn")
     _validate_pseudonymiser(settings)
+    _validate_anomalies(settings)
+
+
+def _validate_anomalies(settings: Settings) -> None:
+    for key in DEFAULTS["anomalies"]:
+        if not 0 <= settings[f"anomalies.{key}"] <= 100_000:
+            raise ConfigError(f"anomalies.{key}", "moet tussen 0 en 100000 liggen")
+    if (
+        not 0
+        <= settings["anomalies.office_start_hour"]
+        < settings["anomalies.office_end_hour"]
+        <= 24
+    ):
+        raise ConfigError("anomalies.office_end_hour", "kantoortijd: 0 ≤ begin < eind ≤ 24")
 
 
 def _validate_proxies(settings: Settings) -> None:

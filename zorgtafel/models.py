@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zorgtafel.audit.models import AuditEvent, AuditHead, QueuedEvent
+from zorgtafel.audit.models import AuditEvent, AuditHead, ChainCheck, QueuedEvent
 from zorgtafel.auth.models import (
     Organisation,
     PasswordReset,
@@ -37,6 +37,7 @@ from zorgtafel.minutes.models import (
     MinutesParagraph,
     MinutesVersion,
 )
+from zorgtafel.oversight.models import AnomalyCursor, LogReview, Signal
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
@@ -45,11 +46,13 @@ __all__ = [
     "ActionChange",
     "ActionItem",
     "AgendaItem",
+    "AnomalyCursor",
     "Attendance",
     "AuditEvent",
     "AuditHead",
     "Case",
     "CaseKey",
+    "ChainCheck",
     "ConfidentialityPledge",
     "Consent",
     "Contribution",
@@ -57,6 +60,7 @@ __all__ = [
     "ConvenantVersion",
     "Decision",
     "Involvement",
+    "LogReview",
     "MasterKeyRecord",
     "Meeting",
     "Minutes",
@@ -69,6 +73,7 @@ __all__ = [
     "RateLimitCounter",
     "RateLimitEntry",
     "Role",
+    "Signal",
     "StageChange",
     "TableSeat",
     "User",

@@ -258,4 +258,39 @@ ROUTES: tuple[Route, ...] = (
     ),
     # not an action of the partner's organisation: 404
     Route("minutes.update_action", "/notulen/mijn-acties/999999", "POST", expect=only(())),
+    # the privacy officer's workspace: only the privacy role; a bad filter is answered 400
+    Route("oversight.log", "/fg/auditlog", expect=only(("privacy",))),
+    Route("oversight.log", "/fg/auditlog?uitkomst=misschien", expect=only(("privacy",), 400)),
+    Route("oversight.log_csv", "/fg/auditlog.csv", expect=only(("privacy",))),
+    Route("oversight.find_case", "/fg/verstrekkingen", expect=only(("privacy",))),
+    Route("oversight.disclosures", "/fg/verstrekkingen/{case_code}", expect=only(("privacy",))),
+    Route("oversight.disclosures", "/fg/verstrekkingen/ZT-1999-0000", expect=only(())),
+    Route(
+        "oversight.disclosures_csv",
+        "/fg/verstrekkingen/{case_code}.csv",
+        expect=only(("privacy",)),
+    ),
+    Route(
+        "oversight.disclosures_pdf",
+        "/fg/verstrekkingen/{case_code}.pdf",
+        expect=only(("privacy",)),
+    ),
+    Route("oversight.matrix", "/fg/matrix", expect=only(("privacy",))),
+    Route("oversight.signals", "/fg/signalen", expect=only(("privacy",))),
+    Route("oversight.register", "/fg/register", expect=only(("privacy",))),
+    Route("oversight.register", "/fg/register?versie=999999", expect=only(())),
+    Route("oversight.register_csv", "/fg/register.csv", expect=only(("privacy",))),
+    Route("oversight.register_pdf", "/fg/register.pdf", expect=only(("privacy",))),
+    Route("oversight.register_diff", "/fg/register/verschil", expect=only(("privacy",))),
+    Route("oversight.reviews", "/fg/beoordelingen", expect=only(("privacy",))),
+    # an empty review is shown again with its errors
+    Route("oversight.reviews", "/fg/beoordelingen", "POST", expect=only(("privacy",), 400)),
+    Route(
+        "oversight.run_anomalies",
+        "/fg/signalen/controleren",
+        "POST",
+        expect=only(("privacy",), 302),
+    ),
+    # no such signal: 404 for everyone
+    Route("oversight.triage", "/fg/signalen/999999", "POST", expect=only(())),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -15,8 +16,10 @@ from sqlalchemy import Connection, Engine
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.chain import Verification
 from zorgtafel.audit.log import verify_log
+from zorgtafel.audit.models import ChainCheck
 from zorgtafel.audit.sequencer import audit_log, pending
-from zorgtafel.core.db import READ_ONLY, db
+from zorgtafel.core.clock import utcnow
+from zorgtafel.core.db import READ_ONLY, begin_write, db
 
 audit_group = AppGroup("audit", help="Auditlog (NEN 7513): controleren en ondertekenen.")
 
@@ -62,7 +65,12 @@ def _verifier_key(vkey: str | None) -> str:
 @click.option(
     "--vkey", help="Verificatiesleutel (tekst of bestand); standaard uit de ondertekensleutel."
 )
-def verify_command(checkpoint_file: Path | None, vkey: str | None) -> None:
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Leg de uitkomst vast voor de startpagina van de FG (voor een geplande controle).",
+)
+def verify_command(checkpoint_file: Path | None, vkey: str | None, record: bool) -> None:
     """Controleer de hashketen; exit 0 als het log intact is, anders 1 met het eerste probleem."""
     anchor = None
     if checkpoint_file is not None:
@@ -78,7 +86,30 @@ def verify_command(checkpoint_file: Path | None, vkey: str | None) -> None:
         anchor = signed.anchor()
     snapshot = _snapshot()
     result = verify_log(snapshot, checkpoint=anchor)
-    _report(result, pending(snapshot))
+    queued = pending(snapshot)
+    if record:
+        _record_check(result, anchor.size if anchor else None, checkpoint_file)
+    _report(result, queued)
+
+
+def _record_check(result: Verification, size: int | None, checkpoint_file: Path | None) -> None:
+    """Store the outcome in a write transaction of its own, after the read-only snapshot."""
+    db.session.commit()
+    begin_write(db.session)
+    written = None
+    if checkpoint_file is not None:
+        written = datetime.fromtimestamp(checkpoint_file.stat().st_mtime, UTC)
+    db.session.add(
+        ChainCheck(
+            checked_at=utcnow(),
+            ok=result.ok,
+            count=result.count,
+            problem=str(result.problem)[:300] if result.problem is not None else None,
+            checkpoint_size=size,
+            checkpoint_at=written,
+        )
+    )
+    db.session.commit()
 
 
 def _report(result: Verification, queued: int) -> None:

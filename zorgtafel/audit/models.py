@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Identity, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Identity, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zorgtafel.core.db import Base
@@ -55,6 +55,13 @@ class AuditEvent(EventFields, Base):
     """An event on the chain."""
 
     __tablename__ = "audit_events"
+    #: the privacy officer's filters, each walked in ``seq`` order (keyset pages, no OFFSET)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_id", "seq"),
+        Index("ix_audit_events_actor_user", "actor_user_id", "seq"),
+        Index("ix_audit_events_actor_org", "actor_org", "seq"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+    )
 
     #: 1, 2, 3, ... without gaps; assigned under the head row's lock
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -92,3 +99,24 @@ class AuditHead(Base):
 
     def __repr__(self) -> str:
         return f"<AuditHead {self.seq}>"
+
+
+class ChainCheck(Base):
+    """One run of ``zorgtafel audit verify --record`` (e.g. nightly, from a scheduler): its
+    outcome, for the privacy officer's start page."""
+
+    __tablename__ = "audit_chain_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ok: Mapped[bool] = mapped_column(Boolean)
+    #: events verified (up to the first problem)
+    count: Mapped[int] = mapped_column(BigInteger)
+    #: the first problem in words of sequence numbers (never content); None when intact
+    problem: Mapped[str | None] = mapped_column(String(300), default=None)
+    #: the signed checkpoint checked against, if any: its size and when it was written
+    checkpoint_size: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    checkpoint_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    def __repr__(self) -> str:
+        return f"<ChainCheck {self.id} {'ok' if self.ok else 'FAILED'}>"

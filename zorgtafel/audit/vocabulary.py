@@ -131,6 +131,16 @@ class ObjectType(Code):
     minutes = "minutes"
     user = "user"
     master_key = "master_key"
+    #: the audit log itself, read by the privacy officer (``object_id``: the case code searched)
+    audit_log = "audit_log"
+    #: the partner x category matrix of releases against the convenant
+    release_matrix = "release_matrix"
+    #: a signal of the anomaly rules in the privacy officer's triage queue (id: its number)
+    anomaly_signal = "anomaly_signal"
+    #: the privacy officer's recorded review of the log (id: its number)
+    log_review = "log_review"
+    #: the processing register (AVG art. 30) generated from a convenant version
+    processing_register = "processing_register"
 
 
 words(
@@ -144,6 +154,11 @@ words(
         ObjectType.minutes: _l("notulen"),
         ObjectType.user: _l("gebruiker"),
         ObjectType.master_key: _l("hoofdsleutel"),
+        ObjectType.audit_log: _l("auditlog"),
+        ObjectType.release_matrix: _l("verstrekkingen per partner en categorie"),
+        ObjectType.anomaly_signal: _l("signaal van afwijkend gebruik"),
+        ObjectType.log_review: _l("beoordeling van het log"),
+        ObjectType.processing_register: _l("verwerkingsregister (AVG art. 30)"),
     },
 )
 
@@ -256,6 +271,7 @@ class Refusal(Code):
     unknown_case = "unknown_case"
     #: a user tried to give its own organisation access (an invitation of itself)
     own_organisation = "own_organisation"
+    not_privacy_officer = "not_privacy_officer"
 
 
 words(
@@ -272,6 +288,7 @@ words(
         Refusal.unknown_category: _l("onbekende categorie"),
         Refusal.unknown_case: _l("onbekende casuscode"),
         Refusal.own_organisation: _l("niemand verruimt de toegang van de eigen organisatie"),
+        Refusal.not_privacy_officer: _l("alleen de FG leest het auditlog"),
     },
 )
 
@@ -320,6 +337,9 @@ class Change(Code):
     second_factor_reset = "second_factor_reset"
     password_reset_issued = "password_reset_issued"  # noqa: S105 - an event code
     password_reset_used = "password_reset_used"  # noqa: S105 - an event code
+    signal_open = "signal_open"
+    signal_explained = "signal_explained"
+    signal_escalated = "signal_escalated"
 
 
 words(
@@ -366,6 +386,9 @@ words(
         Change.second_factor_reset: _l("tweestapsverificatie opnieuw in te stellen"),
         Change.password_reset_issued: _l("herstellink voor het wachtwoord uitgegeven"),
         Change.password_reset_used: _l("wachtwoord hersteld met een herstellink"),
+        Change.signal_open: _l("signaal heropend"),
+        Change.signal_explained: _l("signaal verklaard"),
+        Change.signal_escalated: _l("signaal geëscaleerd"),
     },
 )
 

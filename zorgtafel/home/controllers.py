@@ -9,13 +9,20 @@ from werkzeug.wrappers import Response
 
 from zorgtafel.auth.access import current_user, safe_next
 from zorgtafel.auth.forms import ConfirmForm
+from zorgtafel.auth.models import Role
 from zorgtafel.core.db import db
 from zorgtafel.core.i18n import LOCALES
 from zorgtafel.pseudonymise import pseudonymiser_status
 
 
 def index() -> str:
-    return render_template("home/index.html", user=current_user())
+    user = current_user()
+    status = None
+    if user is not None and user.role is Role.privacy:
+        from zorgtafel.oversight.status import workspace_status
+
+        status = workspace_status()
+    return render_template("home/index.html", user=user, oversight=status)
 
 
 def language() -> Response:

@@ -83,6 +83,16 @@ def decide_level(
     return LevelDecision(level, Basis(InvolvementReason(involvement).value))
 
 
+def decide_log_reading(reader: User) -> LevelDecision:
+    """May ``reader`` read the audit log (browse it, a case's disclosures, the release matrix)?
+    Only an active privacy officer: the log is the FG's to audit, nobody else's to study."""
+    if not reader.is_active:
+        return LevelDecision(Level.process, None, Refusal.inactive_user)
+    if reader.role is Role.privacy:
+        return LevelDecision(Level.process, Basis.privacy_officer)
+    return LevelDecision(Level.process, None, Refusal.not_privacy_officer)
+
+
 def decide_highest(
     reader: User,
     levels: Sequence[Level],

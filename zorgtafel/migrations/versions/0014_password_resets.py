@@ -1,7 +1,7 @@
 """password resets: one-time links an administrator hands out
 
 Revision ID: 0014_password_resets
-Revises: 0011_minutes
+Revises: 0012_audit_browsing
 Create Date: 2026-12-02 06:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_password_resets"
-down_revision = "0011_minutes"
+down_revision = "0012_audit_browsing"
 branch_labels = None
 depends_on = None
 

@@ -2,12 +2,13 @@
 
 A small kernel (:mod:`.kernel`: decide, record, then open) and one module per surface on top of
 it: :mod:`.cases` (case page, lists), :mod:`.identity` ("toon identiteit", known names, "already
-known?") and :mod:`.agenda` (agenda lines, meeting mode). Web code imports this package, never
+known?") and :mod:`.agenda` (agenda lines, meeting mode), :mod:`.oversight` (the privacy officer
+reading the audit log). Web code imports this package, never
 the access rules: the views it returns carry what a page may offer.
 """
 
 from zorgtafel.audit.vocabulary import Level, Purpose
-from zorgtafel.privacy.gate import agenda, cases, identity
+from zorgtafel.privacy.gate import agenda, cases, identity, oversight
 from zorgtafel.privacy.gate.kernel import DisclosureRefused
 from zorgtafel.privacy.gate.views import (
     AgendaLineView,
@@ -33,4 +34,5 @@ __all__ = [
     "agenda",
     "cases",
     "identity",
+    "oversight",
 ]

@@ -253,6 +253,29 @@ class Disclosure:
             )
         )
 
+    def note_object(
+        self,
+        object_type: ObjectType,
+        object_id: str | None,
+        decision: LevelDecision,
+        *,
+        action: AuditAction | None = None,
+    ) -> None:
+        """Queue the event of a decision about something other than a case (the audit log
+        itself, when the privacy officer reads it); ``object_id`` a pseudonym or None."""
+        if self._recorded:
+            raise RuntimeError("a recorded disclosure takes no more decisions")
+        self._queued.append(
+            self._template.event(
+                action or self.action,
+                object_type=ObjectType(object_type),
+                object_id=object_id,
+                level=decision.level,
+                outcome=Outcome.allowed if decision.allowed else Outcome.refused,
+                reason=decision.reason,
+            )
+        )
+
     def record(self) -> None:
         """Append every queued event in one go (kept even if the request fails later)."""
         ledger.append(db.session, self._queued)
