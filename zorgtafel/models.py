@@ -7,6 +7,7 @@ from zorgtafel.auth.models import Organisation, Role, User, UserSession
 from zorgtafel.cases.models import Case, Consent, Contribution, Involvement, StageChange
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
+from zorgtafel.figures.models import CaseProfile, Release
 from zorgtafel.meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,6 +26,7 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseKey",
+    "CaseProfile",
     "ConfidentialityPledge",
     "Consent",
     "Contribution",
@@ -34,6 +36,7 @@ __all__ = [
     "Meeting",
     "Organisation",
     "QueuedEvent",
+    "Release",
     "Role",
     "StageChange",
     "TableSeat",

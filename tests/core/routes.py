@@ -83,6 +83,7 @@ ROUTES: tuple[Route, ...] = (
         "cases.consent", "/casussen/{case_code}/toestemming", "POST", expect=only(("chair",), 302)
     ),
     Route("cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)),
+    Route("cases.profile", "/casussen/{case_code}/kenmerken", "POST", expect=only(("chair",), 302)),
     # meetings: a published meeting today, one item with politie at the table; the partner
     # logged in is from another organisation (so: not at the table, not pledged)
     Route("meetings.index", "/vergaderingen", expect=only(("chair", "partner"))),

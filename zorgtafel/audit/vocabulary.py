@@ -130,6 +130,8 @@ class ObjectType(Code):
     pledge = "pledge"
     user = "user"
     master_key = "master_key"
+    #: a release of figures (tables counted over cases); its id is ``release-<n>``
+    release = "release"
 
 
 words(
@@ -142,6 +144,7 @@ words(
         ObjectType.pledge: _l("geheimhoudingsverklaring"),
         ObjectType.user: _l("gebruiker"),
         ObjectType.master_key: _l("hoofdsleutel"),
+        ObjectType.release: _l("cijferrelease"),
     },
 )
 
@@ -167,6 +170,8 @@ class Purpose(Code):
     key_management = "key_management"
     #: erasing data whose term has passed
     retention = "retention"
+    #: counting cases for the municipality's figures (aggregates, suppressed; no case shown)
+    statistics = "statistics"
 
 
 words(
@@ -181,6 +186,7 @@ words(
         Purpose.authentication: _l("inloggen"),
         Purpose.key_management: _l("sleutelbeheer"),
         Purpose.retention: _l("bewaartermijn"),
+        Purpose.statistics: _l("beleidsinformatie (cijfers)"),
     },
 )
 
@@ -216,6 +222,7 @@ class Basis(Code):
     invited = "invited"
     at_table = "at_table"
     action_owner = "action_owner"
+    policy_officer = "policy_officer"
 
 
 words(
@@ -228,6 +235,7 @@ words(
         Basis.invited: _l("uitgenodigd door de voorzitter"),
         Basis.at_table: _l("aan tafel in een vergadering"),
         Basis.action_owner: _l("eigenaar van een actiepunt"),
+        Basis.policy_officer: _l("rol: beleidsmedewerker"),
     },
 )
 
@@ -245,6 +253,8 @@ class Refusal(Code):
     consent_required = "consent_required"
     unknown_partner = "unknown_partner"
     unknown_category = "unknown_category"
+    role_policy_figures_only = "role_policy_figures_only"
+    role_no_figures = "role_no_figures"
 
 
 words(
@@ -259,6 +269,8 @@ words(
         Refusal.consent_required: _l("vraagt vastgelegde toestemming"),
         Refusal.unknown_partner: _l("onbekende partner"),
         Refusal.unknown_category: _l("onbekende categorie"),
+        Refusal.role_policy_figures_only: _l("beleidsmedewerkers zien alleen cijfers"),
+        Refusal.role_no_figures: _l("deze rol ziet geen cijfers"),
     },
 )
 
@@ -288,6 +300,7 @@ class Change(Code):
     failed_password = "password"  # noqa: S105 - the login step that failed, not a secret
     failed_code = "code"
     failed_enrolment_code = "enrolment_code"
+    profile_recorded = "profile_recorded"
 
 
 words(
@@ -315,6 +328,7 @@ words(
         Change.failed_password: _l("bij het wachtwoord"),
         Change.failed_code: _l("bij de code"),
         Change.failed_enrolment_code: _l("bij het koppelen"),
+        Change.profile_recorded: _l("kenmerken voor de cijfers vastgelegd"),
     },
 )
 

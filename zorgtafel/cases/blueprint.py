@@ -28,6 +28,7 @@ bp.add_url_rule(CODE + "/fase", "stage", chair(controllers.change_stage), method
 bp.add_url_rule(CODE + "/partners", "invite", chair(controllers.invite), methods=POST)
 bp.add_url_rule(CODE + "/toestemming", "consent", chair(controllers.consent), methods=POST)
 bp.add_url_rule(CODE + "/comensha", "comensha", chair(controllers.comensha), methods=POST)
+bp.add_url_rule(CODE + "/kenmerken", "profile", chair(controllers.profile), methods=POST)
 
 MENU = (
     entry(

@@ -42,6 +42,7 @@ from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
 from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
+from zorgtafel.figures.operations import Profile, record_profile
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import decide_contribution
 from zorgtafel.privacy.lookup import lookups_for
@@ -66,6 +67,8 @@ class Intake:
     coordinator_code: str | None = None
     involved: tuple[str, ...] = field(default=())
     stage: Stage = Stage.signaal
+    #: the coded fields the figures count (figures.operations.Profile)
+    profile: Profile | None = None
 
     def __repr__(self) -> str:
         return f"<Intake {self.reported_by.value} {self.stage.value}>"
@@ -123,6 +126,8 @@ def register_case(chair: User, intake: Intake) -> Case:
         )
     )  # fmt: skip
     db.session.flush()
+    if intake.profile is not None:
+        record_profile(chair, case.id, case.code, intake.profile)
     return case
 
 

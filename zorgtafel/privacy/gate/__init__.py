@@ -2,12 +2,13 @@
 
 A small kernel (:mod:`.kernel`: decide, record, then open) and one module per surface on top of
 it: :mod:`.cases` (case page, lists), :mod:`.identity` ("toon identiteit", known names, "already
-known?") and :mod:`.agenda` (agenda lines, meeting mode). Web code imports this package, never
+known?"), :mod:`.agenda` (agenda lines, meeting mode) and :mod:`.figures` (counts for the
+figures, a case's profile). Web code imports this package, never
 the access rules: the views it returns carry what a page may offer.
 """
 
 from zorgtafel.audit.vocabulary import Level, Purpose
-from zorgtafel.privacy.gate import agenda, cases, identity
+from zorgtafel.privacy.gate import agenda, cases, figures, identity
 from zorgtafel.privacy.gate.kernel import DisclosureRefused
 from zorgtafel.privacy.gate.views import (
     AgendaLineView,
@@ -32,5 +33,6 @@ __all__ = [
     "Purpose",
     "agenda",
     "cases",
+    "figures",
     "identity",
 ]
