@@ -54,6 +54,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "parallelism": 1,
         "min_length": 12,
     },
+    "figures": {
+        # disclosure control: cells under the threshold (zero included) are suppressed, and
+        # what is published is rounded to a multiple of ``rounding``; never below 10 and 5
+        "threshold": 10,
+        "rounding": 5,
+    },
     "pseudonymiser": {
         # the service that holds deduce; relative to the configuration's folder
         "socket": "pseudonymiser.sock",
@@ -193,6 +199,10 @@ def validate(settings: Settings) -> None:
     if settings["password.parallelism"] < 1:
         raise ConfigError("password.parallelism", "moet minstens 1 zijn")
     _validate_pseudonymiser(settings)
+    if settings["figures.threshold"] < 10:
+        raise ConfigError("figures.threshold", "moet minstens 10 zijn")
+    if settings["figures.rounding"] < 5:
+        raise ConfigError("figures.rounding", "moet minstens 5 zijn")
 
 
 def _validate_pseudonymiser(settings: Settings) -> None:

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
-from wtforms.validators import Optional
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from zorgtafel.audit.vocabulary import Code
+from zorgtafel.core.clock import utcnow
 from zorgtafel.figures.codes import (
     MUNICIPALITIES,
     AgeBand,
@@ -22,6 +23,8 @@ from zorgtafel.figures.codes import (
 from zorgtafel.figures.operations import Profile
 
 UNKNOWN = ""
+#: the first year the figures go back to
+FIRST_YEAR = 2000
 
 
 def _choices(kind: type[Code]) -> list[tuple[str, str]]:
@@ -74,3 +77,19 @@ class ProfileForm(FlaskForm):
 
 
 _CODED = ("age_band", "gender", "exploitation", "signal_source", "comensha_reason")
+
+
+class YearForm(FlaskForm):
+    """Which year the figures are about (a GET form: nothing changes, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    jaar = IntegerField(_l("Jaar"), validators=[Optional(), NumberRange(min=FIRST_YEAR)])
+
+    def validate_jaar(self, field: IntegerField) -> None:
+        if field.data and field.data > utcnow().year:
+            raise ValidationError(_l("Dit jaar ligt in de toekomst."))
+
+    def year(self) -> int:
+        return self.jaar.data or utcnow().year

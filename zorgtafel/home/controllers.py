@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session
+from flask import redirect, render_template, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from zorgtafel.auth.access import current_user, safe_next
 from zorgtafel.auth.forms import ConfirmForm
+from zorgtafel.auth.models import Role
 from zorgtafel.core.db import db
 from zorgtafel.core.i18n import LOCALES
 from zorgtafel.pseudonymise import pseudonymiser_status
 
 
-def index() -> str:
-    return render_template("home/index.html", user=current_user())
+def index() -> Response | str:
+    user = current_user()
+    if user is not None and user.role is Role.policy:
+        # the policy officer sees figures only: the start page is theirs
+        return redirect(url_for("figures.index"))
+    return render_template("home/index.html", user=user)
 
 
 def language() -> Response:
