@@ -122,3 +122,17 @@ def test_a_release_is_checked_against_every_earlier_one_not_only_the_last() -> N
     third = protect({"total": 45, "a": 25, "b": 20}, relations, DEFAULT, [first, second])
     assert third.why.get("total") == "differencing"
     assert third.why.get("a") == "differencing"
+
+
+def test_what_an_earlier_release_said_is_a_floor_and_only_the_rest_protects() -> None:
+    from zorgtafel.figures.disclosure import _slack
+
+    relations = [Relation("t", ("a", "b", "c"))]
+    earlier = [{"t": 30, "a": 10, "b": 10, "c": None}]
+    slack = _slack({"t": 33, "a": 12, "b": 11, "c": 10}, relations, earlier, DEFAULT)
+    # a and b were published as 10: at least 10 each then; t as 30: at least 28, but its
+    # cells' floors say 20 + c, so 28 stands; c was hidden, so all of it protects
+    assert slack == {"t": 5, "a": 2, "b": 1, "c": 10}
+    earlier = [{"t": 30, "a": 10, "b": 10, "c": 10}]
+    slack = _slack({"t": 33, "a": 12, "b": 11, "c": 10}, relations, earlier, DEFAULT)
+    assert slack["t"] == 3  # at least 10 + 10 + 10 then, more than the total's own 28

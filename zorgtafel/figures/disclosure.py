@@ -77,7 +77,7 @@ def protect(
     relations or narrowed below the threshold against any of the ``earlier`` releases."""
     earlier = list(earlier)
     order = {key: position for position, key in enumerate(values)}
-    slack = _slack(values, earlier, parameters)
+    slack = _slack(values, relations, earlier, parameters)
     why = {key: "primary" for key, value in values.items() if value < parameters.threshold}
     while True:
         _secondary(values, slack, relations, parameters.threshold, order, why)
@@ -93,17 +93,31 @@ def protect(
 
 
 def _slack(
-    values: Mapping[str, int], earlier: Sequence[Mapping[str, int | None]], parameters: Parameters
+    values: Mapping[str, int],
+    relations: Sequence[Relation],
+    earlier: Sequence[Mapping[str, int | None]],
+    parameters: Parameters,
 ) -> dict[str, int]:
     """How far each cell is above what earlier releases already say of it: a count published
     before was at least that (less the rounding), and cases are added, so an attacker may
-    take it as a floor. Only the slack above the floors hides anything."""
+    take it as a floor; a total is at least the floors of its cells. Only the slack above
+    the floors hides anything."""
     half = parameters.rounding // 2
-    slack = {}
-    for key, value in values.items():
-        floors = [max(r[key] - half, parameters.threshold) for r in earlier if r.get(key)]
-        slack[key] = max(value - max(floors, default=0), 0)
-    return slack
+    floor = {
+        key: max(
+            (max(r[key] - half, parameters.threshold) for r in earlier if r.get(key)), default=0
+        )
+        for key in values
+    }
+    for _pass in range(len(relations)):  # totals of totals: until nothing rises
+        risen = False
+        for relation in relations:
+            cells = sum(floor[cell] for cell in relation.cells)
+            if cells > floor[relation.total]:
+                floor[relation.total], risen = cells, True
+        if not risen:
+            break
+    return {key: max(value - floor[key], 0) for key, value in values.items()}
 
 
 def _secondary(
