@@ -5,6 +5,7 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.auth",
     "tests.fixtures.cases",
+    "tests.fixtures.figures",
     "tests.fixtures.meetings",
     "tests.fixtures.minutes",
     "tests.fixtures.audit",

@@ -106,12 +106,13 @@ def _register_blueprints(app: Flask) -> None:
     from zorgtafel.cases import blueprint as cases
     from zorgtafel.convenant import blueprint as convenant
     from zorgtafel.core import navigation
+    from zorgtafel.figures import blueprint as figures
     from zorgtafel.home import blueprint as home
     from zorgtafel.meetings import blueprint as meetings
     from zorgtafel.minutes import blueprint as minutes
     from zorgtafel.oversight import blueprint as oversight
 
-    domains = (home, cases, meetings, minutes, oversight, convenant, auth)
+    domains = (home, cases, meetings, minutes, oversight, figures, convenant, auth)
     for domain in domains:
         app.register_blueprint(domain.bp)
     navigation.init_app(app, tuple(item for domain in domains for item in domain.MENU))

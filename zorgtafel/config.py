@@ -72,6 +72,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "failed_logins": 10,
         "failed_logins_minutes": 5,
     },
+    "figures": {
+        # disclosure control: cells under the threshold (zero included) are suppressed, and
+        # what is published is rounded to a multiple of ``rounding``; never below 10 and 5
+        "threshold": 10,
+        "rounding": 5,
+    },
     "pseudonymiser": {
         # the service that holds deduce; relative to the configuration's folder
         "socket": "pseudonymiser.sock",
@@ -241,6 +247,10 @@ def _validate_proxies(settings: Settings) -> None:
             ) from None
     if settings["app.proxy_fix"] and not proxies:
         raise ConfigError("app.trusted_proxies", "leeg terwijl app.proxy_fix aan staat")
+    if settings["figures.threshold"] < 10:
+        raise ConfigError("figures.threshold", "moet minstens 10 zijn")
+    if settings["figures.rounding"] < 5:
+        raise ConfigError("figures.rounding", "moet minstens 5 zijn")
 
 
 def _validate_pseudonymiser(settings: Settings) -> None:

@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = (
     ("veiligthuis@demo.zorgtafel.test", "Demo Veilig Thuis", "veilig-thuis", Role.partner),
     ("fg@demo.zorgtafel.test", "Demo FG", "gemeente", Role.privacy),
     ("beheer@demo.zorgtafel.test", "Demo Beheerder", "gemeente", Role.admin),
+    ("beleid@demo.zorgtafel.test", "Demo Beleidsmedewerker", "gemeente", Role.policy),
 )
 
 

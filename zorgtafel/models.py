@@ -22,6 +22,7 @@ from zorgtafel.cases.models import (
 from zorgtafel.convenant.models import ConvenantVersion
 from zorgtafel.core.db import Base
 from zorgtafel.core.throttle_store import RateLimitCounter, RateLimitEntry
+from zorgtafel.figures.models import CaseProfile, Release
 from zorgtafel.meetings.models import (
     AgendaItem,
     Attendance,
@@ -52,6 +53,7 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseKey",
+    "CaseProfile",
     "ChainCheck",
     "ConfidentialityPledge",
     "Consent",
@@ -72,6 +74,7 @@ __all__ = [
     "QueuedEvent",
     "RateLimitCounter",
     "RateLimitEntry",
+    "Release",
     "Role",
     "Signal",
     "StageChange",

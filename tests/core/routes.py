@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "chair", "partner", "privacy", "admin")
+ROLES = ("anonymous", "chair", "partner", "privacy", "admin", "policy")
 LOGIN = 302  # anonymous users are sent to the login page
 HIDDEN = 404  # a page a role may not open answers as if it did not exist
 
@@ -27,6 +27,11 @@ def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
     return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
 
 
+def not_policy(expect: dict[str, int]) -> dict[str, int]:
+    """``expect``, but the policy officer, who sees figures only, gets nothing."""
+    return {**expect, "policy": HIDDEN}
+
+
 def only(roles: tuple[str, ...], status: int = 200) -> dict[str, int]:
     return {
         "anonymous": LOGIN,
@@ -37,7 +42,8 @@ def only(roles: tuple[str, ...], status: int = 200) -> dict[str, int]:
 ROUTES: tuple[Route, ...] = (
     Route("static", "/static/css/app.css", expect=everyone(200, anonymous=200), data=False),
     Route("home.health", "/gezondheid", expect=everyone(200, anonymous=200), data=False),
-    Route("home.index", "/", expect=everyone(200)),
+    # the policy officer's start page is the figures
+    Route("home.index", "/", expect={**everyone(200), "policy": 302}),
     Route("home.language", "/taal", "POST", expect=everyone(302, anonymous=302)),
     Route("auth.login", "/inloggen", expect=everyone(302, anonymous=200)),
     # an empty login form is shown again; a logged-in user is sent home
@@ -79,9 +85,13 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "auth.set_password", "/wachtwoord-instellen", "POST", expect=everyone(410, anonymous=410)
     ),
-    Route("convenant.in_force", "/convenant", expect=everyone(200)),
-    Route("convenant.versions", "/convenant/versies", expect=everyone(200)),
-    Route("convenant.version", "/convenant/versies/{convenant_version_id}", expect=everyone(200)),
+    Route("convenant.in_force", "/convenant", expect=not_policy(everyone(200))),
+    Route("convenant.versions", "/convenant/versies", expect=not_policy(everyone(200))),
+    Route(
+        "convenant.version",
+        "/convenant/versies/{convenant_version_id}",
+        expect=not_policy(everyone(200)),
+    ),
     Route("convenant.compare", "/convenant/verschil", expect=only(("privacy",))),
     # cases: {case_code} is a case whose coordinator is politie; the users log in for gemeente,
     # so a partner has no need-to-know (404) while the chair and FG see its process level
@@ -112,6 +122,7 @@ ROUTES: tuple[Route, ...] = (
         expect=only(("chair",), 302),
     ),
     Route("cases.comensha", "/casussen/{case_code}/comensha", "POST", expect=only(("chair",), 302)),
+    Route("cases.profile", "/casussen/{case_code}/kenmerken", "POST", expect=only(("chair",), 302)),
     # meetings: a published meeting today, one item with politie at the table; the partner
     # logged in is from another organisation (so: not at the table, not pledged)
     Route("meetings.index", "/vergaderingen", expect=only(("chair", "partner"))),
@@ -293,4 +304,9 @@ ROUTES: tuple[Route, ...] = (
     ),
     # no such signal: 404 for everyone
     Route("oversight.triage", "/fg/signalen/999999", "POST", expect=only(())),
+    # figures: the policy officer, the chair and the privacy officer; a bad year is refused
+    Route("figures.index", "/cijfers", expect=only(("policy", "chair", "privacy"))),
+    Route("figures.index", "/cijfers?jaar=2026", expect=only(("policy", "chair", "privacy"))),
+    Route("figures.index", "/cijfers?jaar=1999", expect=only(("policy", "chair", "privacy"), 400)),
+    Route("figures.index", "/cijfers?jaar=twee", expect=only(("policy", "chair", "privacy"), 400)),
 )

@@ -141,6 +141,8 @@ class ObjectType(Code):
     log_review = "log_review"
     #: the processing register (AVG art. 30) generated from a convenant version
     processing_register = "processing_register"
+    #: a release of figures (tables counted over cases); its id is ``release-<n>``
+    release = "release"
 
 
 words(
@@ -159,6 +161,7 @@ words(
         ObjectType.anomaly_signal: _l("signaal van afwijkend gebruik"),
         ObjectType.log_review: _l("beoordeling van het log"),
         ObjectType.processing_register: _l("verwerkingsregister (AVG art. 30)"),
+        ObjectType.release: _l("cijferrelease"),
     },
 )
 
@@ -186,6 +189,8 @@ class Purpose(Code):
     retention = "retention"
     #: an administrator managing accounts
     administration = "administration"
+    #: counting cases for the municipality's figures (aggregates, suppressed; no case shown)
+    statistics = "statistics"
 
 
 words(
@@ -201,6 +206,7 @@ words(
         Purpose.key_management: _l("sleutelbeheer"),
         Purpose.retention: _l("bewaartermijn"),
         Purpose.administration: _l("accountbeheer"),
+        Purpose.statistics: _l("beleidsinformatie (cijfers)"),
     },
 )
 
@@ -237,6 +243,7 @@ class Basis(Code):
     at_table = "at_table"
     action_owner = "action_owner"
     chairing = "chairing"
+    policy_officer = "policy_officer"
 
 
 words(
@@ -250,6 +257,7 @@ words(
         Basis.at_table: _l("aan tafel in een vergadering"),
         Basis.action_owner: _l("eigenaar van een actiepunt"),
         Basis.chairing: _l("voorzitter van een vergadering met de casus"),
+        Basis.policy_officer: _l("rol: beleidsmedewerker"),
     },
 )
 
@@ -272,6 +280,8 @@ class Refusal(Code):
     #: a user tried to give its own organisation access (an invitation of itself)
     own_organisation = "own_organisation"
     not_privacy_officer = "not_privacy_officer"
+    role_policy_figures_only = "role_policy_figures_only"
+    role_no_figures = "role_no_figures"
 
 
 words(
@@ -289,6 +299,8 @@ words(
         Refusal.unknown_case: _l("onbekende casuscode"),
         Refusal.own_organisation: _l("niemand verruimt de toegang van de eigen organisatie"),
         Refusal.not_privacy_officer: _l("alleen de FG leest het auditlog"),
+        Refusal.role_policy_figures_only: _l("beleidsmedewerkers zien alleen cijfers"),
+        Refusal.role_no_figures: _l("deze rol ziet geen cijfers"),
     },
 )
 
@@ -340,6 +352,7 @@ class Change(Code):
     signal_open = "signal_open"
     signal_explained = "signal_explained"
     signal_escalated = "signal_escalated"
+    profile_recorded = "profile_recorded"
 
 
 words(
@@ -389,6 +402,7 @@ words(
         Change.signal_open: _l("signaal heropend"),
         Change.signal_explained: _l("signaal verklaard"),
         Change.signal_escalated: _l("signaal geëscaleerd"),
+        Change.profile_recorded: _l("kenmerken voor de cijfers vastgelegd"),
     },
 )
 

@@ -19,6 +19,8 @@ class Role(enum.StrEnum):
     partner = "partner"
     privacy = "privacy"
     admin = "admin"
+    #: beleidsmedewerker (gemeente): the figures only, never a case, a code or a list
+    policy = "policy"
 
 
 class Organisation(Base):

@@ -34,6 +34,7 @@ bp.add_url_rule(
     methods=POST,
 )
 bp.add_url_rule(CODE + "/comensha", "comensha", chair(controllers.comensha), methods=POST)
+bp.add_url_rule(CODE + "/kenmerken", "profile", chair(controllers.profile), methods=POST)
 
 MENU = (
     entry(

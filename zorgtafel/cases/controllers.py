@@ -26,6 +26,8 @@ from zorgtafel.cases.previewing import PageAddresses, contribution_page
 from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
+from zorgtafel.figures.forms import ProfileForm
+from zorgtafel.figures.operations import record_profile
 from zorgtafel.privacy import gate
 from zorgtafel.privacy.gate import Level, Purpose
 from zorgtafel.privacy.lookup import lookups_for
@@ -84,6 +86,7 @@ def new() -> Response | str | tuple[str, int]:
         coordinator_code=form.coordinator.data or None,
         involved=tuple(form.involved.data or ()),
         stage=Stage(form.stage.data),
+        profile=form.profile(),
     )
     try:
         case = operations.register_case(_user(), intake)
@@ -120,6 +123,10 @@ def reveal(code: str) -> str:
 def _case_page(case: Case, identity: gate.IdentityView | None = None) -> str:
     convenant = convenant_in_force()
     view = gate.cases.case_page(_user(), case, Purpose.case_conference, convenant)
+    profile_form = ProfileForm()
+    profile = gate.figures.case_profile(_user(), case, convenant)
+    if profile is not None:
+        profile_form.fill(profile)
     return render_page(
         "cases/show.html",
         case=view,
@@ -133,6 +140,7 @@ def _case_page(case: Case, identity: gate.IdentityView | None = None) -> str:
             [(c.partner_code, c.category_code) for c in view.consents if c.withdrawn_at is None],
         ),
         comensha_form=ComenshaForm(convenant),
+        profile_form=profile_form if profile is not None else None,
     )
 
 
@@ -243,4 +251,15 @@ def comensha(code: str) -> Response:
             flash(_("Een melding met identiteit vraagt eerst vastgelegde toestemming."), "error")
     else:
         flash(_("Vul de datum en de meldende partner in."), "error")
+    return redirect(url_for("cases.show", code=case.code))
+
+
+def profile(code: str) -> Response:
+    """The chair records or corrects the case's coded profile (what the figures count)."""
+    case, form = _case(code), ProfileForm()
+    if form.validate_on_submit():
+        record_profile(_user(), case.id, case.code, form.profile())
+        flash(_("De kenmerken voor de cijfers zijn vastgelegd."), "success")
+    else:
+        flash(_("Kies voor elk kenmerk een waarde uit de lijst."), "error")
     return redirect(url_for("cases.show", code=case.code))

@@ -31,6 +31,7 @@ from zorgtafel.cases.identity import IdentityError, bsn_valid, parse_relatives
 from zorgtafel.cases.models import InvolvementReason, Reporter, Stage, StageReason
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.input import TextForm
+from zorgtafel.figures.forms import ProfileForm
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 
@@ -110,7 +111,9 @@ class CaseListForm(TextForm):
         self.coordinator.choices = _partner_choices(convenant, empty=_l("alle partners"))
 
 
-class IntakeForm(TextForm):
+class IntakeForm(TextForm, ProfileForm):
+    """Intake: the subject's identity, the melding, and the coded profile the figures count."""
+
     first_names = StringField(_l("Voornamen"), validators=[DataRequired(), Length(max=200)])
     surname = StringField(_l("Achternaam"), validators=[DataRequired(), Length(max=200)])
     aliases = TextAreaField(

@@ -46,6 +46,7 @@ from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.rights import needs_consent
 from zorgtafel.core.clock import AMSTERDAM, today, utcnow
 from zorgtafel.core.db import begin_write, db
+from zorgtafel.figures.operations import Profile, record_profile
 from zorgtafel.privacy import vault
 from zorgtafel.privacy.access_rules import decide_contribution
 from zorgtafel.privacy.lookup import lookups_for
@@ -79,6 +80,8 @@ class Intake:
     coordinator_code: str | None = None
     involved: tuple[str, ...] = field(default=())
     stage: Stage = Stage.signaal
+    #: the coded fields the figures count (figures.operations.Profile)
+    profile: Profile | None = None
 
     def __repr__(self) -> str:
         return f"<Intake {self.reported_by.value} {self.stage.value}>"
@@ -138,6 +141,8 @@ def register_case(chair: User, intake: Intake) -> Case:
         )
     )  # fmt: skip
     db.session.flush()
+    if intake.profile is not None:
+        record_profile(chair, case.id, case.code, intake.profile)
     return case
 
 

@@ -63,5 +63,6 @@ def role_label(role: Role) -> str:
         Role.partner: _l("ketenpartner"),
         Role.privacy: _l("functionaris gegevensbescherming"),
         Role.admin: _l("functioneel beheerder"),
+        Role.policy: _l("beleidsmedewerker"),
     }
     return str(labels[role])

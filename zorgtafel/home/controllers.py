@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session
+from flask import redirect, render_template, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -15,8 +15,11 @@ from zorgtafel.core.i18n import LOCALES
 from zorgtafel.pseudonymise import pseudonymiser_status
 
 
-def index() -> str:
+def index() -> Response | str:
     user = current_user()
+    if user is not None and user.role is Role.policy:
+        # the policy officer sees figures only: the start page is theirs
+        return redirect(url_for("figures.index"))
     status = None
     if user is not None and user.role is Role.privacy:
         from zorgtafel.oversight.status import workspace_status

@@ -70,6 +70,8 @@ def decide_level(
         return LevelDecision(level, None, Refusal.inactive_user)
     if reader.role is Role.admin:
         return LevelDecision(level, None, Refusal.role_admin)
+    if reader.role is Role.policy:
+        return LevelDecision(level, None, Refusal.role_policy_figures_only)
     if reader.role in OVERSIGHT_ROLES and level is not Level.content:
         return LevelDecision(level, OVERSIGHT_ROLES[reader.role])
     if reader.role is Role.privacy:
@@ -91,6 +93,39 @@ def decide_log_reading(reader: User) -> LevelDecision:
     if reader.role is Role.privacy:
         return LevelDecision(Level.process, Basis.privacy_officer)
     return LevelDecision(Level.process, None, Refusal.not_privacy_officer)
+
+
+#: roles that see the figures (counts over cases, suppressed), and on what basis
+FIGURES_ROLES = {
+    Role.policy: Basis.policy_officer,
+    Role.chair: Basis.chair,
+    Role.privacy: Basis.privacy_officer,
+}
+
+
+@dataclass(frozen=True)
+class FiguresDecision:
+    """May a reader see figures counted over cases (never a case itself)?"""
+
+    basis: Basis | None
+    refusal: Refusal | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def reason(self) -> Basis | Refusal:
+        return self.basis if self.refusal is None else self.refusal  # type: ignore[return-value]
+
+
+def decide_figures(reader: User) -> FiguresDecision:
+    """The policy officer, the chair and the privacy officer see the figures; no one else."""
+    if not reader.is_active:
+        return FiguresDecision(None, Refusal.inactive_user)
+    if reader.role in FIGURES_ROLES:
+        return FiguresDecision(FIGURES_ROLES[reader.role])
+    return FiguresDecision(None, Refusal.role_no_figures)
 
 
 def decide_highest(

@@ -1,7 +1,7 @@
 """password resets: one-time links an administrator hands out
 
 Revision ID: 0014_password_resets
-Revises: 0012_audit_browsing
+Revises: 0013_figures
 Create Date: 2026-12-02 06:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_password_resets"
-down_revision = "0012_audit_browsing"
+down_revision = "0013_figures"
 branch_labels = None
 depends_on = None
 

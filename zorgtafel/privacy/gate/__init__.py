@@ -2,13 +2,14 @@
 
 A small kernel (:mod:`.kernel`: decide, record, then open) and one module per surface on top of
 it: :mod:`.cases` (case page, lists), :mod:`.identity` ("toon identiteit", known names, "already
-known?") and :mod:`.agenda` (agenda lines, meeting mode), :mod:`.oversight` (the privacy officer
-reading the audit log). Web code imports this package, never
+known?"), :mod:`.agenda` (agenda lines, meeting mode), :mod:`.oversight` (the privacy officer
+reading the audit log) and :mod:`.figures` (counts for the figures, a case's profile). Web code
+imports this package, never
 the access rules: the views it returns carry what a page may offer.
 """
 
 from zorgtafel.audit.vocabulary import Level, Purpose
-from zorgtafel.privacy.gate import agenda, cases, identity, oversight
+from zorgtafel.privacy.gate import agenda, cases, figures, identity, oversight
 from zorgtafel.privacy.gate.kernel import DisclosureRefused
 from zorgtafel.privacy.gate.views import (
     AgendaLineView,
@@ -33,6 +34,7 @@ __all__ = [
     "Purpose",
     "agenda",
     "cases",
+    "figures",
     "identity",
     "oversight",
 ]

@@ -276,6 +276,20 @@ class Disclosure:
             )
         )
 
+    def note_release(self, release_code: str, *, allowed: bool, reason: Reason) -> None:
+        """Queue the event of a release of figures: counts over cases, no case named in it."""
+        if self._recorded:
+            raise RuntimeError("a recorded disclosure takes no more decisions")
+        self._queued.append(
+            self._template.about(
+                release_code,
+                AuditAction.export,
+                object_type=ObjectType.release,
+                outcome=Outcome.allowed if allowed else Outcome.refused,
+                reason=reason,
+            )
+        )
+
     def record(self) -> None:
         """Append every queued event in one go (kept even if the request fails later)."""
         ledger.append(db.session, self._queued)

@@ -1,0 +1,22 @@
+"""The figures page: load the year, release the figures, respond."""
+
+from __future__ import annotations
+
+from flask import abort, request
+
+from zorgtafel.auth.access import current_user
+from zorgtafel.convenant.operations import convenant_in_force
+from zorgtafel.core.pipeline import render_page
+from zorgtafel.figures import releases
+from zorgtafel.figures.charts import chart
+from zorgtafel.figures.forms import YearForm
+
+
+def index() -> str:
+    form = YearForm(request.args)
+    if not form.validate():
+        abort(400)
+    user = current_user()
+    assert user is not None  # noqa: S101 - behind roles_required
+    view = releases.release(user, convenant_in_force(), form.year())
+    return render_page("figures/index.html", figures=view, form=form, chart=chart)
