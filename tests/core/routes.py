@@ -205,18 +205,16 @@ ROUTES: tuple[Route, ...] = (
         "/vergaderingen/{meeting_id}/agenda.pdf",
         expect=only(("chair", "partner")),
     ),
-    # minutes of that item: the chair sees them at process level (gemeente is not at the
-    # table, so it may not edit them: back to the minutes page); the partner, not at the
-    # table either, gets 404
+    # minutes of that item: the chair sees them; the partner, not at the table, gets 404
     Route("minutes.show", "/notulen/punten/{item_id}", expect=only(("chair",))),
-    Route(
-        "minutes.edit", "/notulen/punten/{item_id}/bewerken", expect=only(("chair",), status=302)
-    ),
+    # chairing the published meeting gives the chair need-to-know for the item's case (the
+    # chairing reason), so it may write the minutes; an empty form is shown again (400)
+    Route("minutes.edit", "/notulen/punten/{item_id}/bewerken", expect=only(("chair",))),
     Route(
         "minutes.edit",
         "/notulen/punten/{item_id}/bewerken",
         "POST",
-        expect=only(("chair",), status=302),
+        expect=only(("chair",), status=400),
     ),
     # not vastgesteld (and not the chair's to see): back to the minutes page
     Route(
