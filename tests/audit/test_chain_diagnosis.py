@@ -15,18 +15,22 @@ MOMENT = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 SEQ, PREV = 0, len(FIELDS) - 1
 
 
+def event(seq: int, prev: str, object_id: str | None = None) -> list[object]:
+    """A well-made event at ``seq`` after the event whose hash is ``prev``."""
+    values = dict.fromkeys(FIELDS)
+    values.update(
+        seq=seq, occurred_at=MOMENT, action="read", object_type="case",
+        object_id=object_id or f"ZT-2026-{seq:04d}", outcome="allowed", prev_hash=prev,
+    )  # fmt: skip
+    row = [values[name] for name in FIELDS]
+    return [*row, event_hash(row)]
+
+
 def log(size: int) -> list[list[object]]:
     """A valid chain of ``size`` events (rows of FIELDS + hash)."""
-    rows, prev = [], GENESIS
+    rows: list[list[object]] = []
     for seq in range(1, size + 1):
-        values = dict.fromkeys(FIELDS)
-        values.update(
-            seq=seq, occurred_at=MOMENT, action="read", object_type="case",
-            object_id=f"ZT-2026-{seq:04d}", outcome="allowed", prev_hash=prev,
-        )  # fmt: skip
-        row = [values[name] for name in FIELDS]
-        prev = event_hash(row)
-        rows.append([*row, prev])
+        rows.append(event(seq, rows[-1][-1] if rows else GENESIS))  # type: ignore[arg-type]
     return rows
 
 
@@ -114,3 +118,50 @@ def test_an_event_moved_up_is_traced_within_the_window_only(distance: int, found
         else Problem(at, Tampering.altered, "inhoud past niet bij de eigen hash")
     )  # fmt: skip
     assert problem(moved) == expected
+
+
+UNKNOWN = "f" * 64
+
+
+@pytest.mark.parametrize(
+    ("kept", "missing"), [((1, 2, 3, 5, 6), "4"), ((1, 2, 3, 7), "4 t/m 6"), ((1, 3), "2")]
+)
+def test_events_cut_out_of_the_chain(kept: tuple[int, ...], missing: str) -> None:
+    rows = log(7)
+    first_gap = next(n for n in range(1, 8) if n not in kept)
+    assert problem([rows[n - 1] for n in kept]) == Problem(
+        first_gap, Tampering.removed, f"volgnummer {missing} ontbreekt"
+    )
+
+
+def test_a_well_made_event_after_an_earlier_one_shows_an_insertion() -> None:
+    rows = log(3)
+    skipping = event(4, rows[1][-1])  # points back at 2: 3 was put in between
+    assert problem([*rows, skipping]) == Problem(
+        3, Tampering.inserted, "de keten loopt van 2 direct naar 4"
+    )
+
+
+def test_an_event_pointing_at_a_later_stored_one_shows_a_reordering() -> None:
+    rows = log(4)
+    later = rows[3]
+    before_it = event(3, later[-1])  # type: ignore[arg-type]
+    assert problem([rows[0], rows[1], before_it, later]) == Problem(
+        3, Tampering.reordered, "verwijst naar een later opgeslagen voorganger"
+    )
+
+
+def test_a_first_event_that_does_not_start_at_the_beginning() -> None:
+    assert problem([event(1, UNKNOWN)]) == Problem(
+        1, Tampering.altered, "eerste gebeurtenis begint niet bij het begin"
+    )
+
+
+@pytest.mark.parametrize("at", [2, 4])
+def test_a_rehashed_event_pointing_at_an_unknown_predecessor(at: int) -> None:
+    rows = log(at - 1)
+    assert problem([*rows, event(at, UNKNOWN)]) == Problem(
+        at - 1,
+        Tampering.altered,
+        f"hash herberekend; volgnummer {at} verwijst naar een andere voorganger",
+    )

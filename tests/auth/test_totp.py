@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import parse_qs, unquote, urlsplit
+
 import pyotp
 import pytest
 
@@ -58,3 +61,12 @@ def test_each_step_is_accepted_once_and_never_an_earlier_one() -> None:
     wrong = next(code for code in ("000000", "111111", "222222") if code not in in_window)
     assert not totp.accept_code(account, secret, wrong, NOW)  # type: ignore[arg-type]
     assert account.totp_last_step == CURRENT + 1
+
+
+def test_the_enrolment_uri_names_the_account_the_issuer_and_the_secret() -> None:
+    user = SimpleNamespace(email="partner1@politie.test")
+    uri = totp.provisioning_uri(user, TotpSecret(SECRET))  # type: ignore[arg-type]
+    parsed = urlsplit(uri)
+    assert (parsed.scheme, parsed.netloc) == ("otpauth", "totp")
+    assert unquote(parsed.path) == "/zorgtafel:partner1@politie.test"
+    assert parse_qs(parsed.query) == {"secret": [SECRET], "issuer": ["zorgtafel"]}
