@@ -5,13 +5,15 @@ each item's preparation form on the agenda."""
 from __future__ import annotations
 
 import re
+import threading
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.cases.test_contributions import Down, post_contribution
-from tests.fixtures.app import in_app
+from tests.fixtures.app import dispose, in_app, make_instance, own_app
 from tests.fixtures.auth import Factories, csrf_token, login
 from tests.fixtures.cases import CaseFactory, post_intake, registered_code
 from tests.fixtures.meetings import MeetingFactory, future
@@ -155,3 +157,39 @@ def test_a_preparation_save_without_its_previews_proof_stores_nothing(
         # shown as a preview again, nothing stored
         assert 'name="previewed"' in answer.get_data(as_text=True)
     assert _contributions(app) == []
+
+
+def test_three_concurrent_saves_of_one_preview_store_one_contribution(
+    own_database: str, tmp_path: Path
+) -> None:
+    """Real commits, three threads: SQLite's write lock or PostgreSQL's key on the nonce lets
+    one claim win; the others find its contribution."""
+    from zorgtafel.pseudonymise import Pseudonymiser
+
+    app = own_app(own_database, make_instance(tmp_path / "instance"))
+    try:
+        use_pseudonymiser(app, Pseudonymiser(detector=lambda text: ()))
+        client, code = _chair_case(app, Factories(app))
+        proof = _preview(client, code)
+        token = csrf_token(client, f"/casussen/{code}/inbreng")
+        cookie = client.get_cookie("zorgtafel")
+        assert cookie is not None
+        barrier = threading.Barrier(3)
+        answers: list[int] = []
+
+        def save() -> None:
+            own = app.test_client()
+            own.set_cookie("zorgtafel", cookie.value)
+            data = {**SAVE, "previewed": proof, "save": "1", "csrf_token": token}
+            barrier.wait()
+            answers.append(own.post(f"/casussen/{code}/inbreng", data=data).status_code)
+
+        threads = [threading.Thread(target=save) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers == [302, 302, 302]
+        assert len(_contributions(app)) == 1
+    finally:
+        dispose(app)

@@ -67,12 +67,13 @@ def test_every_case_route_logs_a_missing_code_as_a_refusal(
     assert _events(app, MISSING) == [(Outcome.refused.value, Refusal.unknown_case.value)]
 
 
+@pytest.mark.parametrize("code", ["Fenna Verzinsel", "ZT-2026-%00", "zt-2026-0001"])
 def test_a_code_that_is_no_case_code_is_refused_without_its_text_in_the_log(
-    app: Flask, partner: FlaskClient
+    app: Flask, partner: FlaskClient, code: str
 ) -> None:
     with in_app(app) as session:
         before = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
-    assert partner.get("/casussen/Fenna Verzinsel").status_code == 404
+    assert partner.get(f"/casussen/{code}").status_code == 404
     with in_app(app) as session:
         after = session.execute(
             select(AuditEvent.object_id, AuditEvent.reason).where(AuditEvent.seq > (before or 0))

@@ -42,7 +42,9 @@ def _user() -> User:
 def _case(code: str) -> Case:
     """The case with this code (the gate decides what may be seen of it); a code that names
     no case is refused by the gate like a case one may not see: logged, 404, in the same time."""
-    case = db.session.scalar(select(Case).where(Case.code == code))
+    case = None
+    if gate.cases.CASE_CODE.match(code):  # anything else names no case (a NUL fails on PG)
+        case = db.session.scalar(select(Case).where(Case.code == code))
     if case is None:
         gate.cases.missing_case(_user(), code, Purpose.case_conference, convenant_in_force())
     return case
