@@ -307,4 +307,10 @@ ROUTES: tuple[Route, ...] = (
     Route("figures.index", "/cijfers?jaar=2026", expect=only(("policy", "chair", "privacy"))),
     Route("figures.index", "/cijfers?jaar=1999", expect=only(("policy", "chair", "privacy"), 400)),
     Route("figures.index", "/cijfers?jaar=twee", expect=only(("policy", "chair", "privacy"), 400)),
+    Route("figures.export_csv", "/cijfers/csv", expect=only(("policy", "chair", "privacy"))),
+    Route(
+        "figures.export_csv",
+        "/cijfers/csv?jaar=3000",
+        expect=only(("policy", "chair", "privacy"), 400),
+    ),
 )

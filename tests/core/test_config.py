@@ -45,6 +45,9 @@ def test_unknown_key_is_warned_about(tmp_path: Path) -> None:
         ('[app]\ndatabase_url = "sqlite:///x"\ndefault_locale = "fr"\n', "default_locale"),
         ('[app]\ndatabase_url = "sqlite:///x"\n[password]\nmemory_cost_kib = 1024\n', "password"),
         ('[app]\ndatabase_url = "sqlite:///x"\n[audit]\nsequencing = "later"\n', "sequencing"),
+        # the figures' disclosure control is never weaker than threshold 10, rounding 5
+        ('[app]\ndatabase_url = "sqlite:///x"\n[figures]\nthreshold = 5\n', "figures.threshold"),
+        ('[app]\ndatabase_url = "sqlite:///x"\n[figures]\nrounding = 1\n', "figures.rounding"),
         ("[app\n", "config.toml"),
     ],
 )

@@ -166,3 +166,23 @@ def test_the_figures_domain_never_queries_cases_itself() -> None:
             "from zorgtafel.cases.models import Stage", ""
         ), path
         assert "db.session.execute" not in source, path
+
+
+def test_the_csv_export_is_a_release_of_its_own_with_suppressed_cells_empty(
+    app: Flask, client: FlaskClient, login_as, counted
+) -> None:  # type: ignore[no-untyped-def]
+    login_as("policy")
+    response = client.get(f"/cijfers/csv?jaar={YEAR}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "tabel;rij;aantal;onderdrukt;uitgifte"
+    with in_app(app) as session:
+        release = session.scalars(select(Release)).one()
+        assert release.medium == "csv"
+        assert f"Per woongemeente;Voorbeeldstad;30;nee;{release.code}" in lines
+        assert f"Per woongemeente;Kleindijk;;ja;{release.code}" in lines
+        event = session.scalar(select(AuditEvent).where(AuditEvent.object_id == release.code))
+        assert event is not None
+        assert (event.action, event.purpose) == ("export", "statistics")

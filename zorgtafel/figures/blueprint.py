@@ -16,6 +16,7 @@ bp = Blueprint("figures", __name__, url_prefix="/cijfers")
 readers = roles_required(*READERS)
 
 bp.add_url_rule("", "index", readers(controllers.index))
+bp.add_url_rule("/csv", "export_csv", readers(controllers.export_csv))
 
 MENU = (
     entry(

@@ -41,7 +41,7 @@ def chart(table: Table) -> str:
         js=[], disable_xml_declaration=True, show_legend=False, style=_STYLE,
         width=640, height=60 + 34 * len(table.rows), print_values=True,
         margin=8, truncate_label=-1, show_y_guides=False,
-        no_data_text=_("alles onderdrukt"), no_data_font_size=28,
+        no_data_text=_("alles onderdrukt"), no_data_font_size=16,
     )  # fmt: skip
     suppressed = _("onderdrukt")
     rows = list(reversed(table.rows))
