@@ -119,14 +119,14 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _load_user_per_request(app: Flask) -> None:
-    from zorgtafel.auth import sessions
-    from zorgtafel.auth.sessions import load_user
+    from zorgtafel.auth import access, sessions
 
     sessions.init_app(app)  # the cookie that carries the session token
+    access.init_app(app)  # Flask-Login, whose user_loader resolves that token
 
     @app.before_request
     def _user() -> None:
-        g.user = None if _is_static() else load_user()
+        g.user = None if _is_static() else access.current_user()
 
     @app.context_processor
     def _inject() -> dict[str, Any]:

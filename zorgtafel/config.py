@@ -44,6 +44,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "idle_minutes": 30,
         "absolute_hours": 12,
         "login_pending_minutes": 5,
+        # "Toon identiteit" and exports need the password or a code within this many minutes
+        "fresh_minutes": 15,
     },
     "ratelimit": {
         # shared by every app process: the app's database (see core/throttle_store.py);
@@ -201,6 +203,7 @@ def validate(settings: Settings) -> None:
         ("session.idle_minutes", 1, 24 * 60),
         ("session.absolute_hours", 1, 7 * 24),
         ("session.login_pending_minutes", 1, 30),
+        ("session.fresh_minutes", 1, 24 * 60),
         ("password.min_length", 8, 128),
     ):
         if not low <= settings[key] <= high:

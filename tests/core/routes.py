@@ -53,6 +53,9 @@ ROUTES: tuple[Route, ...] = (
     Route("auth.code", "/inloggen/code", "POST", expect=everyone(302, anonymous=302)),
     Route("auth.enrol", "/inloggen/koppelen", expect=everyone(302, anonymous=302)),
     Route("auth.enrol", "/inloggen/koppelen", "POST", expect=everyone(302, anonymous=302)),
+    Route("auth.confirm", "/inloggen/bevestigen", expect=everyone(200)),
+    # an empty form is shown again
+    Route("auth.confirm", "/inloggen/bevestigen", "POST", expect=everyone(200)),
     Route("auth.logout", "/uitloggen", "POST", expect=everyone(302, anonymous=302)),
     Route("auth.password", "/account/wachtwoord", expect=everyone(200)),
     Route("auth.password", "/account/wachtwoord", "POST", expect=everyone(200)),

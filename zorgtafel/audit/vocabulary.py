@@ -340,6 +340,8 @@ class Change(Code):
     possibly_known_bsn = "possibly_known.bsn"
     possibly_known_name = "possibly_known.name_birth_date"
     login_enrolment = "enrolment"
+    #: a logged-in user confirmed a TOTP code again, for a step that needs a fresh login
+    login_reconfirmed = "reconfirmed"
     failed_password = "password"  # noqa: S105 - the login step that failed, not a secret
     failed_code = "code"
     failed_enrolment_code = "enrolment_code"
@@ -390,6 +392,7 @@ words(
         Change.possibly_known_bsn: _l("mogelijk bekend (zelfde BSN)"),
         Change.possibly_known_name: _l("mogelijk bekend (zelfde naam en geboortedatum)"),
         Change.login_enrolment: _l("tweestapsverificatie gekoppeld"),
+        Change.login_reconfirmed: _l("opnieuw bevestigd met een code"),
         Change.failed_password: _l("bij het wachtwoord"),
         Change.failed_code: _l("bij de code"),
         Change.failed_enrolment_code: _l("bij het koppelen"),

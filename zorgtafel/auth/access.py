@@ -8,7 +8,9 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
+import flask_login
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import LoginManager
 from werkzeug.exceptions import HTTPException
 
 from zorgtafel.auth.models import Role, User
@@ -16,18 +18,33 @@ from zorgtafel.auth.models import Role, User
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+login_manager = LoginManager()
+login_manager.session_protection = None  # our server-side sessions end on logout and timeout
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Login on our server-side session: its "user id" is the session's random token,
+    resolved (idle timeout and absolute lifetime included) by ``sessions.load_user``."""
+    from zorgtafel.auth import sessions
+
+    login_manager.init_app(app)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.unauthorized_handler(lambda: redirect(url_for("auth.login", next=_local_next())))
+    login_manager.needs_refresh_handler(
+        lambda: redirect(url_for("auth.confirm", next=local_path(_page_of_request())))
+    )
+
+
 def current_user() -> User | None:
-    return g.get("user")
+    """Flask-Login's ``current_user``, typed: the logged-in user, or None."""
+    user = flask_login.current_user
+    return user._get_current_object() if user.is_authenticated else None  # type: ignore[attr-defined]
 
 
-def login_required(view: F) -> F:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            return redirect(url_for("auth.login", next=_local_next()))
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+login_required = flask_login.login_required
+#: "Toon identiteit" and exports: a login (or a code confirmed again) within
+#: ``session.fresh_minutes``; otherwise the user confirms a code first (``auth.confirm``)
+fresh_login_required = flask_login.fresh_login_required
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -49,6 +66,14 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def _page_of_request() -> str:
+    """Where to come back to after confirming: the page itself, or for a form's POST the page
+    the form is on (its parent path, e.g. the case for ``/casussen/<code>/identiteit``)."""
+    if request.method == "GET":
+        return request.path
+    return request.path.rsplit("/", 1)[0] or "/"
 
 
 def _local_next() -> str | None:

@@ -8,7 +8,14 @@ from flask_babel import lazy_gettext as _l
 from zorgtafel.auth import controllers
 from zorgtafel.auth.access import login_required, roles_required
 from zorgtafel.auth.models import Role
-from zorgtafel.core.limiter import account_key, limiter, pending_account_key, per_account, per_ip
+from zorgtafel.core.limiter import (
+    account_key,
+    current_account_key,
+    limiter,
+    pending_account_key,
+    per_account,
+    per_ip,
+)
 from zorgtafel.core.navigation import entry
 
 
@@ -33,6 +40,12 @@ second_step = pending_account_key
 bp.add_url_rule("/inloggen/code", "code", _throttled(controllers.code, second_step), methods=FORM)
 bp.add_url_rule(
     "/inloggen/koppelen", "enrol", _throttled(controllers.enrol, second_step), methods=FORM
+)
+bp.add_url_rule(
+    "/inloggen/bevestigen",
+    "confirm",
+    login_required(_throttled(controllers.confirm, current_account_key)),
+    methods=FORM,
 )
 bp.add_url_rule("/uitloggen", "logout", controllers.logout, methods=POST)
 bp.add_url_rule(

@@ -79,6 +79,19 @@ def enrol() -> Response | tuple[str, int] | str:
     ), status
 
 
+def confirm() -> Response | tuple[str, int] | str:
+    """Confirm a code again before "Toon identiteit" or an export (a fresh login)."""
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran
+    form = CodeForm()
+    if form.validate_on_submit():
+        if operations.confirm_again(user, form.code.data or ""):
+            return redirect(safe_next(request.args.get("next")))
+        flash(_("Deze code klopt niet of is al gebruikt."), "error")
+        return render_template("auth/confirm.html", form=form), FAILED
+    return render_template("auth/confirm.html", form=form)
+
+
 def logout() -> Response:
     if ConfirmForm().validate_on_submit():
         operations.logout()

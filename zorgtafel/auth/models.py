@@ -69,6 +69,13 @@ class User(Base):
     def is_active(self) -> bool:
         return self.disabled_at is None
 
+    #: for Flask-Login: a loaded user is logged in (anonymous visitors are Flask-Login's own)
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     @property
     def totp_enrolled(self) -> bool:
         return self.totp_secret is not None and self.totp_confirmed_at is not None
@@ -87,6 +94,8 @@ class UserSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the last time a TOTP code was confirmed again in this session (None: only at login)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     user: Mapped[User] = relationship(back_populates="sessions", lazy="joined")
 

@@ -149,6 +149,20 @@ def confirm_enrolment(user: User, code: str) -> bool:
     return True
 
 
+def confirm_again(user: User, code: str) -> bool:
+    """A logged-in user confirms a code again, for a step that needs a fresh login; logged."""
+    if user.totp_secret is None or not user.totp_enrolled:
+        return False
+    if not totp.accept_code(user, user.totp_secret, code):
+        log.info("confirmation failed user=%s", user.id)
+        _record_failed_login(user, Change.failed_code)
+        return False
+    sessions.confirm_again()
+    log.info("confirmed again user=%s", user.id)
+    _record_login(user, AuditAction.login, reason=Change.login_reconfirmed)
+    return True
+
+
 def logout() -> None:
     user = g.get("user")
     if user is not None:

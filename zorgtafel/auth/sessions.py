@@ -22,6 +22,11 @@ from zorgtafel.core.db import begin_write, db
 TOUCH_EVERY = timedelta(seconds=60)
 #: key in the signed cookie: when the logged-in session ends for good (Unix time)
 ENDS = "ends"
+#: key in the signed cookie where Flask-Login looks for the "user id" it hands the user_loader:
+#: here our random session token, never a user id (``zorgtafel.auth.access``)
+TOKEN = "_user_id"  # noqa: S105 - a key name, not a secret
+#: Flask-Login's key for "logged in, or confirmed, recently": kept equal to the server's view
+FRESH = "_fresh"
 
 
 class SessionCookie(SecureCookieSessionInterface):
@@ -59,18 +64,37 @@ def start_session(user: User) -> None:
     )
     hours = current_app.extensions["zorgtafel.settings"]["session.absolute_hours"]
     session.clear()
-    session["sid"] = token
+    session[TOKEN] = token
+    session[FRESH] = True
     session[ENDS] = int((now + timedelta(hours=hours)).timestamp())
     session.permanent = True
+    _logged_in_as(user)
+
+
+def _logged_in_as(user: User | None) -> None:
+    """This request's user, for ``g.user`` and Flask-Login's ``current_user`` alike."""
     g.user = user
+    current_app.login_manager._update_request_context_with_user(user)  # type: ignore[attr-defined]
+
+
+def confirm_again() -> None:
+    """The user confirmed a code again: this session counts as a fresh login for a while."""
+    token = session.get(TOKEN)
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_hash(token))
+            .values(confirmed_at=utcnow())
+        )
+        session[FRESH] = True
 
 
 def end_session() -> None:
-    token = session.get("sid")
+    token = session.get(TOKEN)
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
     session.clear()
-    g.user = None
+    _logged_in_as(None)
 
 
 def end_all_sessions(user: User) -> None:
@@ -79,22 +103,28 @@ def end_all_sessions(user: User) -> None:
 
 #: one query per request: the user (with its organisation, joined) and its session's times
 _USER_BY_TOKEN = (
-    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
+    select(
+        User,
+        UserSession.id,
+        UserSession.created_at,
+        UserSession.last_seen_at,
+        UserSession.confirmed_at,
+    )
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"))
 )
 
 
-def load_user() -> User | None:
-    """The user of this request's session, or None (and the stale session deleted)."""
-    token = session.get("sid")
-    if not token:
+def load_user(token: str | None) -> User | None:
+    """Flask-Login's user_loader: the user of the session with this token, or None (and the
+    stale session deleted). Also tells Flask-Login whether the login is still fresh."""
+    if not token or not isinstance(token, str):
         return None
     found = db.session.execute(_USER_BY_TOKEN, {"token_hash": token_hash(token)}).one_or_none()
     if found is None:
         session.clear()
         return None
-    user, session_id, created_at, last_seen_at = found
+    user, session_id, created_at, last_seen_at, confirmed_at = found
     settings = current_app.extensions["zorgtafel.settings"]
     now = utcnow()
     idle = timedelta(minutes=settings["session.idle_minutes"])
@@ -110,4 +140,9 @@ def load_user() -> User | None:
         db.session.execute(
             update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
         )
+    fresh_for = timedelta(minutes=settings["session.fresh_minutes"])
+    fresh = now - (confirmed_at or created_at) <= fresh_for
+    if session.get(FRESH) is not fresh:
+        session[FRESH] = fresh  # written only when it changes
+    g.user = user
     return user

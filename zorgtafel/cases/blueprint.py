@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from zorgtafel.auth.access import roles_required
+from zorgtafel.auth.access import fresh_login_required, roles_required
 from zorgtafel.auth.models import Role
 from zorgtafel.cases import controllers
 from zorgtafel.core.navigation import entry
@@ -22,7 +22,9 @@ FORM, POST = ["GET", "POST"], ["POST"]
 bp.add_url_rule("", "index", readers(controllers.index))
 bp.add_url_rule("/nieuw", "new", chair(controllers.new), methods=FORM)
 bp.add_url_rule(CODE, "show", readers(controllers.show))
-bp.add_url_rule(CODE + "/identiteit", "reveal", table(controllers.reveal), methods=POST)
+# identity needs a fresh login: the password or a code within session.fresh_minutes
+reveal = table(fresh_login_required(controllers.reveal))
+bp.add_url_rule(CODE + "/identiteit", "reveal", reveal, methods=POST)
 bp.add_url_rule(CODE + "/inbreng", "contribute", table(controllers.contribute), methods=FORM)
 bp.add_url_rule(CODE + "/fase", "stage", chair(controllers.change_stage), methods=POST)
 bp.add_url_rule(CODE + "/partners", "invite", chair(controllers.invite), methods=POST)

@@ -59,6 +59,14 @@ def pending_account_key() -> str:
     return _hashed(f"user:{pending_user_id() or ''}")
 
 
+def current_account_key() -> str:
+    """The account of a logged-in user confirming a code again."""
+    from zorgtafel.auth.access import current_user
+
+    user = current_user()
+    return _hashed(f"user:{user.id if user else ''}")
+
+
 def _hashed(value: str) -> str:
     return "account:" + hashlib.sha256(value.encode()).hexdigest()[:32]
 

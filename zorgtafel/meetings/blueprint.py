@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from zorgtafel.auth.access import roles_required
+from zorgtafel.auth.access import fresh_login_required, roles_required
 from zorgtafel.auth.models import Role
 from zorgtafel.core.navigation import entry
 from zorgtafel.meetings import controllers
@@ -34,7 +34,7 @@ bp.add_url_rule(MEETING + "/geheimhouding", "pledge", table(controllers.pledge),
 bp.add_url_rule(MEETING + "/vergadermodus", "live", table(controllers.live))
 bp.add_url_rule(MEETING + "/vergadermodus/stand", "live_state", table(controllers.live_state))
 bp.add_url_rule(MEETING + "/vergadermodus/stap", "step", chair(controllers.step), methods=POST)
-bp.add_url_rule(MEETING + "/agenda.pdf", "export", table(controllers.export))
+bp.add_url_rule(MEETING + "/agenda.pdf", "export", table(fresh_login_required(controllers.export)))
 
 MENU = (
     entry(

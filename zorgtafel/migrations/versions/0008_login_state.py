@@ -11,6 +11,9 @@ deleted when the second step logs in (issue 12 point 4).
 ``rate_limit_entries`` and ``rate_limit_counters`` are the login throttle's store, shared by
 every app process (``zorgtafel.core.throttle_store``; issue 12 point 5). On SQLite the app keeps
 them in a file of their own; the tables exist here too so the schema is one on both backends.
+
+``user_sessions.confirmed_at``: when a code was last confirmed again in a session, for the
+steps that need a fresh login (issue 12 point 11).
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ def upgrade() -> None:
     with op.batch_alter_table("rate_limit_entries", schema=None) as batch_op:
         batch_op.create_index("ix_rate_limit_entries_key_at", ["key", "at"], unique=False)
         batch_op.create_index("ix_rate_limit_entries_expires_at", ["expires_at"], unique=False)
+    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "rate_limit_counters",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -65,6 +70,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("rate_limit_counters")
+    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+        batch_op.drop_column("confirmed_at")
     with op.batch_alter_table("rate_limit_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_rate_limit_entries_expires_at")
         batch_op.drop_index("ix_rate_limit_entries_key_at")
