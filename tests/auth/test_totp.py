@@ -1,7 +1,9 @@
-"""TOTP (RFC 6238) without the web: the window is exactly one step either side, each step once."""
+"""TOTP (RFC 6238): the window is exactly one step either side, each step once (also under a race)."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -70,3 +72,56 @@ def test_the_enrolment_uri_names_the_account_the_issuer_and_the_secret() -> None
     assert (parsed.scheme, parsed.netloc) == ("otpauth", "totp")
     assert unquote(parsed.path) == "/zorgtafel:partner1@politie.test"
     assert parse_qs(parsed.query) == {"secret": [SECRET], "issuer": ["zorgtafel"]}
+
+
+def test_one_code_brought_by_two_logins_at_once_logs_in_once(
+    own_database: str, tmp_path: Path
+) -> None:
+    """Issue 12: TOTP single use under a race. Two half-logins of one user send the same code
+    at the same moment, with real commits (on PostgreSQL the second waits for the first's
+    row lock and then finds the step taken): exactly one becomes a session."""
+    from tests.fixtures.app import dispose, make_instance, own_app
+    from tests.fixtures.auth import Factories, csrf_token
+
+    app = own_app(own_database, make_instance(tmp_path / "instance"))
+    try:
+        user = Factories(app).user("partner", "politie")
+        clients = []
+        for _ in range(2):
+            client = app.test_client()
+            client.post(
+                "/inloggen",
+                data={
+                    "email": user.email,
+                    "password": user.password,
+                    "csrf_token": csrf_token(client),
+                },
+            )
+            clients.append((client, csrf_token(client, "/inloggen/code")))
+        code = user.code()
+        barrier = threading.Barrier(2)
+        answers: list[str] = []
+
+        def send(client, token: str) -> None:  # type: ignore[no-untyped-def]
+            barrier.wait()
+            response = client.post("/inloggen/code", data={"code": code, "csrf_token": token})
+            answers.append(f"{response.status_code} {response.headers.get('Location', '')}")
+
+        threads = [threading.Thread(target=send, args=pair) for pair in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(answers) == ["302 /", "401 "]
+        with app.app_context():
+            from sqlalchemy import func, select
+
+            from zorgtafel.auth.models import UserSession
+            from zorgtafel.core.db import db
+
+            sessions = db.session.scalar(
+                select(func.count(UserSession.id)).where(UserSession.user_id == user.id)
+            )
+            assert sessions == 1
+    finally:
+        dispose(app)

@@ -7,7 +7,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g, session
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from zorgtafel.audit import ledger
 from zorgtafel.audit.operations import ANONYMOUS, Actor, event, record
@@ -21,7 +22,7 @@ from zorgtafel.auth.passwords import (
     verify_password,
 )
 from zorgtafel.core.clock import utcnow
-from zorgtafel.core.db import db
+from zorgtafel.core.db import begin_write, db
 
 log = logging.getLogger("zorgtafel.auth")
 #: key in the signed cookie: the random token of a half-login (see ``PendingLogin``)
@@ -125,7 +126,7 @@ def complete_login(user: User, code: str) -> bool:
     """Second factor: a code from the enrolled authenticator, each code once."""
     if user.totp_secret is None or not user.totp_enrolled:
         return False
-    if not totp.accept_code(user, user.totp_secret, code) or not _use_pending(user):
+    if not _accept_code(user, code) or not _use_pending(user):
         log.info("login failed at code step user=%s", user.id)
         _record_failed_login(user, Change.failed_code)
         return False
@@ -139,7 +140,7 @@ def confirm_enrolment(user: User, code: str) -> bool:
     """First login: the first code from the new authenticator confirms the key and logs in."""
     if user.totp_secret is None or user.totp_enrolled:
         return False
-    if not totp.accept_code(user, user.totp_secret, code) or not _use_pending(user):
+    if not _accept_code(user, code) or not _use_pending(user):
         _record_failed_login(user, Change.failed_enrolment_code)
         return False
     user.totp_confirmed_at = utcnow()
@@ -153,7 +154,7 @@ def confirm_again(user: User, code: str) -> bool:
     """A logged-in user confirms a code again, for a step that needs a fresh login; logged."""
     if user.totp_secret is None or not user.totp_enrolled:
         return False
-    if not totp.accept_code(user, user.totp_secret, code):
+    if not _accept_code(user, code):
         log.info("confirmation failed user=%s", user.id)
         _record_failed_login(user, Change.failed_code)
         return False
@@ -161,6 +162,28 @@ def confirm_again(user: User, code: str) -> bool:
     log.info("confirmed again user=%s", user.id)
     _record_login(user, AuditAction.login, reason=Change.login_reconfirmed)
     return True
+
+
+def _accept_code(user: User, code: str) -> bool:
+    """A code once, also when two requests bring it at the same moment: its step is claimed in
+    the database (``totp_last_step`` raised only from below it), not only in memory. Of two
+    such requests on PostgreSQL the second waits for the first's commit, then finds the step
+    taken; on SQLite the write lock orders them."""
+    assert user.totp_secret is not None  # noqa: S101 - the callers checked
+    begin_write(db.session)  # SQLite: the claim below writes; take the lock before it
+    previous = user.totp_last_step
+    with db.session.no_autoflush:
+        if not totp.accept_code(user, user.totp_secret, code):
+            return False
+        step = user.totp_last_step
+        claimed = db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.totp_last_step < step)
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    set_committed_value(user, "totp_last_step", step if claimed == 1 else previous)
+    return claimed == 1
 
 
 def logout() -> None:
