@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import Flask, g
+from flask_login import AnonymousUserMixin
 from werkzeug.exceptions import NotFound
 
 from zorgtafel.auth.access import roles_required
@@ -34,7 +35,8 @@ def test_a_view_opens_for_its_roles_only_and_is_missing_for_the_rest(
     assert guarded.allowed_roles == (Role.chair, Role.privacy)  # type: ignore[attr-defined]
     assert guarded.__name__ == "view"
     with app.test_request_context("/casussen"):
-        g.user = SimpleNamespace(role=role)
+        # what Flask-Login's current_user reads for this request
+        g._login_user = SimpleNamespace(role=role, is_authenticated=True)
         if opens:
             assert guarded() == "geopend"
         else:
@@ -45,7 +47,7 @@ def test_a_view_opens_for_its_roles_only_and_is_missing_for_the_rest(
 def test_a_view_sends_an_anonymous_visitor_to_the_login_page(app: Flask) -> None:
     guarded = roles_required(Role.chair)(view)
     with app.test_request_context("/casussen"):
-        g.user = None
+        g._login_user = AnonymousUserMixin()
         response = guarded()
     assert response.status_code == 302
     assert response.headers["Location"] == "/inloggen?next=/casussen"

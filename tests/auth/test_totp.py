@@ -1,4 +1,4 @@
-"""TOTP (RFC 6238): the window is exactly one step either side, each step once (also under a race)."""
+"""TOTP (RFC 6238): a window of exactly one step either side, each step once, also in a race."""
 
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ def test_register_contribute_and_refuse(live_server, page, tmp_path: Path) -> No
     assert "[HANDMATIG-1]" in preview
     page.screenshot(path=shots / "cases-3-preview.png", full_page=True)
     page.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
-    page.wait_for_url(f"{base}/casussen/{code}")
+    page.wait_for_url(f"{base}/casussen/{code}#inbreng-*")  # at the saved contribution
     content = page.locator("article[data-category=signalen]").inner_text()
     assert "[BETROKKENE] en haar moeder [MOEDER]" in content
     assert "Carla" not in page.content()

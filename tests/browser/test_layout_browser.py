@@ -19,7 +19,9 @@ pytestmark = pytest.mark.browser
 WIDTHS = (1280, 1024, 390)
 #: per element in the header: its text and on how many lines it is drawn
 LINES_PER_ITEM = """() => [...document.querySelectorAll(
-    "header nav a, header nav mark, header nav summary")].map(element => {
+    "header nav a, header nav mark, header nav summary")].filter(
+      element => element.getClientRects().length > 0  // a closed dropdown's items are not shown
+    ).map(element => {
   const tops = new Set();
   const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
   while (texts.nextNode()) {

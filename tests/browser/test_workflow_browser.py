@@ -15,6 +15,7 @@ from tests.browser.conftest import login_in_browser, new_page
 from tests.fixtures.auth import Factories
 from tests.fixtures.cases import CaseFactory
 from tests.fixtures.meetings import MeetingFactory, future
+from tests.fixtures.minutes import minute_every_item
 from zorgtafel.pseudonymise import Pseudonymiser, use_pseudonymiser
 
 pytestmark = pytest.mark.browser
@@ -43,6 +44,7 @@ def test_meeting_mode_for_the_chair_and_a_partner_at_no_table(  # type: ignore[n
     meeting = MeetingFactory(app, factories).create(
         [(first.id, ["politie"]), (second.id, ["politie"])], chair_id=chair.id
     )
+    minute_every_item(app, meeting.id, chair.id)  # a meeting closes once its items are minuted
     live = f"{base}/vergaderingen/{meeting.id}/vergadermodus"
 
     outsider = new_page(browser)

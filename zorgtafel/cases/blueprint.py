@@ -47,5 +47,6 @@ MENU = (
         _l("Casus aanmelden"),
         _l("Een nieuwe casus registreren, met de vraag of de jongere al bekend is."),
         Role.chair,
+        bar=(),
     ),
 )

@@ -33,5 +33,6 @@ MENU = (
         _l("Convenantversies vergelijken"),
         _l("Welke rechten per partner zijn erbij gekomen of vervallen."),
         Role.privacy,
+        bar=(),
     ),
 )

@@ -19,6 +19,9 @@ class NavEntry:
     label: Callable[[], str] | str
     description: Callable[[], str] | str
     roles: frozenset[Role]
+    #: the roles that have it in the top bar too; for the others it is a card on the start
+    #: page only (the bar holds a role's few daily pages, so it stays one row)
+    bar: frozenset[Role]
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,20 @@ class NavItem:
     url: str
     label: str
     description: str
+    in_bar: bool = True
 
 
-def entry(endpoint: str, label: object, description: object, *roles: Role) -> NavEntry:
-    """A menu entry for ``roles``."""
-    return NavEntry(endpoint, label, description, frozenset(roles))  # type: ignore[arg-type]
+def entry(
+    endpoint: str,
+    label: object,
+    description: object,
+    *roles: Role,
+    bar: tuple[Role, ...] | None = None,
+) -> NavEntry:
+    """A menu entry for ``roles``: a card on their start page, and in the top bar for ``bar``
+    (by default all of ``roles``)."""
+    shown = frozenset(roles if bar is None else bar)
+    return NavEntry(endpoint, label, description, frozenset(roles), shown)  # type: ignore[arg-type]
 
 
 _MENU = "zorgtafel.menu"
@@ -50,7 +62,12 @@ def nav_items(user: User) -> list[NavItem]:
     )
     if key not in built:
         built[key] = [
-            NavItem(url_for(item.endpoint), str(item.label), str(item.description))
+            NavItem(
+                url_for(item.endpoint),
+                str(item.label),
+                str(item.description),
+                user.role in item.bar,
+            )
             for item in current_app.extensions[_MENU]
             if user.role in item.roles
         ]

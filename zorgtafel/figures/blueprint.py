@@ -24,5 +24,6 @@ MENU = (
         _l("Lokale cijfers"),
         _l("Aard en omvang, met kleine aantallen onderdrukt; geen casus, geen code."),
         *READERS,
+        bar=(Role.policy,),
     ),
 )

@@ -59,17 +59,20 @@ MENU = (
         _l("Logbeoordeling"),
         _l("De maandelijkse beoordeling van het log, met steekproef en bevindingen."),
         Role.privacy,
+        bar=(),
     ),
     entry(
         "oversight.register",
         _l("Verwerkingsregister"),
         _l("Het register (AVG art. 30) uit de convenantversie, als PDF en CSV."),
         Role.privacy,
+        bar=(),
     ),
     entry(
         "oversight.matrix",
         _l("Verstrekkingen per partner"),
         _l("Wat elke partner ontving, naast wat het convenant toestaat."),
         Role.privacy,
+        bar=(),
     ),
 )
