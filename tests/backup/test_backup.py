@@ -10,44 +10,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import inspect, select
 
-from tests.fixtures.app import dispose, fresh_database, in_app, make_instance, own_app
+from tests.fixtures.app import in_app, make_instance
+from tests.fixtures.backup import fresh_instance, invoke
 from tests.fixtures.cases import CaseFactory
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.log import head, verify_log
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.backup.operations import CHECKPOINT, MANIFEST, read_manifest, table_counts
-from zorgtafel.cli import cli
 from zorgtafel.core.db import db
 
 #: tables whose rows the restore itself adds to (its own audit event)
 AUDIT_TABLES = {"audit_events", "audit_queue", "audit_head"}
-
-
-@pytest.fixture
-def live(own_database: str, tmp_path: Path) -> Iterator[Flask]:
-    """The instance being backed up, on a database of its own (real commits)."""
-    app = own_app(own_database, make_instance(tmp_path / "instance"))
-    yield app
-    dispose(app)
-
-
-@contextmanager
-def fresh_instance(backend: str, folder: Path, instance: Path) -> Iterator[Flask]:
-    """A new, empty instance (not migrated) with the key files in ``instance``."""
-    with fresh_database(backend, folder) as url:
-        app = own_app(url, instance, migrate=False)
-        try:
-            yield app
-        finally:
-            dispose(app)
-
-
-def invoke(app: Flask, *args: str):  # type: ignore[no-untyped-def]
-    return app.test_cli_runner().invoke(cli, list(args))
 
 
 @contextmanager
