@@ -167,3 +167,21 @@ def _database_file(app: Flask) -> str:
     from zorgtafel.backup.operations import DATABASE_FILE
 
     return DATABASE_FILE[app.extensions["zorgtafel.db"].engine.dialect.name]
+
+
+def test_a_restore_after_the_audit_key_changed_checks_with_the_old_verifier_key(
+    backend: str, live: Flask, tmp_path: Path
+) -> None:
+    CaseFactory(live).create()
+    folder = tmp_path / "backup"
+    assert invoke(live, "backup", str(folder)).exit_code == 0
+    old_vkey = tmp_path / "audit.vkey"
+    old_vkey.write_text(_vkey(live))
+    instance = tmp_path / "instance"
+    (instance / "audit-signing.key").write_bytes(checkpoints.new_signing_seed())
+    with fresh_instance(backend, tmp_path, instance) as restored:
+        unchecked = invoke(restored, "restore", str(folder))
+        checked = invoke(restored, "restore", str(folder), "--vkey", str(old_vkey))
+    assert unchecked.exit_code == 1
+    assert "checkpoint van de back-up" in unchecked.output
+    assert checked.exit_code == 0, checked.output

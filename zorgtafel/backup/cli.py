@@ -68,11 +68,19 @@ def backup_command(path: Path) -> None:
 
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--vkey",
+    help="Verificatiesleutel van de checkpoint (tekst of bestand), als de ondertekensleutel "
+    "sinds de back-up is vervangen; standaard uit de ondertekensleutel.",
+)
 @with_appcontext
-def restore_command(path: Path) -> None:
+def restore_command(path: Path, vkey: str | None) -> None:
     """Vul deze (lege) instantie met de back-up in PATH; controleert sleutel, keten en rijen."""
     origin = _settings()["audit.origin"]
-    vkey = checkpoints.verifier_key(origin, _signing_key("restore"))
+    if vkey is None:
+        vkey = checkpoints.verifier_key(origin, _signing_key("restore"))
+    elif Path(vkey).is_file():
+        vkey = Path(vkey).read_text(encoding="utf-8").strip()
     db.session.close()
     try:
         restored = restore(db.engine, path, ring=key_ring(), vkey=vkey, origin=origin)
