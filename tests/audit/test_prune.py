@@ -201,6 +201,7 @@ def test_a_changed_archive_file_does_not_verify(log_app: Flask, tmp_path: Path) 
     checked = run(log_app, "verify-archive", str(out))
     assert checked.exit_code == 1
     assert "volgnummer 2" in checked.output
+    assert run(log_app, "verify").exit_code == 0  # the whole log went: the chain goes on from it
 
 
 def test_a_checkpoint_below_the_base_points_at_the_archive(log_app: Flask, tmp_path: Path) -> None:

@@ -200,6 +200,8 @@ class Purpose(Code):
     administration = "administration"
     #: counting cases for the municipality's figures (aggregates, suppressed; no case shown)
     statistics = "statistics"
+    #: backing up and restoring the database
+    continuity = "continuity"
 
 
 words(
@@ -216,6 +218,7 @@ words(
         Purpose.retention: _l("bewaartermijn"),
         Purpose.administration: _l("accountbeheer"),
         Purpose.statistics: _l("beleidsinformatie (cijfers)"),
+        Purpose.continuity: _l("back-up en herstel"),
     },
 )
 

@@ -41,7 +41,7 @@ def _record(action: AuditAction, size: int) -> None:
         action,
         object_type=ObjectType.audit_log,
         object_id=str(size),
-        purpose=Purpose.administration,
+        purpose=Purpose.continuity,
     )
     db.session.commit()
 
