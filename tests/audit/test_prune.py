@@ -224,3 +224,31 @@ def _fresh_key(folder: Path) -> Path:
 
 def _hash_of(session, seq: int) -> str:  # type: ignore[no-untyped-def]
     return session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_prunes SET base_seq = 1",
+        "DELETE FROM audit_prunes",
+        # not forward of the last prune
+        "INSERT INTO audit_prunes (base_seq, base_hash, cutoff, pruned_at, removed,"
+        " archive_sha256, checkpoint) SELECT base_seq, base_hash, cutoff, pruned_at, 0,"
+        " archive_sha256, checkpoint FROM audit_prunes",
+        # forward, but naming an event that is not stored with that hash
+        "INSERT INTO audit_prunes (base_seq, base_hash, cutoff, pruned_at, removed,"
+        " archive_sha256, checkpoint) SELECT base_seq + 1, base_hash, cutoff, pruned_at, 0,"
+        " archive_sha256, checkpoint FROM audit_prunes",
+    ],
+    ids=["update", "delete", "not-forward", "no-such-event"],
+)
+def test_prune_records_are_append_only_and_only_move_forward_to_a_stored_event(
+    log_app: Flask, tmp_path: Path, statement: str
+) -> None:
+    append(log_app, 2, years_ago=6)
+    append(log_app, 2)
+    assert run(log_app, "prune", "--out", str(tmp_path / "a.jsonl")).exit_code == 0
+    with in_app(log_app) as session, pytest.raises(DBAPIError):
+        session.execute(text(statement))
+    with in_app(log_app) as session:
+        assert session.scalars(select(AuditPrune.base_seq)).all() == [2]
