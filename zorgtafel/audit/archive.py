@@ -28,6 +28,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from zorgtafel.audit import checkpoint as checkpoints
@@ -240,7 +241,13 @@ def _record_prune(
             checkpoint=note,
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except DBAPIError:  # the guard: another prune got there first
+        session.rollback()
+        raise ArchiveError(
+            "een andere snoeiing kwam ertussen; er is niets verwijderd (dit archief is overbodig)"
+        ) from None
     record(
         AuditAction.audit_prune,
         object_type=ObjectType.audit_log,

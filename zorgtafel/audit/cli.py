@@ -119,7 +119,7 @@ def _record_check(result: Verification, size: int | None, checkpoint_file: Path 
         ChainCheck(
             checked_at=utcnow(),
             ok=result.ok,
-            count=result.count,
+            count=result.count - result.base,
             problem=str(result.problem)[:300] if result.problem is not None else None,
             checkpoint_size=size,
             checkpoint_at=written,
