@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine
 from zorgtafel.audit import archive
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.chain import Anchor, Verification
-from zorgtafel.audit.log import verify_log
+from zorgtafel.audit.log import last_prune, verify_log
 from zorgtafel.audit.models import ChainCheck
 from zorgtafel.audit.sequencer import audit_log, pending
 from zorgtafel.core.clock import utcnow
@@ -86,8 +86,7 @@ def verify_command(checkpoint_file: Path | None, vkey: str | None, record: bool)
             sys.exit(1)
         anchor = signed.anchor()
     snapshot = _snapshot()
-    start = _base(snapshot, _verifier_key(vkey))
-    result = verify_log(snapshot, checkpoint=anchor, start=start)
+    result = verify_log(snapshot, checkpoint=anchor, start=_base(snapshot, vkey))
     queued = pending(snapshot)
     if record:
         _record_check(result, anchor.size if anchor else None, checkpoint_file)
@@ -99,10 +98,13 @@ def verify_command(checkpoint_file: Path | None, vkey: str | None, record: bool)
         )
 
 
-def _base(snapshot: Connection, vkey: str) -> Anchor | None:
-    """The pruned log's signed base; a base that does not verify fails the check."""
+def _base(snapshot: Connection, vkey: str | None) -> Anchor | None:
+    """The pruned log's signed base (None if never pruned: no key needed then); a base that
+    does not verify fails the check."""
+    if last_prune(snapshot) is None:
+        return None
     try:
-        return archive.pruned_base(snapshot, vkey, _settings()["audit.origin"])
+        return archive.pruned_base(snapshot, _verifier_key(vkey), _settings()["audit.origin"])
     except archive.ArchiveError as exc:
         click.echo(f"auditlog NIET intact: {exc}", err=True)
         sys.exit(1)
@@ -153,7 +155,7 @@ def checkpoint_command(out: Path | None) -> None:
     """Onderteken de kop van het (eerst gecontroleerde) log met de Ed25519-sleutel."""
     key = _signing_key()
     snapshot = _snapshot()
-    result = verify_log(snapshot, start=_base(snapshot, _verifier_key(None)))
+    result = verify_log(snapshot, start=_base(snapshot, None))
     if result.problem is not None:
         click.echo(f"geen checkpoint: auditlog NIET intact: {result.problem}", err=True)
         sys.exit(1)
@@ -208,7 +210,7 @@ def prune_command(out: Path, before: datetime | None, dry_run: bool) -> None:
     key, origin = _signing_key(), _settings()["audit.origin"]
     if dry_run:
         snapshot = _snapshot()
-        base = _base(snapshot, checkpoints.verifier_key(origin, key))
+        base = _base(snapshot, None)
         due = archive.plan(snapshot, cutoff, base)
         click.echo(f"{due.count} gebeurtenissen vóór {cutoff:%Y-%m-%d} zouden gaan")
         return
