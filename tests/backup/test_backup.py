@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import inspect, select
 
-from tests.fixtures.app import in_app, make_instance
-from tests.fixtures.backup import fresh_instance, invoke
+from tests.fixtures.app import dispose, in_app, make_instance, own_app
+from tests.fixtures.backup import fresh_instance, invoke, wrong_password
 from tests.fixtures.cases import CaseFactory
+from tests.fixtures.server import gunicorn, write_config
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.log import head, verify_log
 from zorgtafel.audit.models import AuditEvent
@@ -185,3 +187,64 @@ def test_a_restore_after_the_audit_key_changed_checks_with_the_old_verifier_key(
     assert unchecked.exit_code == 1
     assert "checkpoint van de back-up" in unchecked.output
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.slow
+def test_a_backup_while_gunicorn_serves_restores_to_its_checkpoint(
+    backend: str, own_database: str, tmp_path: Path
+) -> None:
+    """The same under real load: two gunicorn workers take failed logins (each an audit event
+    and a throttle count) from four clients while the backup runs in another process."""
+    instance = make_instance(tmp_path / "instance")
+    many = "100000 per minute"
+    write_config(
+        instance, own_database, ratelimit={"login_per_account": many, "login_per_ip": many}
+    )
+    backer = own_app(own_database, instance)
+    stop, answered = threading.Event(), []
+
+    def client(number: int) -> None:
+        while not stop.is_set():
+            answered.append(wrong_password(address, f"onbekend-{number}@example.test"))
+
+    with gunicorn(instance, workers=2) as address:
+        clients = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for thread in clients:
+            thread.start()
+        try:
+            while len(answered) < 8:
+                threading.Event().wait(0.05)
+            before = len(answered)
+            made = invoke(backer, "backup", str(tmp_path / "backup"))
+            during = len(answered) - before
+            while len(answered) < before + during + 4:  # and the app serves on after it
+                threading.Event().wait(0.05)
+        finally:
+            stop.set()
+            for thread in clients:
+                thread.join()
+    try:
+        assert made.exit_code == 0, made.output
+        assert set(answered) == {401}
+        assert during > 0, "requests were answered while the backup ran"
+        manifest, signed = read_manifest(
+            tmp_path / "backup",
+            _vkey(backer),
+            backer.extensions["zorgtafel.settings"]["audit.origin"],
+        )
+        with in_app(backer) as session:
+            assert head(session.connection()).size > signed.size
+            live_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == signed.size))
+        assert live_hash == signed.head_hash
+    finally:
+        dispose(backer)
+    with fresh_instance(backend, tmp_path, instance) as restored:
+        result = invoke(restored, "restore", str(tmp_path / "backup"))
+        assert result.exit_code == 0, result.output
+        with restored.app_context():
+            connection = db.session.connection()
+            counts = table_counts(connection)
+            assert verify_log(connection, checkpoint=signed.anchor()).ok
+    assert {k: v for k, v in counts.items() if k not in AUDIT_TABLES} == {
+        k: v for k, v in manifest.counts.items() if k not in AUDIT_TABLES
+    }
