@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,13 +16,16 @@ from flask import Flask
 from sqlalchemy import inspect, select
 
 from tests.fixtures.app import dispose, in_app, make_instance, own_app
+from tests.fixtures.audit import AuditFactory
 from tests.fixtures.backup import fresh_instance, invoke, wrong_password
-from tests.fixtures.cases import CaseFactory
+from tests.fixtures.cases import EXAMPLE_CONVENANT, CaseFactory
 from tests.fixtures.server import gunicorn, write_config
 from zorgtafel.audit import checkpoint as checkpoints
 from zorgtafel.audit.log import head, verify_log
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.backup.operations import CHECKPOINT, MANIFEST, read_manifest, table_counts
+from zorgtafel.convenant.operations import load_version
+from zorgtafel.core.clock import utcnow
 from zorgtafel.core.db import db
 
 #: tables whose rows the restore itself adds to (its own audit event)
@@ -248,3 +252,19 @@ def test_a_backup_while_gunicorn_serves_restores_to_its_checkpoint(
     assert {k: v for k, v in counts.items() if k not in AUDIT_TABLES} == {
         k: v for k, v in manifest.counts.items() if k not in AUDIT_TABLES
     }
+
+
+def test_a_backup_of_a_pruned_log_restores_and_verifies_from_its_signed_base(
+    backend: str, live: Flask, tmp_path: Path
+) -> None:
+    with in_app(live):
+        load_version(EXAMPLE_CONVENANT)
+    AuditFactory(live).append(3, at=utcnow() - timedelta(days=6 * 366))
+    AuditFactory(live).append(2)
+    assert invoke(live, "audit", "prune", "--out", str(tmp_path / "a.jsonl")).exit_code == 0
+    assert invoke(live, "backup", str(tmp_path / "backup")).exit_code == 0
+    with fresh_instance(backend, tmp_path, tmp_path / "instance") as restored:
+        assert invoke(restored, "restore", str(tmp_path / "backup")).exit_code == 0
+        verified = invoke(restored, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert "begint na volgnummer 3" in verified.output
