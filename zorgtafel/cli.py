@@ -146,6 +146,7 @@ def register_app_commands() -> None:
     """Domain command groups; imported here so ``zorgtafel --help`` lists them."""
     from zorgtafel.audit.cli import audit_group
     from zorgtafel.auth.cli import user_group
+    from zorgtafel.backup.cli import backup_command, restore_command
     from zorgtafel.convenant.cli import convenant_group
     from zorgtafel.demo import demo_code_command, demo_command
     from zorgtafel.oversight.cli import oversight_group
@@ -159,6 +160,8 @@ def register_app_commands() -> None:
         convenant_group,
         keys_group,
         audit_group,
+        backup_command,
+        restore_command,
         oversight_group,
         pseudonymise_command,
         pseudonymiser_group,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zorgtafel.audit.models import AuditEvent, AuditHead, ChainCheck, QueuedEvent
+from zorgtafel.audit.models import AuditEvent, AuditHead, AuditPrune, ChainCheck, QueuedEvent
 from zorgtafel.auth.models import (
     Organisation,
     PasswordReset,
@@ -51,6 +51,7 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "AuditHead",
+    "AuditPrune",
     "Case",
     "CaseKey",
     "CaseProfile",

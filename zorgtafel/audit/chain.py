@@ -129,9 +129,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Verification:
+    #: the last sequence number verified (events ``base + 1`` to ``count``)
     count: int
     head_hash: str
     problem: Problem | None = None
+    #: the event the verified chain starts after: 0 (genesis) or a pruned log's signed base
+    base: int = 0
 
     @property
     def ok(self) -> bool:
@@ -154,23 +157,32 @@ def verify_rows(
     *,
     head: Anchor | None = None,
     checkpoint: Anchor | None = None,
+    start: Anchor | None = None,
 ) -> Verification:
     """Check a log given as rows of ``FIELDS + ("hash",)`` in ``seq`` order.
 
     ``head`` is the head row (catches events cut off the end when nobody fixed the head);
-    ``checkpoint`` a signed checkpoint (catches a cut-back or a re-hashed chain below it).
+    ``checkpoint`` a signed checkpoint (catches a cut-back or a re-hashed chain below it);
+    ``start`` the signed base of a pruned log: the rows begin right after it and link to its
+    hash. A checkpoint at or below ``start`` is checked against the archive, not here.
     """
     iterator = iter(rows)
     recent: deque[tuple[int, str]] = deque(maxlen=WINDOW)
-    prev_hash = GENESIS
-    expected = 1
+    base = start.size if start is not None else 0
+    prev_hash = start.head_hash if start is not None else GENESIS
+    expected = base + 1
+    if checkpoint is not None and checkpoint.size <= base:
+        if checkpoint.size == base and checkpoint.head_hash != prev_hash:
+            problem = Problem(base, Tampering.altered, f"hash wijkt af van {checkpoint.name}")
+            return Verification(base, prev_hash, problem, base)
+        checkpoint = None
     anchor_hash: str | None = None
     for row in iterator:
         seq, stored_prev, stored_hash = row[_SEQ], row[_PREV], row[-1]
         computed = _sha256(encode(row)).hexdigest()
         if seq != expected or computed != stored_hash or stored_prev != prev_hash:
             problem = _diagnose(row, computed, expected, prev_hash, recent, iterator)
-            return Verification(expected - 1, prev_hash, problem)
+            return Verification(expected - 1, prev_hash, problem, base)
         if checkpoint is not None and seq == checkpoint.size:
             anchor_hash = stored_hash
         recent.append((seq, stored_hash))
@@ -181,8 +193,8 @@ def verify_rows(
         if anchor is not None and (
             problem := _against_anchor(anchor, count, prev_hash, anchor_hash)
         ):
-            return Verification(count, prev_hash, problem)
-    return Verification(count, prev_hash)
+            return Verification(count, prev_hash, problem, base)
+    return Verification(count, prev_hash, base=base)
 
 
 def _diagnose(

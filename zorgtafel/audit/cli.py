@@ -1,5 +1,5 @@
-"""``zorgtafel audit verify | checkpoint | vkey | seal``: check the log, sign its head, share the
-key, chain what waits in the queue."""
+"""``zorgtafel audit verify | checkpoint | vkey | seal | prune | verify-archive``: check the log,
+sign its head, share the key, chain what waits in the queue, archive what is past its term."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection, Engine
 
+from zorgtafel.audit import archive
 from zorgtafel.audit import checkpoint as checkpoints
-from zorgtafel.audit.chain import Verification
-from zorgtafel.audit.log import verify_log
+from zorgtafel.audit.chain import Anchor, Verification
+from zorgtafel.audit.log import last_prune, verify_log
 from zorgtafel.audit.models import ChainCheck
 from zorgtafel.audit.sequencer import audit_log, pending
 from zorgtafel.core.clock import utcnow
@@ -85,11 +86,28 @@ def verify_command(checkpoint_file: Path | None, vkey: str | None, record: bool)
             sys.exit(1)
         anchor = signed.anchor()
     snapshot = _snapshot()
-    result = verify_log(snapshot, checkpoint=anchor)
+    result = verify_log(snapshot, checkpoint=anchor, start=_base(snapshot, vkey))
     queued = pending(snapshot)
     if record:
         _record_check(result, anchor.size if anchor else None, checkpoint_file)
     _report(result, queued)
+    if anchor is not None and anchor.size < result.base:
+        click.echo(
+            f"  checkpoint ({anchor.size}) ligt in het gesnoeide deel: controleer hem met "
+            "'zorgtafel audit verify-archive'"
+        )
+
+
+def _base(snapshot: Connection, vkey: str | None) -> Anchor | None:
+    """The pruned log's signed base (None if never pruned: no key needed then); a base that
+    does not verify fails the check."""
+    if last_prune(snapshot) is None:
+        return None
+    try:
+        return archive.pruned_base(snapshot, _verifier_key(vkey), _settings()["audit.origin"])
+    except archive.ArchiveError as exc:
+        click.echo(f"auditlog NIET intact: {exc}", err=True)
+        sys.exit(1)
 
 
 def _record_check(result: Verification, size: int | None, checkpoint_file: Path | None) -> None:
@@ -103,7 +121,7 @@ def _record_check(result: Verification, size: int | None, checkpoint_file: Path 
         ChainCheck(
             checked_at=utcnow(),
             ok=result.ok,
-            count=result.count,
+            count=result.count - result.base,
             problem=str(result.problem)[:300] if result.problem is not None else None,
             checkpoint_size=size,
             checkpoint_at=written,
@@ -117,7 +135,9 @@ def _report(result: Verification, queued: int) -> None:
         click.echo(f"auditlog NIET intact: {result.problem}", err=True)
         click.echo(f"  {result.count} gebeurtenissen in orde tot aan het probleem", err=True)
         sys.exit(1)
-    click.echo(f"auditlog intact: {result.count} gebeurtenissen, kop {result.head_hash}")
+    events = result.count - result.base
+    click.echo(f"auditlog intact: {events} gebeurtenissen, kop {result.head_hash}")
+    click.echo(f"  {archive.describe(result)}")
     if queued:
         click.echo(
             f"  {queued} gebeurtenissen wachten in de wachtrij op opname in de keten "
@@ -134,7 +154,8 @@ def _report(result: Verification, queued: int) -> None:
 def checkpoint_command(out: Path | None) -> None:
     """Onderteken de kop van het (eerst gecontroleerde) log met de Ed25519-sleutel."""
     key = _signing_key()
-    result = verify_log(_snapshot())
+    snapshot = _snapshot()
+    result = verify_log(snapshot, start=_base(snapshot, None))
     if result.problem is not None:
         click.echo(f"geen checkpoint: auditlog NIET intact: {result.problem}", err=True)
         sys.exit(1)
@@ -162,3 +183,70 @@ def seal_command() -> None:
     """Neem wachtende gebeurtenissen op in de keten (doet de app zelf ook, vlak na elke commit)."""
     chained = audit_log().sequencer.flush()
     click.echo(f"{chained} gebeurtenissen opgenomen in de keten")
+
+
+@audit_group.command("prune")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Nieuw archiefbestand voor de gebeurtenissen die gaan (bestaat het al: geweigerd).",
+)
+@click.option(
+    "--before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Snoei alleen wat vóór deze dag ligt (nooit later dan de bewaartermijn toestaat).",
+)
+@click.option("--dry-run", is_flag=True, help="Zeg alleen hoeveel er zou gaan.")
+def prune_command(out: Path, before: datetime | None, dry_run: bool) -> None:
+    """Archiveer gebeurtenissen ouder dan de bewaartermijn van het log en verwijder ze dan."""
+    from zorgtafel.audit.term import TermError, audit_cutoff
+
+    try:
+        cutoff = audit_cutoff(before.date() if before else None)
+    except TermError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.rollback()  # the convenant was read; the log is read in a snapshot of its own
+    key, origin = _signing_key(), _settings()["audit.origin"]
+    if dry_run:
+        snapshot = _snapshot()
+        base = _base(snapshot, None)
+        due = archive.plan(snapshot, cutoff, base)
+        click.echo(f"{due.count} gebeurtenissen vóór {cutoff:%Y-%m-%d} zouden gaan")
+        return
+    try:
+        result = archive.prune(
+            db.session, _snapshot(), cutoff=cutoff, out=out, key=key, origin=origin
+        )
+    except (archive.ArchiveError, FileExistsError) as exc:
+        db.session.rollback()
+        message = f"{out} bestaat al" if isinstance(exc, FileExistsError) else str(exc)
+        raise click.ClickException(message) from None
+    due = result.plan
+    click.echo(
+        f"gearchiveerd: volgnummer {due.after + 1} t/m {due.up_to} ({due.count} gebeurtenissen "
+        f"vóór {cutoff:%Y-%m-%d}) naar {out}, sha256 {result.archive_sha256}"
+    )
+    click.echo(f"verwijderd: {result.removed}; de keten begint nu na {due.up_to}")
+
+
+@audit_group.command("verify-archive")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--vkey", help="Verificatiesleutel (tekst of bestand).")
+def verify_archive_command(files: tuple[Path, ...], vkey: str | None) -> None:
+    """Controleer auditarchieven in volgorde: elk sluit aan op het vorige en op zijn checkpoints."""
+    origin, key = _settings()["audit.origin"], _verifier_key(vkey)
+    expected: int | None = None
+    for path in files:
+        try:
+            checked = archive.read_archive(path, key, origin)
+        except archive.ArchiveError as exc:
+            click.echo(f"archief NIET intact: {exc}", err=True)
+            sys.exit(1)
+        if expected is not None and checked.after != expected:
+            click.echo(f"{path} begint na {checked.after}, verwacht na {expected}", err=True)
+            sys.exit(1)
+        expected = checked.up_to
+        click.echo(f"{path}: intact, volgnummer {checked.after + 1} t/m {checked.up_to}")

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Identity, Index, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zorgtafel.core.db import Base
@@ -120,3 +129,31 @@ class ChainCheck(Base):
 
     def __repr__(self) -> str:
         return f"<ChainCheck {self.id} {'ok' if self.ok else 'FAILED'}>"
+
+
+class AuditPrune(Base):
+    """One run of ``zorgtafel audit prune``: events up to ``base_seq`` went to an archive file
+    and were removed; what remains is verified from the signed checkpoint of ``base_seq``.
+
+    Append-only, each row further than the last, naming a stored event (migration
+    ``0016_audit_archive``); the database lets events be deleted only at or below it.
+    """
+
+    __tablename__ = "audit_prunes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the last event archived and removed, and its hash: where the verified chain now begins
+    base_seq: Mapped[int] = mapped_column(BigInteger)
+    base_hash: Mapped[str] = mapped_column(String(64))
+    #: events before this moment (the log's term from the convenant) were archived
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime())
+    pruned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: how many events this run removed
+    removed: Mapped[int] = mapped_column(BigInteger)
+    #: SHA-256 of the archive file, so the file kept elsewhere can be recognised
+    archive_sha256: Mapped[str] = mapped_column(String(64))
+    #: the signed note of (``base_seq``, ``base_hash``), see ``zorgtafel.audit.checkpoint``
+    checkpoint: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<AuditPrune {self.id} up to {self.base_seq}>"

@@ -89,6 +89,12 @@ class AuditAction(Code):
     key_create = "key_create"
     key_rotate = "key_rotate"
     key_destroy = "key_destroy"
+    #: events past the log's term archived and removed (``object_id``: the new base seq)
+    audit_prune = "audit_prune"
+    #: a backup written (``object_id``: the chain size of its checkpoint)
+    backup = "backup"
+    #: a backup restored into this instance (``object_id``: the chain size it was taken at)
+    restore = "restore"
 
 
 words(
@@ -108,6 +114,9 @@ words(
         AuditAction.key_create: _l("sleutel aangemaakt"),
         AuditAction.key_rotate: _l("hoofdsleutel vervangen"),
         AuditAction.key_destroy: _l("sleutel vernietigd"),
+        AuditAction.audit_prune: _l("auditlog ingekort na de bewaartermijn"),
+        AuditAction.backup: _l("back-up gemaakt"),
+        AuditAction.restore: _l("back-up teruggezet"),
     },
 )
 
@@ -191,6 +200,8 @@ class Purpose(Code):
     administration = "administration"
     #: counting cases for the municipality's figures (aggregates, suppressed; no case shown)
     statistics = "statistics"
+    #: backing up and restoring the database
+    continuity = "continuity"
 
 
 words(
@@ -207,6 +218,7 @@ words(
         Purpose.retention: _l("bewaartermijn"),
         Purpose.administration: _l("accountbeheer"),
         Purpose.statistics: _l("beleidsinformatie (cijfers)"),
+        Purpose.continuity: _l("back-up en herstel"),
     },
 )
 
