@@ -95,6 +95,20 @@ def test_the_client_address_comes_from_the_proxy_only(proxied_app: Flask) -> Non
     assert seen == ["203.0.113.4", "198.51.100.1"]
 
 
+def test_the_request_id_comes_from_the_proxy_only(proxied_app: Flask) -> None:
+    """The audit log records it: a client past the proxy may not choose it."""
+    from zorgtafel.audit.operations import request_id
+
+    seen: list[str] = []
+    proxied_app.before_request_funcs.setdefault(None, []).append(lambda: seen.append(request_id()))
+    client = proxied_app.test_client()
+    headers = {"X-Request-ID": "chosen-id"}
+    client.get("/gezondheid", headers=headers, environ_base={"REMOTE_ADDR": "203.0.113.4"})
+    client.get("/gezondheid", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert seen[0] != "chosen-id"
+    assert seen[1] == "chosen-id"
+
+
 def test_without_proxy_fix_no_forwarded_header_counts(app: Flask) -> None:
     client = app.test_client()
     response = client.get("/inloggen", headers=HTTPS, environ_base={"REMOTE_ADDR": "127.0.0.1"})

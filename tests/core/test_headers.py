@@ -34,7 +34,7 @@ def test_security_headers(
     assert "unsafe-inline" not in csp
     assert "unsafe-eval" not in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in headers  # plain http in tests; see test_sessions
     if role != "anonymous" and route.data:

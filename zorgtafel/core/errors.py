@@ -36,7 +36,8 @@ def _messages() -> dict[int, str]:
     }
 
 
-def _render(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+    """The generic error page with this status and sentence (the status's own by default)."""
     message = message or _messages().get(code) or _messages()[500]
     try:
         return render_template(
@@ -49,7 +50,7 @@ def _render(code: int, message: str | None = None):  # type: ignore[no-untyped-d
 
 def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
     code = exc.code or 500
-    response = _render(code)
+    response = render_error(code)
     if code == 405 and exc.get_response().headers.get("Allow"):
         body, status = response
         return body, status, {"Allow": exc.get_response().headers["Allow"]}
@@ -57,11 +58,11 @@ def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
 
 
 def _hidden(_exc: Hidden):  # type: ignore[no-untyped-def]
-    return _render(404)
+    return render_error(404)
 
 
 def _csrf_error(_exc: CSRFError):  # type: ignore[no-untyped-def]
-    return _render(400, _("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw."))
+    return render_error(400, _("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw."))
 
 
 def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
@@ -74,7 +75,7 @@ def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         for frame in traceback.extract_tb(exc.__traceback__)
     )
     log.error("unhandled %s\n%s", type(exc).__name__, frames)
-    return _render(500)
+    return render_error(500)
 
 
-__all__ = ["Hidden", "InternalServerError", "init_app"]
+__all__ = ["Hidden", "InternalServerError", "init_app", "render_error"]

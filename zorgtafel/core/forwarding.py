@@ -18,8 +18,10 @@ from typing import Any
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-#: the forwarding headers of werkzeug's ProxyFix and gunicorn's secure_scheme_headers
+#: the forwarding headers of werkzeug's ProxyFix and gunicorn's secure_scheme_headers, and
+#: the proxy's request id (which the audit log records)
 FORWARDED = (
+    "HTTP_X_REQUEST_ID",
     "HTTP_FORWARDED",
     "HTTP_X_FORWARDED_FOR",
     "HTTP_X_FORWARDED_PROTO",

@@ -4,15 +4,24 @@ Windows of minutes and hours slow a guesser down; none of them locks an account 
 The counts are kept in a store all app processes share: by default the app's database
 (``zorgtafel.core.throttle_store``); ``ratelimit.storage_uri`` may point elsewhere, e.g. at
 redis when several hosts serve the app.
+
+When the store does not answer, the throttled routes fail closed: no attempt is checked
+against a password or a code without being counted, so the login is refused with a page that
+says why (503) and an error in the log.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import StorageError
+
+log = logging.getLogger(__name__)
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
@@ -27,8 +36,28 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "zorgtafel")
     # a moving window: the 6th attempt within any minute is refused, not only within a clock's
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    # every store's own errors (SQLAlchemy's, redis's) as limits' StorageError: one handler
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"wrap_exceptions": True})
+    app.config["RATELIMIT_SWALLOW_ERRORS"] = False  # swallowed would mean: not counted
     limiter.init_app(app)
     _check_in_the_decorators_only(app)
+    app.register_error_handler(StorageError, _store_unreachable)
+
+
+def _store_unreachable(exc: StorageError):  # type: ignore[no-untyped-def]
+    """Fail closed: without the count, no password or code is checked."""
+    from zorgtafel.core.errors import render_error
+
+    log.error(
+        "login throttle store unreachable (%s): login refused, endpoint %s",
+        type(exc.storage_error).__name__,
+        request.endpoint,
+    )
+    message = _(
+        "Inloggen kan nu even niet: de teller van inlogpogingen is niet bereikbaar. "
+        "Er is niets gecontroleerd of opgeslagen; probeer het over een paar minuten opnieuw."
+    )
+    return render_error(503, message)
 
 
 def _check_in_the_decorators_only(app: Flask) -> None:

@@ -87,7 +87,9 @@ def _security_headers(response: Response) -> Response:
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: over https Flask-WTF (WTF_CSRF_SSL_STRICT) refuses a POST
+    # without a same-origin Referer; other sites still get none
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
