@@ -10,10 +10,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.fixtures.app import in_app
-from tests.fixtures.auth import csrf_token
 from tests.fixtures.cases import CaseFactory
 from tests.fixtures.meetings import MeetingFactory
-from tests.fixtures.minutes import SEATED, MinutesTable, write
+from tests.fixtures.minutes import SEATED, MinutesTable, submit, write
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.audit.vocabulary import Change
 from zorgtafel.auth.models import Role
@@ -37,8 +36,7 @@ def two_items(app: Flask, minutes_table: MinutesTable) -> tuple[MinutesTable, in
     first, second = meeting.item_ids
     t.item_id = first
     assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
-    token = csrf_token(t.chair, "/")
-    t.chair.post(f"/notulen/punten/{first}/besluiten", data={"csrf_token": token, "text": "Plan."})
+    assert submit(t.chair, f"/notulen/punten/{first}/besluiten", text="Plan.").status_code == 302
     return t, meeting.id, second
 
 
