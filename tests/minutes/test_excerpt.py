@@ -5,6 +5,11 @@ All data is fictitious."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -94,3 +99,26 @@ def _events(app: Flask, **where: object) -> list[AuditEvent]:
         for name, value in where.items():
             query = query.where(getattr(AuditEvent, name) == value)
         return list(session.scalars(query))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_every_page_of_a_long_excerpt_pdf_carries_the_marking_in_its_footer(
+    app: Flask, minutes_table: MinutesTable, tmp_path: Path
+) -> None:
+    t = minutes_table
+    long = " ".join(["Het gesprek met de jongere wordt voortgezet door de hulpverlening."] * 25)
+    rows = [("discussion", "veiligheid-risico", f"{n}. {long}") for n in range(1, 9)]
+    assert write(t.chair, t.edit_path, rows, 0).status_code == 302
+    politie = t.client(Role.partner, "politie")
+    response = politie.get(f"/notulen/vergaderingen/{t.meeting_id}/uittreksel.pdf")
+    assert response.status_code == 200
+    pdf = tmp_path / "uittreksel.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) >= 3
+    for page in pages:
+        assert "VERTROUWELIJK" in page
+        assert re.search(r"Vertrouwelijk · Organisatie politie · Test partner · \d", page), page

@@ -253,6 +253,27 @@ def test_an_action_gives_its_owner_need_to_know_until_it_is_closed_and_then_some
     assert "[BETROKKENE]" not in om.get("/notulen/mijn-acties").get_data(as_text=True)
 
 
+def test_owning_an_open_action_opens_the_case_to_its_owner_and_closing_it_ends_that_later(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    om = t.client(Role.partner, "om")
+    case_path = f"/casussen/{t.case_code}"
+    assert om.get(case_path).status_code == 404  # not involved, not at the table
+    assert give_action(t, "om", 10, "Het OM bekijkt de aangifte.").status_code == 302
+    assert om.get(case_path).status_code == 200  # need-to-know: action_owner
+    with in_app(app) as session:
+        action_id = session.scalar(select(ActionItem.id))
+    assert submit(om, f"/notulen/mijn-acties/{action_id}", status="done").status_code == 302
+    assert om.get(case_path).status_code == 200  # still, for the convenant's days
+    with in_app(app) as session:  # those days have passed
+        owner = session.scalar(
+            select(Involvement).where(Involvement.reason == InvolvementReason.action_owner)
+        )
+        owner.valid_until = utcnow() - timedelta(minutes=1)
+    assert om.get(case_path).status_code == 404
+
+
 def test_another_organisation_cannot_change_or_see_an_action_it_does_not_own(
     app: Flask, minutes_table: MinutesTable
 ) -> None:
