@@ -366,6 +366,39 @@ def test_only_the_chair_lets_an_action_lapse(app: Flask, minutes_table: MinutesT
         assert session.get(ActionItem, action_id).status is ActionStatus.open
 
 
+@pytest.mark.parametrize("status", ["not_possible", "not_done", "lapsed"])
+def test_closing_as_not_possible_not_done_or_lapsed_needs_a_reason_and_logs_who(
+    app: Flask, minutes_table: MinutesTable, status: str
+) -> None:
+    t = minutes_table
+    assert give_action(t, "politie", 3, "Politie belt.").status_code == 302
+    politie_id = t.factories.user(Role.partner, "politie").id
+    to = ActionStatus(status)
+    with app.test_request_context(), in_app(app) as session:
+        action = session.scalar(select(ActionItem))
+        chair, politie = session.get(User, t.chair_id), session.get(User, politie_id)
+        closer = chair if to is ActionStatus.lapsed else politie
+        with pytest.raises(MinutesError, match="Geef een reden"):
+            outcomes.change_status(closer, action, to, "  ", convenant=example_convenant())
+        if to is ActionStatus.lapsed:  # only the chair lets an action lapse
+            with pytest.raises(MinutesError, match="Alleen de voorzitter"):
+                outcomes.change_status(politie, action, to, "Weg.", convenant=example_convenant())
+        assert action.status is ActionStatus.open
+        assert session.scalars(select(ActionChange)).all() == []
+        outcomes.change_status(closer, action, to, "Uitleg.", convenant=example_convenant())
+        closer_id, closer_org = closer.id, closer.organisation.code
+    with in_app(app) as session:
+        (change,) = session.scalars(select(ActionChange)).all()
+        assert (change.from_status, change.to_status) == (ActionStatus.open, to)
+        assert change.changed_by_user_id == closer_id
+        assert change.reason is not None
+        (event,) = session.scalars(
+            select(AuditEvent).where(AuditEvent.reason == f"action_{status}")
+        ).all()
+        assert (event.actor_user_id, event.actor_org) == (closer_id, closer_org)
+        assert "Uitleg" not in str(vars(event))
+
+
 def test_the_next_agenda_suggests_a_case_with_an_open_action(
     app: Flask, minutes_table: MinutesTable
 ) -> None:
