@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from zorgtafel.audit.vocabulary import AuditAction
@@ -25,7 +26,7 @@ from zorgtafel.cases.pseudonymising import (
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core import once
-from zorgtafel.core.clock import AMSTERDAM, utcnow
+from zorgtafel.core.clock import AMSTERDAM, local_time, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings import export as pdf_export
@@ -563,6 +564,9 @@ def excerpt_pdf(meeting_id: int) -> Response:
     convenant = meeting.convenant
     items = gate_actions.excerpt(user, meeting, convenant, action=AuditAction.export)
     operations.record_excerpt_export(user, meeting, convenant)
+    marking = " · ".join(
+        (_("Vertrouwelijk"), user.organisation.name, user.name, local_time(utcnow()))
+    )
     html = render_page(  # made after the export events are committed
         "minutes/excerpt_pdf.html",
         meeting=meeting,
@@ -570,7 +574,7 @@ def excerpt_pdf(meeting_id: int) -> Response:
         convenant=convenant,
         parts=tuple(MinutesPart),
         user=user,
-        now=utcnow(),
+        footer=Markup(css_string(marking)),  # noqa: S704 - every special character escaped
     )
     day = meeting.starts_at.astimezone(AMSTERDAM).date().isoformat()
     return Response(
@@ -578,3 +582,12 @@ def excerpt_pdf(meeting_id: int) -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="notulen-{day}.pdf"'},
     )
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string for a page's margin box: quotes, backslashes, line
+    ends and ``<`` (no ``</style>``) escaped as CSS escapes, so any name shows as written."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>&\n\r' or ord(char) < 32 else char for char in text
+    )
+    return f'"{escaped}"'
