@@ -485,3 +485,32 @@ def test_the_chair_s_overview_gives_each_organisation_its_shares(
         "1", "0", "67% (2)", "0% (0)", "33% (1)", "0",
     ]  # fmt: skip
     assert t.client(Role.partner, "politie").get("/notulen/acties").status_code == 404
+
+
+def test_every_view_of_decisions_and_actions_is_an_audit_event_without_content(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert decide(t, "Fenna krijgt een plan.").status_code == 302
+    assert give_action(t, "politie", 3, "Politie belt Fenna.").status_code == 302
+    politie = t.client(Role.partner, "politie")
+
+    def logged() -> list[AuditEvent]:
+        with in_app(app) as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.actor_org == "politie", AuditEvent.object_id == t.case_code)
+                    .order_by(AuditEvent.seq)
+                )
+            )
+
+    for path in (t.show_path, "/notulen/mijn-acties", f"/notulen/vergaderingen/{t.meeting_id}"):
+        before = len(logged())
+        assert politie.get(path).status_code == 200
+        new = logged()[before:]
+        assert new, path
+        assert any(event.level == "content" for event in new), path
+        for event in new:
+            assert "Fenna" not in str(vars(event))
+            assert "BETROKKENE" not in str(vars(event))
