@@ -320,6 +320,29 @@ def test_my_actions_are_paged_by_keyset_soonest_due_first(
         assert second.continued
 
 
+def test_my_actions_tells_open_from_due_within_7_days_from_overdue(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    for days, text in ((20, "Later."), (3, "Binnenkort."), (1, "Te laat.")):
+        assert give_action(t, "politie", days, text).status_code == 302
+    with in_app(app) as session:  # the last one's date has passed
+        late = session.scalar(select(ActionItem).where(ActionItem.due_on == today() + timedelta(1)))
+        late.due_on = today() - timedelta(days=2)
+        ids = {a.due_on: a.id for a in session.scalars(select(ActionItem))}
+    html = t.client(Role.partner, "politie").get("/notulen/mijn-acties").get_data(as_text=True)
+    lines = re.findall(r'<li data-action="(\d+)" class="([a-z-]+)">', html)
+    assert lines == [
+        (str(ids[today() - timedelta(days=2)]), "overdue"),
+        (str(ids[today() + timedelta(days=3)]), "due-soon"),
+        (str(ids[today() + timedelta(days=20)]), "open"),
+    ]
+    assert "te laat" in html
+    assert "binnen 7 dagen" in html
+    other = t.client(Role.partner, "jeugd-ggz").get("/notulen/mijn-acties").get_data(as_text=True)
+    assert "data-action=" not in other
+
+
 # --- 5. review at the next meeting -----------------------------------------------------------
 
 
