@@ -69,7 +69,11 @@ def test_the_chair_minutes_an_item_and_politie_works_off_its_action(  # type: ig
     # a decision and two actions, then vaststellen
     page.get_by_label("Besluit", exact=True).fill("Er komt een veiligheidsplan.")
     page.get_by_role("button", name="Besluit vastleggen").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state()  # a preview first, then saved as previewed
+    assert "Er komt een veiligheidsplan." in page.locator("#voorvertoning").inner_text()
+    page.screenshot(path=SHOTS / "2b-decision-preview.png", full_page=True)
+    page.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
+    page.wait_for_url(f"**/notulen/punten/{item}")
     for owner, days, text in (
         ("politie", 7, "Politie spreekt de jongere."),
         ("gemeente", 14, "Gemeente regelt een plek in de opvang."),
@@ -79,6 +83,9 @@ def test_the_chair_minutes_an_item_and_politie_works_off_its_action(  # type: ig
         page.get_by_label("Actie", exact=True).fill(text)
         page.get_by_role("button", name="Actiepunt toekennen").click()
         page.wait_for_load_state()
+        assert text in page.locator("#voorvertoning").inner_text()
+        page.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
+        page.wait_for_url(f"**/notulen/punten/{item}")
     page.get_by_role("button", name="Vaststellen (versie 1)").click()
     page.wait_for_load_state()
     assert "Vastgesteld" in page.locator(".minutes-status").inner_text()
@@ -102,6 +109,10 @@ def test_the_chair_minutes_an_item_and_politie_works_off_its_action(  # type: ig
     )
     screen.get_by_role("button", name="Vastleggen").click()
     screen.wait_for_load_state()
+    assert "verhuisd" in screen.locator("#voorvertoning").inner_text()
+    screen.screenshot(path=SHOTS / "5a-reason-preview-politie.png", full_page=True)
+    screen.get_by_role("button", name="Gepseudonimiseerd opslaan").click()
+    screen.wait_for_url("**/notulen/mijn-acties")
     assert "geen open actiepunten" in screen.locator("main").inner_text()
 
     screen.goto(f"{base}/notulen/vergaderingen/{meeting.id}")

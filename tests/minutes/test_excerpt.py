@@ -5,18 +5,23 @@ All data is fictitious."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from tests.fixtures.app import in_app
-from tests.fixtures.auth import csrf_token
+from tests.fixtures.auth import login
 from tests.fixtures.cases import CaseFactory
 from tests.fixtures.meetings import MeetingFactory
-from tests.fixtures.minutes import SEATED, MinutesTable, write
+from tests.fixtures.minutes import SEATED, MinutesTable, submit, write
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.audit.vocabulary import Change
-from zorgtafel.auth.models import Role
+from zorgtafel.auth.models import Role, User
 
 ROWS = (
     ("discussion", "signalen", "Gezien bij het station met een oudere man."),
@@ -37,8 +42,7 @@ def two_items(app: Flask, minutes_table: MinutesTable) -> tuple[MinutesTable, in
     first, second = meeting.item_ids
     t.item_id = first
     assert write(t.chair, t.edit_path, ROWS, 0).status_code == 302
-    token = csrf_token(t.chair, "/")
-    t.chair.post(f"/notulen/punten/{first}/besluiten", data={"csrf_token": token, "text": "Plan."})
+    assert submit(t.chair, f"/notulen/punten/{first}/besluiten", text="Plan.").status_code == 302
     return t, meeting.id, second
 
 
@@ -96,3 +100,31 @@ def _events(app: Flask, **where: object) -> list[AuditEvent]:
         for name, value in where.items():
             query = query.where(getattr(AuditEvent, name) == value)
         return list(session.scalars(query))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_every_page_of_a_long_excerpt_pdf_carries_the_marking_in_its_footer(
+    app: Flask, minutes_table: MinutesTable, tmp_path: Path
+) -> None:
+    t = minutes_table
+    long = " ".join(["Het gesprek met de jongere wordt voortgezet door de hulpverlening."] * 25)
+    rows = [("discussion", "veiligheid-risico", f"{n}. {long}") for n in range(1, 9)]
+    assert write(t.chair, t.edit_path, rows, 0).status_code == 302
+    record = t.factories.user(Role.partner, "politie")
+    with in_app(app) as session:  # a reader's name with characters CSS and HTML treat apart
+        session.get(User, record.id).name = 'Anne "An" O\'Brien & <Co>'
+    politie = app.test_client()
+    login(politie, record)
+    response = politie.get(f"/notulen/vergaderingen/{t.meeting_id}/uittreksel.pdf")
+    assert response.status_code == 200
+    pdf = tmp_path / "uittreksel.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) >= 3
+    for page in pages:
+        assert "VERTROUWELIJK" in page
+        marking = 'Vertrouwelijk · Organisatie politie · Anne "An" O\'Brien & <Co> · '
+        assert re.search(re.escape(marking) + r"\d\d-\d\d-\d{4} \d\d:\d\d", page), page

@@ -16,14 +16,20 @@ from tests.fixtures.app import in_app
 from tests.fixtures.auth import csrf_token
 from tests.fixtures.cases import example_convenant
 from tests.fixtures.meetings import MeetingFactory, future
-from tests.fixtures.minutes import SEATED, MinutesTable
+from tests.fixtures.minutes import SEATED, MinutesTable, nonce_of, preview_outcome, submit
 from zorgtafel.audit.models import AuditEvent
 from zorgtafel.audit.vocabulary import Change
 from zorgtafel.auth.models import Role, User
 from zorgtafel.cases.models import Involvement, InvolvementReason
 from zorgtafel.core.clock import today, utcnow
 from zorgtafel.minutes import outcomes
-from zorgtafel.minutes.models import ActionChange, ActionItem, ActionStatus, Decision
+from zorgtafel.minutes.models import (
+    ActionChange,
+    ActionItem,
+    ActionStatus,
+    Decision,
+    OutcomeSave,
+)
 from zorgtafel.minutes.operations import MinutesError
 from zorgtafel.privacy.gate import actions as gate_actions
 from zorgtafel.pseudonymise import PseudonymiserUnavailable, use_pseudonymiser
@@ -34,13 +40,13 @@ def post(client: FlaskClient, path: str, **data: str):  # type: ignore[no-untype
 
 
 def decide(t: MinutesTable, text: str, item_id: int | None = None):  # type: ignore[no-untyped-def]
-    return post(t.chair, f"/notulen/punten/{item_id or t.item_id}/besluiten", text=text)
+    return submit(t.chair, f"/notulen/punten/{item_id or t.item_id}/besluiten", text=text)
 
 
 def give_action(t: MinutesTable, owner: str, days: int, text: str, item_id: int | None = None):  # type: ignore[no-untyped-def]
     due = (today() + timedelta(days=days)).isoformat()
     path = f"/notulen/punten/{item_id or t.item_id}/acties"
-    return post(t.chair, path, owner=owner, due_on=due, description=text)
+    return submit(t.chair, path, owner=owner, due_on=due, description=text)
 
 
 def next_meeting_item(app: Flask, t: MinutesTable) -> int:
@@ -92,6 +98,110 @@ def test_no_decision_or_action_is_stored_when_the_pseudonymiser_is_down(
         assert session.scalars(select(ActionItem)).all() == []
 
 
+def test_a_decision_is_previewed_then_saved_as_previewed_and_only_once(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    path = f"/notulen/punten/{t.item_id}/besluiten"
+    shown = preview_outcome(t.chair, path, text="Fenna krijgt een plan.")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "[BETROKKENE] krijgt een plan." in html[html.index('id="voorvertoning"') :]
+    nonce = nonce_of(html)
+    with in_app(app) as session:
+        assert session.scalars(select(Decision)).all() == []  # a preview stores nothing
+    # a save of another text than the one previewed is previewed again, not stored
+    changed = post(t.chair, path, text="Fenna krijgt twee plannen.", save="1", previewed=nonce)
+    assert changed.status_code == 200
+    assert "gewijzigd na de voorvertoning" in changed.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.scalars(select(Decision)).all() == []
+    saved = post(t.chair, path, text="Fenna krijgt een plan.", save="1", previewed=nonce)
+    assert saved.status_code == 302
+    again = post(t.chair, path, text="Fenna krijgt een plan.", save="1", previewed=nonce)
+    assert again.status_code == 302
+    assert "al opgeslagen" in t.chair.get(t.show_path).get_data(as_text=True)
+    with in_app(app) as session:
+        decisions = session.scalars(select(Decision)).all()
+        assert len(decisions) == 1
+        assert b"Fenna" not in decisions[0].text.blob
+        assert session.scalars(select(OutcomeSave)).all() != []
+    page = t.chair.get(t.show_path).get_data(as_text=True)
+    assert "[BETROKKENE] krijgt een plan." in page
+
+
+def test_an_action_is_saved_only_with_the_owner_and_date_that_were_previewed(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    path = f"/notulen/punten/{t.item_id}/acties"
+    due = (today() + timedelta(days=7)).isoformat()
+    fields = {"owner": "politie", "due_on": due, "description": "Fenna wordt gebeld."}
+    shown = preview_outcome(t.chair, path, **fields)
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "[BETROKKENE] wordt gebeld." in html
+    assert "Eigenaar: Politie" in html
+    nonce = nonce_of(html)
+    other = {**fields, "owner": "om"}
+    assert post(t.chair, path, save="1", previewed=nonce, **other).status_code == 200
+    with in_app(app) as session:
+        assert session.scalars(select(ActionItem)).all() == []
+    assert post(t.chair, path, save="1", previewed=nonce, **fields).status_code == 302
+    with in_app(app) as session:
+        action = session.scalar(select(ActionItem))
+        assert action.owner_partner_code == "politie"
+        assert b"Fenna" not in action.description.blob
+    mine = t.client(Role.partner, "politie").get("/notulen/mijn-acties").get_data(as_text=True)
+    assert "[BETROKKENE] wordt gebeld." in mine
+
+
+def test_nothing_is_stored_when_the_pseudonymiser_goes_down_between_preview_and_save(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    from zorgtafel.pseudonymise import get_pseudonymiser
+
+    t = minutes_table
+    path = f"/notulen/punten/{t.item_id}/besluiten"
+    with app.app_context():
+        engine = get_pseudonymiser()
+    nonce = nonce_of(preview_outcome(t.chair, path, text="Een besluit.").get_data(as_text=True))
+    use_pseudonymiser(app, Down())
+    response = post(t.chair, path, text="Een besluit.", save="1", previewed=nonce)
+    assert response.status_code == 503
+    assert "Een besluit." in response.get_data(as_text=True)  # the text typed stays
+    with in_app(app) as session:
+        assert session.scalars(select(Decision)).all() == []
+        assert session.scalars(select(OutcomeSave)).all() == []  # the nonce is not used up
+    use_pseudonymiser(app, engine)
+    assert post(t.chair, path, text="Een besluit.", save="1", previewed=nonce).status_code == 302
+    with in_app(app) as session:
+        assert len(session.scalars(select(Decision)).all()) == 1
+
+
+def test_a_reason_is_previewed_pseudonymised_and_nothing_stored_when_the_pseudonymiser_is_down(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert give_action(t, "politie", 3, "Politie belt.").status_code == 302
+    politie = t.client(Role.partner, "politie")
+    with in_app(app) as session:
+        action_id = session.scalar(select(ActionItem.id))
+    path = f"/notulen/mijn-acties/{action_id}"
+    shown = preview_outcome(politie, path, status="not_possible", reason="Fenna is verhuisd.")
+    assert shown.status_code == 200
+    assert "[BETROKKENE] is verhuisd." in shown.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.get(ActionItem, action_id).status is ActionStatus.open
+    use_pseudonymiser(app, Down())
+    down = submit(politie, path, status="not_possible", reason="Fenna is verhuisd.")
+    assert down.status_code == 503
+    assert "Fenna is verhuisd." in down.get_data(as_text=True)
+    with in_app(app) as session:
+        assert session.get(ActionItem, action_id).status is ActionStatus.open
+        assert session.scalars(select(ActionChange)).all() == []
+
+
 # --- 4. action items -------------------------------------------------------------------------
 
 
@@ -116,10 +226,11 @@ def test_an_action_gives_its_owner_need_to_know_until_it_is_closed_and_then_some
     assert t.case_code in mine
     # closing it needs a reason for "niet mogelijk"; with one it is closed and logged
     response = post(om, f"/notulen/mijn-acties/{action_id}", status="not_possible", reason="")
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "Geef een reden." in response.get_data(as_text=True)
     with in_app(app) as session:
         assert session.get(ActionItem, action_id).status is ActionStatus.open
-    post(om, f"/notulen/mijn-acties/{action_id}", status="not_possible", reason="Fenna verhuisd.")
+    submit(om, f"/notulen/mijn-acties/{action_id}", status="not_possible", reason="Fenna verhuisd.")
     with in_app(app) as session:
         action = session.get(ActionItem, action_id)
         assert action.status is ActionStatus.not_possible
@@ -140,6 +251,27 @@ def test_an_action_gives_its_owner_need_to_know_until_it_is_closed_and_then_some
         ).all()
         assert logged == ["om"]
     assert "[BETROKKENE]" not in om.get("/notulen/mijn-acties").get_data(as_text=True)
+
+
+def test_owning_an_open_action_opens_the_case_to_its_owner_and_closing_it_ends_that_later(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    om = t.client(Role.partner, "om")
+    case_path = f"/casussen/{t.case_code}"
+    assert om.get(case_path).status_code == 404  # not involved, not at the table
+    assert give_action(t, "om", 10, "Het OM bekijkt de aangifte.").status_code == 302
+    assert om.get(case_path).status_code == 200  # need-to-know: action_owner
+    with in_app(app) as session:
+        action_id = session.scalar(select(ActionItem.id))
+    assert submit(om, f"/notulen/mijn-acties/{action_id}", status="done").status_code == 302
+    assert om.get(case_path).status_code == 200  # still, for the convenant's days
+    with in_app(app) as session:  # those days have passed
+        owner = session.scalar(
+            select(Involvement).where(Involvement.reason == InvolvementReason.action_owner)
+        )
+        owner.valid_until = utcnow() - timedelta(minutes=1)
+    assert om.get(case_path).status_code == 404
 
 
 def test_another_organisation_cannot_change_or_see_an_action_it_does_not_own(
@@ -188,6 +320,29 @@ def test_my_actions_are_paged_by_keyset_soonest_due_first(
         assert second.continued
 
 
+def test_my_actions_tells_open_from_due_within_7_days_from_overdue(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    for days, text in ((20, "Later."), (3, "Binnenkort."), (1, "Te laat.")):
+        assert give_action(t, "politie", days, text).status_code == 302
+    with in_app(app) as session:  # the last one's date has passed
+        late = session.scalar(select(ActionItem).where(ActionItem.due_on == today() + timedelta(1)))
+        late.due_on = today() - timedelta(days=2)
+        ids = {a.due_on: a.id for a in session.scalars(select(ActionItem))}
+    html = t.client(Role.partner, "politie").get("/notulen/mijn-acties").get_data(as_text=True)
+    lines = re.findall(r'<li data-action="(\d+)" class="([a-z-]+)">', html)
+    assert lines == [
+        (str(ids[today() - timedelta(days=2)]), "overdue"),
+        (str(ids[today() + timedelta(days=3)]), "due-soon"),
+        (str(ids[today() + timedelta(days=20)]), "open"),
+    ]
+    assert "te laat" in html
+    assert "binnen 7 dagen" in html
+    other = t.client(Role.partner, "jeugd-ggz").get("/notulen/mijn-acties").get_data(as_text=True)
+    assert "data-action=" not in other
+
+
 # --- 5. review at the next meeting -----------------------------------------------------------
 
 
@@ -205,8 +360,8 @@ def test_the_next_meeting_reviews_open_actions_telling_not_possible_from_not_don
     with in_app(app) as session:
         ids = dict(session.execute(select(ActionItem.owner_partner_code, ActionItem.id)).all())
     review = f"/notulen/punten/{later}/acties/{{}}/bespreking"
-    post(t.chair, review.format(ids["politie"]), status="not_possible", reason="Verhuisd.")
-    post(t.chair, review.format(ids["jeugd-ggz"]), status="not_done", reason="Geen capaciteit.")
+    submit(t.chair, review.format(ids["politie"]), status="not_possible", reason="Verhuisd.")
+    submit(t.chair, review.format(ids["jeugd-ggz"]), status="not_done", reason="Geen capaciteit.")
     post(t.chair, review.format(ids["gemeente"]), status="open", reason="")
     with in_app(app) as session:
         statuses = dict(session.execute(select(ActionItem.id, ActionItem.status)).all())
@@ -228,10 +383,43 @@ def test_only_the_chair_lets_an_action_lapse(app: Flask, minutes_table: MinutesT
     politie = t.client(Role.partner, "politie")
     with in_app(app) as session:
         action_id = session.scalar(select(ActionItem.id))
-    response = post(politie, f"/notulen/mijn-acties/{action_id}", status="lapsed", reason="x")
+    response = submit(politie, f"/notulen/mijn-acties/{action_id}", status="lapsed", reason="x")
     assert response.status_code == 302
     with in_app(app) as session:
         assert session.get(ActionItem, action_id).status is ActionStatus.open
+
+
+@pytest.mark.parametrize("status", ["not_possible", "not_done", "lapsed"])
+def test_closing_as_not_possible_not_done_or_lapsed_needs_a_reason_and_logs_who(
+    app: Flask, minutes_table: MinutesTable, status: str
+) -> None:
+    t = minutes_table
+    assert give_action(t, "politie", 3, "Politie belt.").status_code == 302
+    politie_id = t.factories.user(Role.partner, "politie").id
+    to = ActionStatus(status)
+    with app.test_request_context(), in_app(app) as session:
+        action = session.scalar(select(ActionItem))
+        chair, politie = session.get(User, t.chair_id), session.get(User, politie_id)
+        closer = chair if to is ActionStatus.lapsed else politie
+        with pytest.raises(MinutesError, match="Geef een reden"):
+            outcomes.change_status(closer, action, to, "  ", convenant=example_convenant())
+        if to is ActionStatus.lapsed:  # only the chair lets an action lapse
+            with pytest.raises(MinutesError, match="Alleen de voorzitter"):
+                outcomes.change_status(politie, action, to, "Weg.", convenant=example_convenant())
+        assert action.status is ActionStatus.open
+        assert session.scalars(select(ActionChange)).all() == []
+        outcomes.change_status(closer, action, to, "Uitleg.", convenant=example_convenant())
+        closer_id, closer_org = closer.id, closer.organisation.code
+    with in_app(app) as session:
+        (change,) = session.scalars(select(ActionChange)).all()
+        assert (change.from_status, change.to_status) == (ActionStatus.open, to)
+        assert change.changed_by_user_id == closer_id
+        assert change.reason is not None
+        (event,) = session.scalars(
+            select(AuditEvent).where(AuditEvent.reason == f"action_{status}")
+        ).all()
+        assert (event.actor_user_id, event.actor_org) == (closer_id, closer_org)
+        assert "Uitleg" not in str(vars(event))
 
 
 def test_the_next_agenda_suggests_a_case_with_an_open_action(
@@ -263,7 +451,7 @@ def test_an_action_closed_between_meetings_is_reviewed_at_the_next_one_too(
     politie = t.client(Role.partner, "politie")
     with in_app(app) as session:
         action_id = session.scalar(select(ActionItem.id))
-    post(politie, f"/notulen/mijn-acties/{action_id}", status="not_done", reason="Vergeten.")
+    submit(politie, f"/notulen/mijn-acties/{action_id}", status="not_done", reason="Vergeten.")
     later = next_meeting_item(app, t)
     page = t.chair.get(f"/notulen/punten/{later}").get_data(as_text=True)
     section = page[page.index('id="bespreken"') :]
@@ -312,7 +500,7 @@ def test_the_chair_s_overview_gives_each_organisation_its_shares(
     with in_app(app) as session:
         ids = session.scalars(select(ActionItem.id).order_by(ActionItem.id)).all()
     for action_id, status in zip(ids[:3], ("done", "done", "not_done"), strict=True):
-        post(politie, f"/notulen/mijn-acties/{action_id}", status=status, reason="Uitleg.")
+        submit(politie, f"/notulen/mijn-acties/{action_id}", status=status, reason="Uitleg.")
     html = t.chair.get("/notulen/acties").get_data(as_text=True)
     row = html[html.index('data-partner="politie"') :]
     row = row[: row.index("</tr>")]
@@ -320,3 +508,32 @@ def test_the_chair_s_overview_gives_each_organisation_its_shares(
         "1", "0", "67% (2)", "0% (0)", "33% (1)", "0",
     ]  # fmt: skip
     assert t.client(Role.partner, "politie").get("/notulen/acties").status_code == 404
+
+
+def test_every_view_of_decisions_and_actions_is_an_audit_event_without_content(
+    app: Flask, minutes_table: MinutesTable
+) -> None:
+    t = minutes_table
+    assert decide(t, "Fenna krijgt een plan.").status_code == 302
+    assert give_action(t, "politie", 3, "Politie belt Fenna.").status_code == 302
+    politie = t.client(Role.partner, "politie")
+
+    def logged() -> list[AuditEvent]:
+        with in_app(app) as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.actor_org == "politie", AuditEvent.object_id == t.case_code)
+                    .order_by(AuditEvent.seq)
+                )
+            )
+
+    for path in (t.show_path, "/notulen/mijn-acties", f"/notulen/vergaderingen/{t.meeting_id}"):
+        before = len(logged())
+        assert politie.get(path).status_code == 200
+        new = logged()[before:]
+        assert new, path
+        assert any(event.level == "content" for event in new), path
+        for event in new:
+            assert "Fenna" not in str(vars(event))
+            assert "BETROKKENE" not in str(vars(event))

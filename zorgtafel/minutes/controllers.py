@@ -6,22 +6,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from zorgtafel.audit.vocabulary import AuditAction
 from zorgtafel.auth.access import current_user
 from zorgtafel.auth.models import User
+from zorgtafel.cases import previewing
 from zorgtafel.cases.pseudonymising import (
     PseudonymiserError,
     PseudonymiserStarting,
     PseudonymiserUnavailable,
     marked_words,
 )
+from zorgtafel.convenant.document import Convenant
 from zorgtafel.convenant.operations import convenant_in_force
-from zorgtafel.core.clock import AMSTERDAM, utcnow
+from zorgtafel.core import once
+from zorgtafel.core.clock import AMSTERDAM, local_time, utcnow
 from zorgtafel.core.db import db
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.meetings import export as pdf_export
@@ -33,19 +38,21 @@ from zorgtafel.minutes.forms import (
     FinaliseForm,
     MinutesForm,
     ParagraphError,
+    PreviewedForm,
     StatusForm,
     paragraphs_from,
 )
 from zorgtafel.minutes.models import ActionItem, ActionStatus, MinutesPart
 from zorgtafel.minutes.operations import MinutesError, Paragraph, StaleMinutes
 from zorgtafel.minutes.pseudonymising import (
+    pseudonymise_one,
     pseudonymise_paragraphs,
-    pseudonymise_text,
     pseudonymised,
 )
 from zorgtafel.privacy.gate import DisclosureRefused
 from zorgtafel.privacy.gate import actions as gate_actions
 from zorgtafel.privacy.gate import minutes as gate_minutes
+from zorgtafel.templating import partner_name
 
 UNAVAILABLE, ENGINE_FAILED, CONFLICT = 503, 500, 409
 #: empty rows offered below the written paragraphs
@@ -107,6 +114,20 @@ def _action_form(convenant, **kwargs):  # type: ignore[no-untyped-def]
     return ActionForm([(p.code, p.name) for p in convenant.partners], **kwargs)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a previewed outcome form is: its kind (bound into the nonce), the page's title and
+    summary, the field holding the text, the fixed fields carried along, and where to go."""
+
+    kind: str
+    title: str
+    summary: str
+    text_field: str
+    label: str
+    hidden: tuple[tuple[str, str], ...]
+    back: str
+
+
 def add_decision(item_id: int):  # type: ignore[no-untyped-def]
     user, item = _user(), _item(item_id)
     form = DecisionForm()
@@ -114,12 +135,24 @@ def add_decision(item_id: int):  # type: ignore[no-untyped-def]
         flash(_("Schrijf het besluit."), "error")
         return redirect(url_for("minutes.show", item_id=item.id))
     convenant = item.meeting.convenant
+    outcome = Outcome(
+        "decision",
+        _("Besluit bij punt %(position)s", position=item.position),
+        "",
+        "text",
+        _("Besluit"),
+        (),
+        url_for("minutes.show", item_id=item.id),
+    )
     return _outcome(
+        user,
         item,
-        lambda text: outcomes.add_decision(user, item, text, convenant=convenant),
+        convenant,
+        outcome,
+        form,
         form.text.data or "",
+        lambda text: outcomes.add_decision(user, item, text, convenant=convenant),
         _("Het besluit is vastgelegd."),
-        decision_form=form,
     )
 
 
@@ -130,14 +163,29 @@ def add_action(item_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_("Kies een eigenaar en een datum, en beschrijf de actie."), "error")
         return redirect(url_for("minutes.show", item_id=item.id))
-    return _outcome(
-        item,
-        lambda text: outcomes.add_action(
-            user, item, form.owner.data, form.due_on.data, text, convenant=convenant
+    owner, due_on = form.owner.data, form.due_on.data
+    outcome = Outcome(
+        "action",
+        _("Actiepunt bij punt %(position)s", position=item.position),
+        _(
+            "Eigenaar: %(owner)s · uiterlijk %(day)s",
+            owner=partner_name(convenant, owner),
+            day=due_on.isoformat(),
         ),
+        "description",
+        _("Actie"),
+        (("owner", owner), ("due_on", due_on.isoformat())),
+        url_for("minutes.show", item_id=item.id),
+    )
+    return _outcome(
+        user,
+        item,
+        convenant,
+        outcome,
+        form,
         form.description.data or "",
+        lambda text: outcomes.add_action(user, item, owner, due_on, text, convenant=convenant),
         _("Het actiepunt is toegekend."),
-        action_form=form,
     )
 
 
@@ -152,39 +200,110 @@ def review_action(item_id: int, action_id: int):  # type: ignore[no-untyped-def]
         flash(_("Kies een status."), "error")
         return redirect(url_for("minutes.show", item_id=item.id))
     convenant = item.meeting.convenant
+    status = ActionStatus(form.status.data)
     return _outcome(
+        user,
         item,
-        lambda reason: outcomes.change_status(
-            user,
-            action,
-            ActionStatus(form.status.data),
-            reason or None,
-            convenant=convenant,
-            review_item=item,
-        ),
+        convenant,
+        _status_outcome("review", action, status, url_for("minutes.show", item_id=item.id)),
+        form,
         form.reason.data or "",
+        lambda reason: outcomes.change_status(
+            user, action, status, reason or None, convenant=convenant, review_item=item
+        ),
         _("De bespreking van het actiepunt is vastgelegd."),
     )
 
 
-def _outcome(item: AgendaItem, operation, text: str, done: str, **forms: object):  # type: ignore[no-untyped-def]
-    """Pseudonymise ``text`` (if any), run the operation with it; nothing stored when the
-    pseudonymiser does not answer (the page again, the text kept in its form)."""
-    user, convenant = _user(), item.meeting.convenant
+def _status_outcome(kind: str, action: ActionItem, status: ActionStatus, back: str) -> Outcome:
+    return Outcome(
+        f"{kind}:{action.id}",
+        _("Status van een actiepunt"),
+        _("Nieuwe status: %(status)s", status=status.label),
+        "reason",
+        _("Reden of toelichting"),
+        (("status", status.value),),
+        back,
+    )
+
+
+def _outcome(  # type: ignore[no-untyped-def]
+    user: User,
+    item: AgendaItem,
+    convenant: Convenant,
+    outcome: Outcome,
+    form: PreviewedForm,
+    text: str,
+    store,
+    done: str,
+):
+    """Preview, then save as previewed, once, like a contribution: the text is pseudonymised
+    and shown with a single-use nonce signed over the user, the item, the form's fixed fields,
+    the text and the marked words; only a save with that nonce stores (``outcomes.save_once``),
+    and a second submit of it stores nothing. Nothing is stored when the pseudonymiser does not
+    answer (the page again, the text kept). A reason left empty has nothing to preview."""
+    marked = marked_words(form.marked.data or "")
+    shown = (user.id, item.id, outcome.kind, *(v for _n, v in outcome.hidden), text, *marked)
+    nonce = once.proven(form.previewed.data, *shown) if "save" in request.form else None
     try:
-        clean = pseudonymise_text(user, item, text, convenant) if text.strip() else ""
-        operation(clean)
+        if not text.strip():
+            store("")
+            flash(done, "success")
+            return redirect(outcome.back)
+        result = pseudonymise_one(user, item, text, marked, convenant)
+        if nonce is not None:
+            if outcomes.save_once(user, item.case_id, nonce, lambda: store(result.text)):
+                flash(done, "success")
+            else:
+                flash(_("Dit was al opgeslagen; er is niets dubbel opgeslagen."), "info")
+            return redirect(outcome.back)
     except DisclosureRefused:
         abort(404)
-    except PseudonymiserError:
-        flash(_("De pseudonimisering is nu niet beschikbaar; er is niets opgeslagen."), "error")
+    except PseudonymiserError as error:
         db.session.rollback()
-        return _show(item, _view(user, item), UNAVAILABLE, **forms)
+        form.previewed.data = ""
+        message, status = _why_not_pseudonymised(error)
+        flash(message, "error")
+        return _outcome_page(outcome, form, text, status=status)
     except MinutesError as error:
+        db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("minutes.show", item_id=item.id))
-    flash(done, "success")
-    return redirect(url_for("minutes.show", item_id=item.id))
+        form.previewed.data = ""
+        return _outcome_page(outcome, form, text, status=400)
+    if "save" in request.form:
+        flash(_("De tekst is gewijzigd na de voorvertoning; controleer hem opnieuw."), "info")
+    form.previewed.data = once.offer(*shown)
+    return _outcome_page(outcome, form, text, preview=result)
+
+
+def _outcome_page(  # type: ignore[no-untyped-def]
+    outcome: Outcome, form: PreviewedForm, text: str, *, status: int = 200, preview=None
+):
+    html = render_template(
+        "minutes/outcome_preview.html",
+        outcome=outcome,
+        form=form,
+        text=text,
+        preview=preview,
+        pieces=previewing.pieces(text, preview) if preview is not None else (),
+    )
+    return html, status
+
+
+def _why_not_pseudonymised(error: PseudonymiserError) -> tuple[str, int]:
+    if isinstance(error, PseudonymiserStarting):
+        message = _(
+            "De pseudonimiseerder start nog (± %(n)s s); er is niets opgeslagen.",
+            n=error.remaining_seconds or 5,
+        )
+        return message, UNAVAILABLE
+    if isinstance(error, PseudonymiserUnavailable):
+        return _("De pseudonimiseerder is niet beschikbaar; er is niets opgeslagen."), UNAVAILABLE
+    message = _(
+        "De pseudonimiseerder kon deze tekst niet verwerken; er is niets opgeslagen. Pas de "
+        "tekst iets aan en probeer het opnieuw, of meld het aan de functioneel beheerder."
+    )
+    return message, ENGINE_FAILED
 
 
 def my_actions() -> str:
@@ -221,23 +340,22 @@ def update_action(action_id: int):  # type: ignore[no-untyped-def]
         flash(_("Kies een status."), "error")
         return redirect(url_for("minutes.my_actions"))
     item = db.session.get(AgendaItem, action.agenda_item_id)
-    convenant = convenant_in_force()
-    reason = form.reason.data or ""
-    try:
-        clean = pseudonymise_text(user, item, reason, convenant) if reason.strip() else None
-        outcomes.change_status(
-            user, action, ActionStatus(form.status.data), clean, convenant=convenant
-        )
-    except DisclosureRefused:
+    if item is None:
         abort(404)
-    except PseudonymiserError:
-        flash(_("De pseudonimisering is nu niet beschikbaar; er is niets opgeslagen."), "error")
-        return redirect(url_for("minutes.my_actions"))
-    except MinutesError as error:
-        flash(str(error), "error")
-        return redirect(url_for("minutes.my_actions"))
-    flash(_("De status van het actiepunt is vastgelegd."), "success")
-    return redirect(url_for("minutes.my_actions"))
+    convenant = convenant_in_force()
+    status = ActionStatus(form.status.data)
+    return _outcome(
+        user,
+        item,
+        convenant,
+        _status_outcome("status", action, status, url_for("minutes.my_actions")),
+        form,
+        form.reason.data or "",
+        lambda reason: outcomes.change_status(
+            user, action, status, reason or None, convenant=convenant
+        ),
+        _("De status van het actiepunt is vastgelegd."),
+    )
 
 
 def edit(item_id: int):  # type: ignore[no-untyped-def]
@@ -446,6 +564,9 @@ def excerpt_pdf(meeting_id: int) -> Response:
     convenant = meeting.convenant
     items = gate_actions.excerpt(user, meeting, convenant, action=AuditAction.export)
     operations.record_excerpt_export(user, meeting, convenant)
+    marking = " · ".join(
+        (_("Vertrouwelijk"), user.organisation.name, user.name, local_time(utcnow()))
+    )
     html = render_page(  # made after the export events are committed
         "minutes/excerpt_pdf.html",
         meeting=meeting,
@@ -453,7 +574,7 @@ def excerpt_pdf(meeting_id: int) -> Response:
         convenant=convenant,
         parts=tuple(MinutesPart),
         user=user,
-        now=utcnow(),
+        footer=Markup(css_string(marking)),  # noqa: S704 - every special character escaped
     )
     day = meeting.starts_at.astimezone(AMSTERDAM).date().isoformat()
     return Response(
@@ -461,3 +582,12 @@ def excerpt_pdf(meeting_id: int) -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="notulen-{day}.pdf"'},
     )
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string for a page's margin box: quotes, backslashes, line
+    ends and ``<`` (no ``</style>``) escaped as CSS escapes, so any name shows as written."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>&\n\r' or ord(char) < 32 else char for char in text
+    )
+    return f'"{escaped}"'

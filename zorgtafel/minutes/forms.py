@@ -67,11 +67,21 @@ def paragraphs_from(
     return rows
 
 
-class DecisionForm(FlaskForm):
+class PreviewedForm(FlaskForm):
+    """A text form that is pseudonymised and previewed before it is saved as previewed: the
+    preview's single-use nonce (``core.once``) and the words the pseudonymiser missed."""
+
+    previewed = HiddenField()
+    marked = TextAreaField(
+        _l("Gemiste woorden (één per regel)"), validators=[Optional(), Length(max=5000)]
+    )
+
+
+class DecisionForm(PreviewedForm):
     text = TextAreaField(_l("Besluit"), validators=[InputRequired(), Length(max=2000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PreviewedForm):
     owner = SelectField(_l("Eigenaar (organisatie)"), validators=[InputRequired()])
     due_on = DateField(_l("Uiterlijk op"), validators=[InputRequired()])
     description = TextAreaField(_l("Actie"), validators=[InputRequired(), Length(max=2000)])
@@ -96,7 +106,7 @@ OWNER_CHOICES = tuple(
 )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PreviewedForm):
     status = SelectField(_l("Status"), validators=[InputRequired()])
     reason = TextAreaField(
         _l("Reden of toelichting (verplicht bij niet mogelijk, niet gedaan, vervallen)"),

@@ -5,10 +5,12 @@ sealed here under the case's data key. Reading goes through ``zorgtafel.privacy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, Level, ObjectType, Purpose
@@ -25,6 +27,7 @@ from zorgtafel.minutes.models import (
     ActionItem,
     ActionStatus,
     Decision,
+    OutcomeSave,
 )
 from zorgtafel.minutes.models.outcomes import NEEDS_REASON
 from zorgtafel.minutes.operations import MinutesError, _data_key
@@ -39,6 +42,32 @@ _CHANGES = {
     ActionStatus.not_done: Change.action_not_done,
     ActionStatus.lapsed: Change.action_lapsed,
 }
+
+
+def save_once(user: User, case_id: int, nonce: str, store: Callable[[], object]) -> bool:
+    """Run ``store()`` once per previewed form ``nonce``: the first submit claims the nonce and
+    stores (True); a later one (a double click, a replayed request) stores nothing (False).
+    When ``store`` fails the claim is let go with it, so the form can be submitted again."""
+    begin_write(db.session)  # the claim and the look-up are one snapshot (SQLite)
+    if db.session.get(OutcomeSave, nonce) is not None:
+        return False
+    claim = OutcomeSave(nonce=nonce, case_id=case_id, user_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(claim)
+    except IntegrityError:
+        # a concurrent submit of the same form claimed it and has committed (PostgreSQL waits
+        # on the key until then)
+        if db.session.get(OutcomeSave, nonce) is None:
+            raise
+        return False
+    try:
+        store()
+    except Exception:
+        db.session.delete(claim)
+        db.session.flush()
+        raise
+    return True
 
 
 def add_decision(user: User, item: AgendaItem, text: str, *, convenant: Convenant) -> Decision:

@@ -44,5 +44,14 @@ def pseudonymised(drafts: Sequence[Paragraph], results: Sequence[Result]) -> lis
 
 def pseudonymise_text(user: User, item: AgendaItem, text: str, convenant: Convenant) -> str:
     """One decision, action or reason text, pseudonymised like a paragraph."""
+    return pseudonymise_one(user, item, text, (), convenant).text
+
+
+def pseudonymise_one(
+    user: User, item: AgendaItem, text: str, marked: tuple[str, ...], convenant: Convenant
+) -> Result:
+    """One decision, action or reason text with the case's names, the detectors' finds and the
+    marked words replaced (the preview shows what was replaced)."""
     known = minutes_surface.known_names(user, item, convenant)
-    return get_pseudonymiser().pseudonymise(text, known.persons, (), mask_known=known.masked).text
+    engine = get_pseudonymiser()
+    return engine.pseudonymise(text, known.persons, marked, mask_known=known.masked)

@@ -14,6 +14,7 @@ from zorgtafel.minutes.models.outcomes import (
     ActionItem,
     ActionStatus,
     Decision,
+    OutcomeSave,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "MinutesPart",
     "MinutesStatus",
     "MinutesVersion",
+    "OutcomeSave",
 ]

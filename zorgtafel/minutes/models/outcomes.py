@@ -145,3 +145,21 @@ class ActionChange(Base):
 
     def __repr__(self) -> str:
         return f"<ActionChange {self.action_id} {self.from_status}→{self.to_status}>"
+
+
+class OutcomeSave(Base):
+    """A previewed decision, action or reason form's single-use nonce, claimed by the save it
+    made: a second submit of the same preview stores nothing. No content: the nonce is
+    random, and the text is bound to it by the form's signature only (``core.once``)."""
+
+    __tablename__ = "outcome_saves"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OutcomeSave case={self.case_id}>"
