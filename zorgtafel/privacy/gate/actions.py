@@ -21,7 +21,7 @@ from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import today
 from zorgtafel.core.db import db
-from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
+from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus, TableSeat
 from zorgtafel.minutes.models import (
     OUTCOME_CATEGORY,
     ActionChange,
@@ -364,20 +364,22 @@ def excerpt(
     items its organisation sat at the table for, in the categories it may receive; the chair
     every item at the level the rules allow. Each item's reads are events (``action``: read
     for the page, export for the PDF)."""
-    items = [
-        item
-        for item in db.session.scalars(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position)
-            .options(
-                selectinload(AgendaItem.seats),
-                selectinload(AgendaItem.case).selectinload(Case.consents),
-            )
+    if reader.role is Role.partner:  # the items its organisation sat at the table for
+        seated = select(TableSeat.agenda_item_id).where(
+            TableSeat.partner_code == reader.organisation.code
         )
-        if reader.role is Role.chair
-        or (reader.role is Role.partner and reader.organisation.code in item.partner_codes)
-    ]
+        query = select(AgendaItem).where(AgendaItem.id.in_(seated))
+    elif reader.role is Role.chair:
+        query = select(AgendaItem)
+    else:
+        return ()
+    items = list(
+        db.session.scalars(
+            query.where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+            .options(selectinload(AgendaItem.case).selectinload(Case.consents))
+        )
+    )
     if not items:
         return ()
     # the page's rows in a fixed number of queries, whatever the number of items

@@ -98,6 +98,7 @@ class Disclosure:
         #: case keys looked up by :meth:`load_keys`, not yet unwrapped
         self._wrapped: dict[int, vault.CaseKey | None] = {}
         self._decide_level = cache(self._uncached_level)
+        self._receivable: dict[frozenset[tuple[str, str]], dict[str, CategoryDecision]] = {}
 
     # --- need-to-know and levels ------------------------------------------------------------
 
@@ -195,8 +196,11 @@ class Disclosure:
     def receivable(self, consented: Collection[tuple[str, str]]) -> dict[str, CategoryDecision]:
         """Every category of the convenant: may the organisation receive it, given the case's
         consents in force? (Queues nothing.)"""
-        codes = [category.code for category in self.convenant.categories]
-        return decide_categories(self.reader, self.convenant, codes, consented)
+        key = frozenset(consented)
+        if key not in self._receivable:  # asked once per distinct set of consents
+            codes = [category.code for category in self.convenant.categories]
+            self._receivable[key] = decide_categories(self.reader, self.convenant, codes, key)
+        return dict(self._receivable[key])
 
     def note_category(
         self,
