@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -310,6 +310,11 @@ def create_case_key(session: Session, case_id: int, ring: KeyRing | None = None)
 
 def case_key_for(session: Session, case_id: int) -> CaseKey | None:
     return session.scalar(select(CaseKey).where(CaseKey.case_id == case_id))
+
+
+def case_keys_for(session: Session, case_ids: Collection[int]) -> list[CaseKey]:
+    """The keys of many cases in one query (those that have one)."""
+    return list(session.scalars(select(CaseKey).where(CaseKey.case_id.in_(list(case_ids)))))
 
 
 def data_key(case_key: CaseKey, ring: KeyRing | None = None) -> DataKey:

@@ -8,10 +8,12 @@ to organisations that may receive it; below that, the lines without their texts.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
@@ -19,13 +21,15 @@ from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import today
 from zorgtafel.core.db import db
-from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
+from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus, TableSeat
 from zorgtafel.minutes.models import (
     OUTCOME_CATEGORY,
     ActionChange,
     ActionItem,
     ActionStatus,
     Decision,
+    Minutes,
+    MinutesVersion,
 )
 from zorgtafel.privacy.gate import minutes as minutes_surface
 from zorgtafel.privacy.gate.kernel import Disclosure, DisclosureRefused
@@ -128,16 +132,29 @@ def item_outcomes(
             select(ActionItem).where(ActionItem.case_id == case.id).order_by(ActionItem.id)
         )
     )
-    texts = False
+    texts = _decide_outcomes(disclosure, case, decision, decisions, actions)
+    disclosure.record()
+    earlier, since = _earlier_items(item)
+    return _outcomes(disclosure, item, case, decision, decisions, actions, texts, earlier, since)
+
+
+def _decide_outcomes(  # type: ignore[no-untyped-def]
+    disclosure: Disclosure, case: Case, decision, decisions, actions
+) -> bool:
+    """Queue the event of reading an item's outcomes at the allowed ``decision``'s level; may
+    their texts be opened (after record)?"""
     if decision.level is Level.content and (decisions or actions):
         categories = disclosure.categories(
             case, decision, case.consented(disclosure.at), held=[OUTCOME_CATEGORY]
         )
-        texts = categories[OUTCOME_CATEGORY].allowed and not disclosure.key_destroyed(case.id)
-    else:
-        disclosure.note(case, decision)
-    disclosure.record()
-    earlier, since = _earlier_items(item)
+        return categories[OUTCOME_CATEGORY].allowed and not disclosure.key_destroyed(case.id)
+    disclosure.note(case, decision)
+    return False
+
+
+def _outcomes(  # type: ignore[no-untyped-def]
+    disclosure: Disclosure, item, case, decision, decisions, actions, texts, earlier, since
+) -> OutcomesView:
     open_ = _opener(disclosure, case.id, texts)
     return OutcomesView(
         decision.level,
@@ -236,6 +253,7 @@ def my_actions(
         )
         .order_by(ActionItem.due_on, ActionItem.id)
         .limit(size + 1)
+        .options(selectinload(ActionItem.changes))
     )
     position = AFTER.match(after or "")
     if position:
@@ -255,6 +273,7 @@ def my_actions(
         if decision.allowed and receive.allowed:
             allowed.add(case_id)
     disclosure.record()
+    disclosure.load_keys(allowed)
     lines = []
     for action, code in rows:
         if action.case_id not in allowed:
@@ -345,21 +364,103 @@ def excerpt(
     items its organisation sat at the table for, in the categories it may receive; the chair
     every item at the level the rules allow. Each item's reads are events (``action``: read
     for the page, export for the PDF)."""
-    items = [
-        item
-        for item in meeting.items
-        if reader.role is Role.chair
-        or (reader.role is Role.partner and reader.organisation.code in item.partner_codes)
-    ]
+    if reader.role is Role.partner:  # the items its organisation sat at the table for
+        seated = select(TableSeat.agenda_item_id).where(
+            TableSeat.partner_code == reader.organisation.code
+        )
+        query = select(AgendaItem).where(AgendaItem.id.in_(seated))
+    elif reader.role is Role.chair:
+        query = select(AgendaItem)
+    else:
+        return ()
+    items = list(
+        db.session.scalars(
+            query.where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+            .options(selectinload(AgendaItem.case).selectinload(Case.consents))
+        )
+    )
+    if not items:
+        return ()
+    # the page's rows in a fixed number of queries, whatever the number of items
+    item_ids = [item.id for item in items]
+    case_ids = {item.case_id for item in items}
+    minutes_of = {
+        m.agenda_item_id: m
+        for m in db.session.scalars(
+            select(Minutes)
+            .where(Minutes.agenda_item_id.in_(item_ids))
+            .options(selectinload(Minutes.versions).selectinload(MinutesVersion.paragraphs))
+        )
+    }
+    decisions_of: dict[int, list[Decision]] = {}
+    for d in db.session.scalars(
+        select(Decision)
+        .where(Decision.agenda_item_id.in_(item_ids))
+        .order_by(Decision.agenda_item_id, Decision.number)
+    ):
+        decisions_of.setdefault(d.agenda_item_id, []).append(d)
+    actions_of: dict[int, list[ActionItem]] = {}
+    for a in db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.case_id.in_(case_ids))
+        .order_by(ActionItem.id)
+        .options(selectinload(ActionItem.changes))
+    ):
+        actions_of.setdefault(a.case_id, []).append(a)
+    earlier_of = _earlier_items_of(case_ids, meeting.starts_at)
+
+    disclosure = Disclosure(reader, Purpose.case_conference, convenant, action=action)
+    involved = disclosure.involvement(case_ids) if disclosure.organisation else {}
+    disclosure.load_keys(case_ids)
+    levels = (Level.content, Level.process)
+    decided = []
+    for item in items:
+        case = item.case
+        decision = disclosure.highest_of(levels, involved.get(case.id))
+        if not decision.allowed:
+            disclosure.note(case, decision)
+            disclosure.refuse()
+        minutes = minutes_of.get(item.id)
+        read = minutes_surface.decide(
+            disclosure, case, decision, minutes, minutes_surface.version_of(minutes)
+        )
+        decisions, actions = decisions_of.get(item.id, []), actions_of.get(case.id, [])
+        texts = _decide_outcomes(disclosure, case, decision, decisions, actions)
+        decided.append((item, case, decision, read, decisions, actions, texts))
+    disclosure.record()
     return tuple(
         ExcerptItem(
             item.position,
             item.id,
-            minutes_surface.item_minutes(reader, item, convenant, action=action),
-            item_outcomes(reader, item, convenant, action=action),
+            minutes_surface.opened(disclosure, read),
+            _outcomes(
+                disclosure, item, case, decision, decisions, actions, texts,
+                *earlier_of.get(case.id, (set(), None)),
+            ),
         )
-        for item in items
-    )
+        for item, case, decision, read, decisions, actions, texts in decided
+    )  # fmt: skip
+
+
+def _earlier_items_of(case_ids: Collection[int], before: datetime):  # type: ignore[no-untyped-def]
+    """:func:`_earlier_items` for many cases at once (items of meetings before ``before``)."""
+    rows = db.session.execute(
+        select(AgendaItem.id, AgendaItem.case_id, Meeting.starts_at)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.case_id.in_(list(case_ids)),
+            Meeting.starts_at < before,
+            Meeting.status != MeetingStatus.draft,
+        )
+    ).all()
+    by_case: dict[int, list] = {}  # type: ignore[type-arg]
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(row)
+    return {
+        case_id: ({row.id for row in found}, max(found, key=lambda row: row.starts_at))
+        for case_id, found in by_case.items()
+    }
 
 
 __all__ = [

@@ -95,7 +95,10 @@ class Disclosure:
         self._granted: set[tuple[int, str]] = set()
         self._recorded = False
         self._keys: dict[int, vault.DataKey | None] = {}
+        #: case keys looked up by :meth:`load_keys`, not yet unwrapped
+        self._wrapped: dict[int, vault.CaseKey | None] = {}
         self._decide_level = cache(self._uncached_level)
+        self._receivable: dict[frozenset[tuple[str, str]], dict[str, CategoryDecision]] = {}
 
     # --- need-to-know and levels ------------------------------------------------------------
 
@@ -155,6 +158,14 @@ class Disclosure:
         involved = self.involvement([case.id]).get(case.id) if self.organisation else None
         return decide_highest(self.reader, tuple(levels), self.convenant, involved)
 
+    def highest_of(
+        self, levels: Sequence[Level], involvement: InvolvementReason | None
+    ) -> LevelDecision:
+        """:meth:`highest` for a case whose involvement the caller looked up for a batch of
+        cases with :meth:`involvement` (a page of many items: one lookup, not one per item)."""
+        involved = involvement if self.organisation else None
+        return decide_highest(self.reader, tuple(levels), self.convenant, involved)
+
     def _needs(self, level: Level) -> bool:
         return self.organisation is not None and needs_involvement(self.reader, level)
 
@@ -185,8 +196,11 @@ class Disclosure:
     def receivable(self, consented: Collection[tuple[str, str]]) -> dict[str, CategoryDecision]:
         """Every category of the convenant: may the organisation receive it, given the case's
         consents in force? (Queues nothing.)"""
-        codes = [category.code for category in self.convenant.categories]
-        return decide_categories(self.reader, self.convenant, codes, consented)
+        key = frozenset(consented)
+        if key not in self._receivable:  # asked once per distinct set of consents
+            codes = [category.code for category in self.convenant.categories]
+            self._receivable[key] = decide_categories(self.reader, self.convenant, codes, key)
+        return dict(self._receivable[key])
 
     def note_category(
         self,
@@ -329,9 +343,22 @@ class Disclosure:
             plain = vault.open_sealed(key, sealed, table=table, row_id=row_id, column=column)
         return DisclosedText(plain)
 
+    def load_keys(self, case_ids: Collection[int]) -> None:
+        """Look up the data keys of many cases in one query (a page opening values of many
+        cases); unwrapped on first use. Opens nothing and grants nothing."""
+        wanted = [case_id for case_id in set(case_ids) if case_id not in self._keys]
+        if not wanted:
+            return
+        found = {key.case_id: key for key in vault.case_keys_for(db.session, wanted)}
+        for case_id in wanted:
+            self._wrapped[case_id] = found.get(case_id)
+
     def _key(self, case_id: int) -> vault.DataKey | None:
         if case_id not in self._keys:
-            case_key = vault.case_key_for(db.session, case_id)
+            if case_id in self._wrapped:
+                case_key = self._wrapped.pop(case_id)
+            else:
+                case_key = vault.case_key_for(db.session, case_id)
             destroyed = case_key is None or case_key.destroyed
             self._keys[case_id] = None if destroyed else vault.data_key(case_key)  # type: ignore[arg-type]
         return self._keys[case_id]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
+from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.db import db
 from zorgtafel.meetings.models import AgendaItem
@@ -26,7 +27,7 @@ from zorgtafel.minutes.models import (
     MinutesVersion,
 )
 from zorgtafel.privacy import vault
-from zorgtafel.privacy.access_rules import IDENTITY
+from zorgtafel.privacy.access_rules import IDENTITY, CategoryDecision, LevelDecision
 from zorgtafel.privacy.gate.identity import KnownNames, _identity
 from zorgtafel.privacy.gate.kernel import Disclosure, DisclosureRefused
 from zorgtafel.privacy.sealed import DisclosedText
@@ -117,19 +118,53 @@ def item_minutes(
         disclosure.note(case, decision)
         disclosure.refuse()
     minutes = db.session.scalar(select(Minutes).where(Minutes.agenda_item_id == item.id))
-    version = _version(minutes, number)
+    pending = decide(disclosure, case, decision, minutes, _version(minutes, number))
+    disclosure.record()
+    return opened(disclosure, pending)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One item's minutes decided and their events queued, nothing opened yet."""
+
+    case: Case
+    base: MinutesView
+    paragraphs: tuple[MinutesParagraph, ...] = ()
+    addenda: tuple[MinutesVersion, ...] = ()
+    #: content level only: every category decided for the case
+    categories: dict[str, CategoryDecision] | None = None
+
+
+def decide(
+    disclosure: Disclosure,
+    case: Case,
+    decision: LevelDecision,
+    minutes: Minutes | None,
+    version: MinutesVersion | None,
+) -> Decided:
+    """Queue the events of reading ``version`` of the minutes at the allowed ``decision``'s
+    level: the level read below content, else one per category held. Record the disclosure,
+    then :func:`opened`."""
     base = _base_view(case.code, decision.level, minutes, version)
     if decision.level is not Level.content:
         disclosure.note(case, decision)
-        disclosure.record()
-        return base
-    paragraphs = version.paragraphs if version is not None else []
-    addenda = minutes.addenda if minutes is not None else []
+        return Decided(case, base)
+    paragraphs = tuple(version.paragraphs) if version is not None else ()
+    addenda = tuple(minutes.addenda) if minutes is not None else ()
     held = [p.category_code for p in paragraphs] + [
         p.category_code for addendum in addenda for p in addendum.paragraphs
     ]
     categories = disclosure.categories(case, decision, case.consented(disclosure.at), held=held)
-    disclosure.record()
+    return Decided(case, base, paragraphs, addenda, categories)
+
+
+def opened(disclosure: Disclosure, decided: Decided) -> MinutesView:
+    """The reader's view of decided minutes, the allowed paragraphs opened (after record)."""
+    case, base, categories = decided.case, decided.base, decided.categories
+    if categories is None:
+        return base
+    reader = disclosure.reader
+    paragraphs = decided.paragraphs
     allowed = {code for code, category in categories.items() if category.allowed}
     shown = [p for p in paragraphs if p.category_code in allowed]
     shredded = disclosure.key_destroyed(case.id)
@@ -148,7 +183,7 @@ def item_minutes(
             a.content_hash,
             tuple(view_of(p) for p in a.paragraphs if p.category_code in allowed),
         )
-        for a in addenda
+        for a in decided.addenda
     )
     return replace(
         base,
@@ -164,6 +199,11 @@ def item_minutes(
         addenda=addendum_views,
         may_rectify=reader.role is Role.chair and base.is_final and not shredded,
     )
+
+
+def version_of(minutes: Minutes | None, number: int | None = None) -> MinutesVersion | None:
+    """The newest draft or vastgestelde version, or version ``number`` (refused if none)."""
+    return _version(minutes, number)
 
 
 def _version(minutes: Minutes | None, number: int | None) -> MinutesVersion | None:
@@ -237,9 +277,13 @@ def known_names(reader: User, item: AgendaItem, convenant: Convenant) -> KnownNa
 
 __all__ = [
     "AddendumView",
+    "Decided",
     "MinutesView",
     "ParagraphView",
     "VersionLine",
+    "decide",
     "item_minutes",
     "known_names",
+    "opened",
+    "version_of",
 ]
