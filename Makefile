@@ -7,7 +7,7 @@ TESTDEPS := $(VENV)/.test-installed
 DEDUCE := $(VENV)/.deduce-cache
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard zorgtafel/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint bench mutate messages clean
+.PHONY: run test lint bench soak mutate messages clean
 
 run: $(RUNTIME) $(CATALOGS) $(DEDUCE)
 	$(BIN)/zorgtafel init --demo
@@ -24,6 +24,10 @@ lint: $(TESTDEPS)
 
 bench: $(TESTDEPS) $(DEDUCE)
 	$(BIN)/python -m bench
+
+# ten minutes of mixed load on PostgreSQL (ZORGTAFEL_BENCH_DATABASE_URL); not part of `make bench`
+soak: $(TESTDEPS) $(DEDUCE) $(CATALOGS)
+	$(BIN)/python -m bench soak
 
 # mutation testing of the privacy core (see "Mutation testing" in the README); not part of
 # `make test`: it takes long, and at the lowest priority, since the machine may be shared

@@ -61,6 +61,7 @@ def table() -> str:
             f"≥ 0.35 ×, p95 ≤ 3 × | {'yes' if data['met'] else 'no'} |"
         )
     rows.extend(_list_rows())
+    rows.extend(_soak_rows())
     machine = f"{verify['cpus']} CPUs, {verify['machine']}, Python {verify['python']}"
     return "\n".join([*rows, "", f"Measured on {machine}."])
 
@@ -87,6 +88,23 @@ def _list_rows() -> list[str]:
             f"{'yes' if data['met'] else 'no'} |"
         )
     return rows
+
+
+def _soak_rows() -> list[str]:
+    if not (RESULTS / "soak.json").exists():
+        return []
+    soak = load("soak")
+    minutes = len(soak["minutes"])
+    worst = max(soak["p95_last_over_second"].values(), default=0)
+    rss = soak["worker_rss_mb_per_minute"]
+    return [
+        f"| soak, {minutes} minutes, {soak['setup']['clients']} clients (postgresql) | "
+        f"{soak['requests']:,} requests, {soak['throughput']:,} req/s, {soak['errors']} errors; "
+        f"p95 last minute over second: all {soak['p95_last_over_second_all_routes']}, worst "
+        f"route {worst}; worker RSS {rss[1]} → {max(rss[1:])} MB "
+        f"({soak['rss_growth_after_first_minute']:+.1%}) | no errors, p95 ≤ 1.2 ×, RSS < +10 % | "
+        f"{'yes' if soak['met'] else 'no'} |"
+    ]
 
 
 def refresh_readme() -> str:

@@ -212,6 +212,26 @@ def test_adaptive_queues_without_waiting_while_another_holds_the_head(
         dispose(app)
 
 
+def test_what_a_killed_process_left_queued_is_chained_by_the_next_one(
+    own_database: str, tmp_path: Path
+) -> None:
+    """Events queued by a process killed before its sequencer ran (kill -9 while another held
+    the head) are chained after the first commit of a new process, even one that chains its
+    own events inline (adaptive, head free) and so never queues: before, they waited for a
+    process to queue something, or for ``audit seal``."""
+    app = make_background(own_database, make_instance(tmp_path / "instance"), "adaptive")
+    try:
+        with in_app(app) as session:  # the dead process's: committed, no sequencer woken
+            enqueue(session.connection(), [read_event(n) for n in range(1, 3)])
+        assert counts(app) == (0, 2)
+        assert app.test_client().get("/test/lees/3").status_code == 200  # chained inline
+        assert wait_until(lambda: counts(app) == (3, 0))
+        with in_app(app) as session:
+            assert verify_log(session.connection()).ok
+    finally:
+        dispose(app)
+
+
 def counts(app: Flask) -> tuple[int, int]:
     """(chained, queued), read in a transaction of its own."""
     with in_app(app) as session:

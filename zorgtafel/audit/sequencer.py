@@ -282,10 +282,13 @@ class BackgroundSequencer:
         self._closed = False
         #: this process queued something (only then is there anything to chain at exit)
         self._used = False
+        #: the process whose queue this sequencer has looked at (see ``_sweep_once``)
+        self.swept_pid = 0
         _LIVE.add(self)
 
     def committed(self) -> None:
         self._wake.set()
+        self.swept_pid = os.getpid()
         with self._lock:
             self._used = True
             running = self._thread is not None and self._pid == os.getpid()
@@ -422,12 +425,23 @@ def write(session: Session, events: Sequence[Mapping[str, Any]]) -> None:
             session.info[_HOLDS_HEAD] = head is not None
             if head is not None:
                 _chain_after(connection, head.seq, head.hash, events)
+                _sweep_once(session, target.sequencer)
                 return
         elif holds:
             chain(connection, events)
             return
     enqueue(connection, events)
     session.info[_SESSION_KEY] = target.sequencer
+
+
+def _sweep_once(session: Session, sequencer: Sequencer) -> None:
+    """A process's first transaction that chains inline (adaptive) wakes its sequencer after
+    the commit too, once: events that a process killed before its sequencer ran (kill -9, a
+    power cut) left in the queue are then chained by the processes that replace it. Without
+    this they waited until one of those happened to queue an event itself: never, while the
+    head is free, as on a quiet server after a restart."""
+    if isinstance(sequencer, BackgroundSequencer) and sequencer.swept_pid != os.getpid():
+        session.info[_SESSION_KEY] = sequencer
 
 
 def _after_commit(session: Session) -> None:
