@@ -1,0 +1,184 @@
+"""Retention: clocks, the due list's dry run, four eyes, holds, erasure with signed proof, and
+the notices to partners."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.fixtures.app import in_app
+from tests.fixtures.auth import Factories
+from tests.fixtures.cases import example_convenant
+from tests.retention.conftest import Scenario
+from zorgtafel.audit.models import AuditEvent
+from zorgtafel.auth.models import User
+from zorgtafel.cases import operations as case_operations
+from zorgtafel.cases.models import Case, Stage, StageReason
+from zorgtafel.core.clock import utcnow
+from zorgtafel.privacy import vault
+from zorgtafel.retention import operations
+from zorgtafel.retention.clocks import Terms, add_years
+from zorgtafel.retention.due import due_list
+from zorgtafel.retention.erasure import verify_note
+from zorgtafel.retention.models import ErasureNotice, HoldKind, Kind, Scope
+
+
+def _due(app: Flask, user_id: int):  # type: ignore[no-untyped-def]
+    with in_app(app) as session:
+        listing = due_list(session.get(User, user_id), example_convenant())
+        return [(e.case.id, e.scope, e.held, dict(e.counts)) for e in listing.entries]
+
+
+def test_the_case_clock_starts_at_closure_and_uses_the_shorter_term(
+    app: Flask, factories: Factories
+) -> None:
+    factories.example_convenant()
+    with in_app(app):
+        terms = Terms()
+        now = utcnow()
+        closed = now - timedelta(days=400)
+        term = terms.case(closed, now)
+        assert term is not None
+        assert term.years == 2
+        assert not term.past(now)
+        assert term.ends_at == add_years(closed, 2)
+        assert terms.case(None, now) is None  # open (or reopened): no clock
+        assert terms.minutes(now - timedelta(days=800), now).past(now)  # type: ignore[union-attr]
+
+
+def test_a_case_within_its_term_or_reopened_is_not_due(app: Flask, scenario: Scenario) -> None:
+    assert [(cid, scope) for cid, scope, *_ in _due(app, scenario.privacy.id)] == [
+        (scenario.case_id, Scope.case)
+    ]
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        chair = session.get(User, scenario.chair.id)
+        case_operations.change_stage(chair, case, Stage.nazorg, StageReason.relapse)
+    assert _due(app, scenario.privacy.id) == []  # reopened: the clock stopped
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        chair = session.get(User, scenario.chair.id)
+        case_operations.change_stage(chair, case, Stage.afgesloten, StageReason.goals_reached)
+    assert _due(app, scenario.privacy.id) == []  # closed again today: a new clock
+
+
+def test_the_dry_run_counts_every_kind_and_logs_a_read_per_case(
+    app: Flask, scenario: Scenario
+) -> None:
+    [(_case_id, _scope, _held, counts)] = _due(app, scenario.chair.id)
+    assert counts == {
+        Kind.identity: 1, Kind.contributions: 1, Kind.minutes_paragraphs: 1,
+        Kind.decisions: 1, Kind.actions: 1, Kind.lookup_hashes: 2,
+    }  # fmt: skip
+    with in_app(app) as session:
+        events = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_id == scenario.code, AuditEvent.purpose == "retention"
+            )
+        ).all()
+        assert [(e.action, e.level, e.outcome) for e in events] == [
+            ("search", "process", "allowed")
+        ]
+
+
+def test_the_cli_prints_the_due_list_with_counts(app: Flask, scenario: Scenario) -> None:
+    with in_app(app) as session:
+        email = session.get(User, scenario.privacy.id).email
+    result = app.test_cli_runner().invoke(args=["retention", "due", "--as", email])
+    assert result.exit_code == 0, result.output
+    assert scenario.code in result.output
+    assert "over de termijn: 1" in result.output
+    assert "Zwaluwstaart" not in result.output
+    assert "kwartelkoning" not in result.output
+
+
+def test_erasure_needs_the_chair_and_then_a_different_privacy_officer(
+    app: Flask, scenario: Scenario
+) -> None:
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        with pytest.raises(operations.RetentionError):
+            operations.propose(session.get(User, scenario.privacy.id), case, Scope.case)
+        proposal = operations.propose(session.get(User, scenario.chair.id), case, Scope.case)
+        with pytest.raises(operations.RetentionError):
+            operations.approve(session.get(User, scenario.chair.id), proposal)
+        erasure = operations.approve(session.get(User, scenario.privacy.id), proposal)
+        assert erasure.counts["contributions"] == 1
+        actions = [
+            e.action
+            for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+            if e.purpose == "retention"
+        ]
+        assert actions[-4:] == ["erasure_proposed", "erasure_approved", "erase", "erasure_record"]
+        assert vault.case_key_for(session, scenario.case_id).wrapped_key is None  # type: ignore[union-attr]
+
+
+def test_a_hold_blocks_erasure_and_its_end_puts_the_case_back(
+    app: Flask, scenario: Scenario
+) -> None:
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        officer = session.get(User, scenario.privacy.id)
+        hold = operations.set_hold(
+            officer, case, HoldKind.complaint, "klacht 2026-7", utcnow() + timedelta(days=30)
+        )
+        with pytest.raises(operations.RetentionError, match="bewaarplicht"):
+            operations.propose(session.get(User, scenario.chair.id), case, Scope.case)
+        hold_id = hold.id
+    assert [held for _, _, held, _ in _due(app, scenario.privacy.id)] == [True]
+    with in_app(app) as session:
+        from zorgtafel.retention.models import Hold
+
+        operations.lift_hold(session.get(User, scenario.privacy.id), session.get(Hold, hold_id))
+    assert [held for _, _, held, _ in _due(app, scenario.privacy.id)] == [False]
+
+
+def test_the_erasure_record_is_signed_and_its_hash_is_in_the_chain(
+    app: Flask, scenario: Scenario
+) -> None:
+    from zorgtafel.audit import checkpoint
+
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        proposal = operations.propose(session.get(User, scenario.chair.id), case, Scope.case)
+        erasure = operations.approve(session.get(User, scenario.privacy.id), proposal)
+        settings = app.extensions["zorgtafel.settings"]
+        key = checkpoint.load_signing_key(settings.path("audit.signing_key_file"))
+        body = verify_note(erasure.note, checkpoint.verifier_key(settings["audit.origin"], key))
+        assert f"case {scenario.code}" in body
+        assert "count contributions 1" in body
+        assert f"user {scenario.chair.id} gemeente/chair" in body
+        assert f"user {scenario.privacy.id} gemeente/privacy" in body
+        assert session.scalar(
+            select(AuditEvent.seq).where(
+                AuditEvent.object_id == f"sha256:{erasure.note_sha256[:56]}"
+            )
+        )
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+
+
+def test_partners_that_received_the_case_get_a_notice_to_confirm(
+    app: Flask, scenario: Scenario
+) -> None:
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        proposal = operations.propose(session.get(User, scenario.chair.id), case, Scope.case)
+        operations.approve(session.get(User, scenario.privacy.id), proposal)
+        notices = session.scalars(select(ErasureNotice)).all()
+        assert {n.partner_code for n in notices} == {"politie"}
+        [notice] = notices
+        assert {r["category"] for r in notice.received} >= {"signalen"}
+        later = utcnow() + timedelta(days=15)
+        assert [n.id for n, _ in operations.overdue_notices(later)] == [notice.id]
+        with pytest.raises(operations.RetentionError):
+            operations.confirm_notice(session.get(User, scenario.chair.id), notice)
+        operations.confirm_notice(session.get(User, scenario.partner.id), notice)
+        assert operations.overdue_notices(later) == []
+        assert (
+            session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == notice.code))
+            == "notice_confirmed"
+        )
