@@ -182,3 +182,84 @@ def test_partners_that_received_the_case_get_a_notice_to_confirm(
             session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == notice.code))
             == "notice_confirmed"
         )
+
+
+def _secrets_of(app: Flask, scenario: Scenario) -> list[bytes]:
+    """Every sealed value, the wrapped and the raw data key, and the lookup hash of the case."""
+    from zorgtafel.cases.models import Contribution
+    from zorgtafel.minutes.models import ActionItem, Decision, MinutesParagraph
+
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        case_key = vault.case_key_for(session, case.id)
+        assert case_key is not None
+        assert case_key.wrapped_key is not None
+        raw = vault._unwrap(case_key, vault.key_ring())  # noqa: SLF001 - the key to look for
+        sealed = [case.identity]
+        sealed += session.scalars(select(Contribution.text)).all()
+        sealed += session.scalars(select(Contribution.original)).all()
+        sealed += session.scalars(select(MinutesParagraph.text)).all()
+        sealed += session.scalars(select(Decision.text)).all()
+        sealed += session.scalars(select(ActionItem.description)).all()
+        blobs = [value.blob for value in sealed if value is not None]
+        assert len(blobs) >= 5
+        assert case.bsn_lookup is not None
+        return [*blobs, case_key.wrapped_key, raw, case.bsn_lookup.encode()]
+
+
+def _erase(app: Flask, scenario: Scenario) -> None:
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        proposal = operations.propose(session.get(User, scenario.chair.id), case, Scope.case)
+        operations.approve(session.get(User, scenario.privacy.id), proposal)
+
+
+def _database_bytes(app: Flask) -> tuple[bytes, str]:
+    """SQLite: the file's bytes after VACUUM and a WAL checkpoint; PostgreSQL: every table's
+    rows as text (bytea shown as hex)."""
+    from sqlalchemy import inspect, text
+
+    engine = app.extensions["zorgtafel.db"].engine
+    if engine.dialect.name == "sqlite":
+        import sqlite3
+        from pathlib import Path
+
+        engine.dispose()
+        path = Path(engine.url.database)
+        raw = sqlite3.connect(path, isolation_level=None)
+        try:
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+        files = (path, path.with_name(path.name + "-wal"))
+        return b"".join(name.read_bytes() for name in files if name.exists()), ""
+    with engine.connect() as connection:
+        rows = []
+        for table in inspect(connection).get_table_names():
+            rows += connection.execute(text(f'SELECT t::text FROM "{table}" t')).scalars().all()
+    return b"", "\n".join(rows)
+
+
+@pytest.mark.slow
+def test_after_erasure_no_table_holds_the_case_plaintext_or_key(live: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.retention.conftest import build_scenario
+
+    scenario = build_scenario(live, Factories(live))
+    secrets = _secrets_of(live, scenario)
+    plaintexts = [text.encode() for text in scenario.plaintexts]
+    before, before_text = _database_bytes(live)
+    if before:  # the scan finds what is there: the sealed values before the erasure
+        assert all(secret in before for secret in secrets[:-2])
+    else:
+        assert all(secret.hex() in before_text for secret in secrets[:2])
+    _erase(live, scenario)
+    data, as_text = _database_bytes(live)
+    for needle in [*secrets, *plaintexts]:
+        assert needle not in data
+        assert needle.hex() not in as_text
+        assert needle.decode("latin-1") not in as_text
+    with in_app(live) as session:
+        assert session.scalar(select(Case.code).where(Case.id == scenario.case_id)) == scenario.code
+    result = live.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
