@@ -264,3 +264,33 @@ def test_after_erasure_no_table_holds_the_case_plaintext_or_key(live: Flask, tmp
         assert session.scalar(select(Case.code).where(Case.id == scenario.case_id)) == scenario.code
     result = live.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_minutes_run_on_their_own_clock_and_go_alone(
+    app: Flask, factories: Factories, pseudonymiser_without_deduce
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.retention.conftest import build_scenario
+    from zorgtafel.meetings.models import AgendaItem, Meeting
+
+    scenario = build_scenario(app, factories)
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        chair = session.get(User, scenario.chair.id)
+        case_operations.change_stage(chair, case, Stage.nazorg, StageReason.relapse)  # open
+        item = session.get(AgendaItem, scenario.item_id)
+        session.get(Meeting, item.meeting_id).starts_at = utcnow() - timedelta(days=3 * 365)
+    [(case_id, scope, held, counts)] = _due(app, scenario.privacy.id)
+    assert (case_id, scope, held) == (scenario.case_id, Scope.minutes, False)
+    assert counts[Kind.minutes_paragraphs] == 1
+    assert counts[Kind.contributions] == 0
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        proposal = operations.propose(
+            session.get(User, scenario.chair.id), case, Scope.minutes, scenario.item_id
+        )
+        erasure = operations.approve(session.get(User, scenario.privacy.id), proposal)
+        assert erasure.counts["minutes_paragraphs"] == 1
+        case_key = vault.case_key_for(session, scenario.case_id)
+        assert case_key is not None
+        assert case_key.wrapped_key is not None  # the case itself stays
+    assert _due(app, scenario.privacy.id) == []
