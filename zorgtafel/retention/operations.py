@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import has_request_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from zorgtafel.audit.operations import record
@@ -31,7 +33,14 @@ CONFIRM_WITHIN = timedelta(days=14)
 
 
 class RetentionError(Exception):
-    """A retention step that may not be taken now; the message says why, in one line."""
+    """A retention step that may not be taken now; the message says why, in one line (in the
+    request's language; in Dutch outside a request, e.g. on the command line)."""
+
+    def __str__(self) -> str:
+        message = self.args[0]
+        if has_request_context():
+            return str(message)
+        return str(getattr(message, "_args", (message,))[0])
 
 
 def _due_entry(case: Case, scope: Scope, agenda_item_id: int | None, at: datetime) -> DueEntry:
@@ -39,7 +48,7 @@ def _due_entry(case: Case, scope: Scope, agenda_item_id: int | None, at: datetim
         same = entry.case.id == case.id and entry.scope is scope
         if same and (scope is Scope.case or entry.agenda_item_id == agenda_item_id):
             return entry
-    raise RetentionError("niet over de bewaartermijn (of al verwijderd)")
+    raise RetentionError(_l("niet over de bewaartermijn (of al verwijderd)"))
 
 
 def propose(
@@ -47,13 +56,13 @@ def propose(
 ) -> ErasureProposal:
     """The chair proposes to erase what is past its term (not while a hold is in force)."""
     if chair.role is not Role.chair:
-        raise RetentionError("alleen de voorzitter stelt een verwijdering voor")
+        raise RetentionError(_l("alleen de voorzitter stelt een verwijdering voor"))
     begin_write(db.session)
     entry = _due_entry(case, scope, agenda_item_id, utcnow())
     if entry.held:
-        raise RetentionError("er geldt een bewaarplicht")
+        raise RetentionError(_l("er geldt een bewaarplicht"))
     if entry.proposal is not None:
-        raise RetentionError("er ligt al een voorstel")
+        raise RetentionError(_l("er ligt al een voorstel"))
     proposal = ErasureProposal(
         scope=scope,
         case_id=case.id,
@@ -75,18 +84,18 @@ def propose(
 def approve(officer: User, proposal: ErasureProposal) -> ErasureRecord:
     """The privacy officer, a second person, approves: the erasure is carried out at once."""
     if officer.role is not Role.privacy:
-        raise RetentionError("alleen de functionaris gegevensbescherming keurt goed")
+        raise RetentionError(_l("alleen de functionaris gegevensbescherming keurt goed"))
     if officer.id == proposal.proposed_by_user_id:
-        raise RetentionError("goedkeuren doet een ander dan wie voorstelde")
+        raise RetentionError(_l("goedkeuren doet een ander dan wie voorstelde"))
     begin_write(db.session)
     if proposal.status is not ProposalStatus.proposed:
-        raise RetentionError("dit voorstel is al afgehandeld")
+        raise RetentionError(_l("dit voorstel is al afgehandeld"))
     case = db.session.get(Case, proposal.case_id)
     assert case is not None  # noqa: S101 - a foreign key
     now = utcnow()
     entry = _due_entry(case, proposal.scope, proposal.agenda_item_id, now)
     if entry.held:
-        raise RetentionError("er geldt een bewaarplicht")
+        raise RetentionError(_l("er geldt een bewaarplicht"))
     proposal.status = ProposalStatus.erased
     proposal.approved_by_user_id = officer.id
     proposal.approved_at = now
@@ -103,7 +112,7 @@ def withdraw(user: User, proposal: ErasureProposal) -> None:
     """The chair withdraws a proposal, or the privacy officer declines it."""
     begin_write(db.session)
     if proposal.status is not ProposalStatus.proposed:
-        raise RetentionError("dit voorstel is al afgehandeld")
+        raise RetentionError(_l("dit voorstel is al afgehandeld"))
     proposal.status = ProposalStatus.withdrawn
     record(
         AuditAction.update,
@@ -117,7 +126,7 @@ def set_hold(user: User, case: Case, kind: HoldKind, reason: str, ends_at: datet
     """A typed hold on the case until ``ends_at``."""
     now = utcnow()
     if ends_at <= now:
-        raise RetentionError("de einddatum ligt in het verleden")
+        raise RetentionError(_l("de einddatum ligt in het verleden"))
     begin_write(db.session)
     hold = Hold(
         case_id=case.id, kind=kind, reason=reason.strip() or None, set_by_user_id=user.id,
@@ -146,7 +155,7 @@ def lift_hold(user: User, hold: Hold) -> None:
     """End a hold now: the case is back on the due list if it is past its term."""
     now = utcnow()
     if hold.ends_at <= now:
-        raise RetentionError("deze bewaarplicht is al afgelopen")
+        raise RetentionError(_l("deze bewaarplicht is al afgelopen"))
     begin_write(db.session)
     hold.ends_at = now
     hold.lifted_by_user_id = user.id
@@ -173,9 +182,9 @@ def notices_for(user: User) -> list[tuple[ErasureNotice, ErasureRecord]]:
 def confirm_notice(user: User, notice: ErasureNotice) -> None:
     """A user of the receiving organisation confirms it erased its own copies."""
     if notice.partner_code != user.organisation.code:
-        raise RetentionError("dit bericht is niet voor uw organisatie")
+        raise RetentionError(_l("dit bericht is niet voor uw organisatie"))
     if notice.confirmed_at is not None:
-        raise RetentionError("al bevestigd")
+        raise RetentionError(_l("al bevestigd"))
     begin_write(db.session)
     notice.confirmed_at = utcnow()
     notice.confirmed_by_user_id = user.id
