@@ -106,3 +106,21 @@ def test_another_organisation_cannot_confirm_a_notice(app: Flask, scenario: Scen
         f"/bewaartermijnen/meldingen/{notice_id}/bevestigen", data={"csrf_token": token}
     )
     assert answer.status_code == 404
+
+
+def test_the_erased_case_pages_still_answer_without_content(app: Flask, scenario: Scenario) -> None:
+    from zorgtafel.auth.models import User
+    from zorgtafel.cases.models import Case
+    from zorgtafel.retention import operations
+    from zorgtafel.retention.models import Scope
+
+    with in_app(app) as session:
+        case = session.get(Case, scenario.case_id)
+        proposal = operations.propose(session.get(User, scenario.chair.id), case, Scope.case)
+        operations.approve(session.get(User, scenario.privacy.id), proposal)
+    chair = _client(app, scenario.chair)
+    for path in (f"/casussen/{scenario.code}", f"/notulen/punten/{scenario.item_id}"):
+        answer = chair.get(path)
+        assert answer.status_code in (200, 404), path
+        for text in scenario.plaintexts:
+            assert text not in answer.get_data(as_text=True)
