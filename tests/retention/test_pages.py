@@ -124,3 +124,33 @@ def test_the_erased_case_pages_still_answer_without_content(app: Flask, scenario
         assert answer.status_code in (200, 404), path
         for text in scenario.plaintexts:
             assert text not in answer.get_data(as_text=True)
+
+
+def test_a_hold_ending_in_the_past_is_refused_and_changes_nothing(
+    app: Flask, scenario: Scenario
+) -> None:
+    from zorgtafel.retention.models import Hold
+
+    officer = _client(app, scenario.privacy)
+    token = csrf_token(officer, "/bewaartermijnen")
+    answer = officer.post(
+        "/bewaartermijnen/bewaarplicht",
+        data={"csrf_token": token, "case_code": scenario.code, "kind": "complaint",
+              "reason": "klacht", "ends_on": "2001-01-01"},
+    )  # fmt: skip
+    assert answer.status_code == 303
+    page = officer.get("/bewaartermijnen").get_data(as_text=True)
+    assert "De einddatum moet na vandaag liggen." in page
+    with in_app(app) as session:
+        assert session.scalar(select(Hold.id)) is None
+
+
+def test_the_cli_refuses_a_user_who_may_not_see_the_list(app: Flask, scenario: Scenario) -> None:
+    from zorgtafel.auth.models import User
+
+    with in_app(app) as session:
+        email = session.get(User, scenario.partner.id).email  # type: ignore[union-attr]
+    result = app.test_cli_runner().invoke(args=["retention", "due", "--as", email])
+    assert result.exit_code == 1
+    assert "geen actieve FG of voorzitter" in result.output
+    assert scenario.code not in result.output
