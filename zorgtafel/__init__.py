@@ -111,8 +111,9 @@ def _register_blueprints(app: Flask) -> None:
     from zorgtafel.meetings import blueprint as meetings
     from zorgtafel.minutes import blueprint as minutes
     from zorgtafel.oversight import blueprint as oversight
+    from zorgtafel.retention import blueprint as retention
 
-    domains = (home, cases, meetings, minutes, oversight, figures, convenant, auth)
+    domains = (home, cases, meetings, minutes, oversight, retention, figures, convenant, auth)
     for domain in domains:
         app.register_blueprint(domain.bp)
     navigation.init_app(app, tuple(item for domain in domains for item in domain.MENU))

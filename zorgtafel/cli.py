@@ -152,6 +152,7 @@ def register_app_commands() -> None:
     from zorgtafel.oversight.cli import oversight_group
     from zorgtafel.privacy.keys_cli import keys_group
     from zorgtafel.pseudonymise.cli import pseudonymise_command, pseudonymiser_group
+    from zorgtafel.retention.cli import retention_group
 
     for command in (
         user_group,
@@ -165,6 +166,7 @@ def register_app_commands() -> None:
         oversight_group,
         pseudonymise_command,
         pseudonymiser_group,
+        retention_group,
     ):
         cli.add_command(command)
 

@@ -40,6 +40,7 @@ from zorgtafel.minutes.models import (
 )
 from zorgtafel.oversight.models import AnomalyCursor, LogReview, Signal
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
+from zorgtafel.retention.models import ErasureNotice, ErasureProposal, ErasureRecord, Hold
 
 metadata = Base.metadata
 
@@ -62,6 +63,10 @@ __all__ = [
     "ContributionSave",
     "ConvenantVersion",
     "Decision",
+    "ErasureNotice",
+    "ErasureProposal",
+    "ErasureRecord",
+    "Hold",
     "Involvement",
     "LogReview",
     "MasterKeyRecord",

@@ -305,6 +305,44 @@ ROUTES: tuple[Route, ...] = (
     ),
     # no such signal: 404 for everyone
     Route("oversight.triage", "/fg/signalen/999999", "POST", expect=only(())),
+    # retention: the chair proposes, the privacy officer approves; receiving partners confirm
+    Route("retention.index", "/bewaartermijnen", expect=only(("chair", "privacy"))),
+    # an empty proposal is refused
+    Route(
+        "retention.propose", "/bewaartermijnen/voorstellen", "POST", expect=only(("chair",), 400)
+    ),
+    Route(
+        "retention.approve",
+        "/bewaartermijnen/voorstellen/999999/goedkeuren",
+        "POST",
+        expect=only(()),
+    ),
+    Route(
+        "retention.withdraw",
+        "/bewaartermijnen/voorstellen/999999/intrekken",
+        "POST",
+        expect=only(()),
+    ),
+    # an empty hold is sent back with its errors
+    Route(
+        "retention.set_hold",
+        "/bewaartermijnen/bewaarplicht",
+        "POST",
+        expect=only(("chair", "privacy"), 303),
+    ),
+    Route(
+        "retention.lift_hold",
+        "/bewaartermijnen/bewaarplicht/999999/opheffen",
+        "POST",
+        expect=only(()),
+    ),
+    Route("retention.notices", "/bewaartermijnen/meldingen", expect=only(("chair", "partner"))),
+    Route(
+        "retention.confirm_notice",
+        "/bewaartermijnen/meldingen/999999/bevestigen",
+        "POST",
+        expect=only(()),
+    ),
     # figures: the policy officer, the chair and the privacy officer; a bad year is refused
     Route("figures.index", "/cijfers", expect=only(("policy", "chair", "privacy"))),
     Route("figures.index", "/cijfers?jaar=2026", expect=only(("policy", "chair", "privacy"))),

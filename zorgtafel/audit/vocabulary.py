@@ -95,6 +95,19 @@ class AuditAction(Code):
     backup = "backup"
     #: a backup restored into this instance (``object_id``: the chain size it was taken at)
     restore = "restore"
+    #: the chair proposed an erasure (``object_id``: ``erasure-<n>``)
+    erasure_proposed = "erasure_proposed"
+    #: the privacy officer approved it, a second person (``object_id``: ``erasure-<n>``)
+    erasure_approved = "erasure_approved"
+    #: a case's or minutes' data erased past the term (``object_id``: the case code)
+    erase = "erase"
+    #: the signed erasure record (``object_id``: ``sha256:`` and its hash's first 56 hex)
+    erasure_record = "erasure_record"
+    #: a hold that blocks erasure set or lifted (``object_id``: ``hold-<n>``)
+    hold_set = "hold_set"
+    hold_lifted = "hold_lifted"
+    #: a partner confirmed it erased its own copies (``object_id``: ``notice-<n>``)
+    notice_confirmed = "notice_confirmed"
 
 
 words(
@@ -117,6 +130,13 @@ words(
         AuditAction.audit_prune: _l("auditlog ingekort na de bewaartermijn"),
         AuditAction.backup: _l("back-up gemaakt"),
         AuditAction.restore: _l("back-up teruggezet"),
+        AuditAction.erasure_proposed: _l("verwijdering voorgesteld"),
+        AuditAction.erasure_approved: _l("verwijdering goedgekeurd"),
+        AuditAction.erase: _l("gegevens verwijderd na de bewaartermijn"),
+        AuditAction.erasure_record: _l("ondertekend verwijderingsbewijs"),
+        AuditAction.hold_set: _l("bewaarplicht ingesteld"),
+        AuditAction.hold_lifted: _l("bewaarplicht opgeheven"),
+        AuditAction.notice_confirmed: _l("verwijdering door partner bevestigd"),
     },
 )
 
@@ -152,6 +172,14 @@ class ObjectType(Code):
     processing_register = "processing_register"
     #: a release of figures (tables counted over cases); its id is ``release-<n>``
     release = "release"
+    #: an erasure proposal (id: ``erasure-<n>``)
+    erasure = "erasure"
+    #: a hold on a case's erasure (id: ``hold-<n>``)
+    hold = "hold"
+    #: a notice to a partner to erase its copies (id: ``notice-<n>``)
+    erasure_notice = "erasure_notice"
+    #: a signed erasure record (id: ``sha256:`` and the first 56 hex of its hash)
+    erasure_record = "erasure_record"
 
 
 words(
@@ -171,6 +199,10 @@ words(
         ObjectType.log_review: _l("beoordeling van het log"),
         ObjectType.processing_register: _l("verwerkingsregister (AVG art. 30)"),
         ObjectType.release: _l("cijferrelease"),
+        ObjectType.erasure: _l("verwijdering"),
+        ObjectType.hold: _l("bewaarplicht"),
+        ObjectType.erasure_notice: _l("verwijderingsbericht aan partner"),
+        ObjectType.erasure_record: _l("verwijderingsbewijs"),
     },
 )
 
@@ -367,6 +399,14 @@ class Change(Code):
     signal_explained = "signal_explained"
     signal_escalated = "signal_escalated"
     profile_recorded = "profile_recorded"
+    #: the kind of a hold (``retention.models.HoldKind``)
+    hold_criminal_investigation = "hold.criminal_investigation"
+    hold_complaint = "hold.complaint"
+    hold_access_request = "hold.access_request"
+    hold_supervisory_inquiry = "hold.supervisory_inquiry"
+    #: what an erasure covered
+    erased_case = "erased.case"
+    erased_minutes = "erased.minutes"
 
 
 words(
@@ -418,6 +458,12 @@ words(
         Change.signal_explained: _l("signaal verklaard"),
         Change.signal_escalated: _l("signaal geëscaleerd"),
         Change.profile_recorded: _l("kenmerken voor de cijfers vastgelegd"),
+        Change.hold_criminal_investigation: _l("bewaarplicht: strafrechtelijk onderzoek"),
+        Change.hold_complaint: _l("bewaarplicht: klacht"),
+        Change.hold_access_request: _l("bewaarplicht: lopend inzageverzoek (AVG art. 15)"),
+        Change.hold_supervisory_inquiry: _l("bewaarplicht: onderzoek van de toezichthouder"),
+        Change.erased_case: _l("casusgegevens verwijderd"),
+        Change.erased_minutes: _l("notulen verwijderd"),
     },
 )
 

@@ -1,7 +1,7 @@
 """audit archive: pruning the log past its term, from a signed checkpoint
 
 Revision ID: 0016_audit_archive
-Revises: 0014_password_resets
+Revises: 0015_retention
 Create Date: 2026-12-02 13:30:00
 
 ``audit_prunes`` records each run of ``zorgtafel audit prune``: up to which event the log was
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_audit_archive"
-down_revision = "0014_password_resets"
+down_revision = "0015_retention"
 branch_labels = None
 depends_on = None
 

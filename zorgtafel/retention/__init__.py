@@ -1,0 +1,1 @@
+"""Retention and erasure: clocks from the convenant, four eyes, holds, signed proof."""
