@@ -179,10 +179,15 @@ HANDLE_CONTEXT = re.compile(
 HANDLE_UNDERSCORE = re.compile(r"(?<![\w@.\-/])(?=[\w.]*_)[A-Za-z0-9][\w.]{1,29}(?![\w@]|\.\w)")
 #: after a platform or "account", a user name with a dot or digits ("kaylon.b22", "jr.dollarz")
 HANDLE_NEAR = re.compile(
-    rf"\b(?:{PLATFORMS}|account|handle|gebruikersnaam|accountnaam|profielnaam|profiel)\b",
+    rf"\b(?:{PLATFORMS}|account|handle|gebruiker|gebruikersnaam|accountnaam|profielnaam|profiel|"
+    r"nickname|schermnaam)\b",
     re.IGNORECASE,
 )
 HANDLE_SHAPE = re.compile(r"(?<![\w@.\-/])@?[a-z0-9][a-z0-9._]*[a-z0-9_](?![\w@\-/]|\.\w)")
+#: "xXsniperXx", "kingOfTheBlock": case switched twice inside one word is no Dutch word (and no
+#: brand either: "WhatsApp", "TikTok", "iPhone" switch once)
+HANDLE_MIXED = re.compile(r"(?<![\w@.\-/])@?[A-Za-z0-9_.]*[a-z][A-Z][A-Za-z0-9_.]*(?![\w@\-/])")
+LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 SENTENCE_STOP = re.compile(r"[.!?]\s|\n\s*\n")
 
 
@@ -212,6 +217,9 @@ def _handles_near_platforms(text: str) -> Iterator[Found]:
             letters, digits = any(c.isalpha() for c in handle), any(c.isdigit() for c in handle)
             if letters and ("." in handle.strip(".") or "_" in handle or digits):
                 yield Found(match.start(), match.end(), "HANDLE")
+        for match in HANDLE_MIXED.finditer(text, platform.end(), end):
+            if len(LOWER_UPPER.findall(match.group())) >= 2:
+                yield Found(match.start(), match.end(), "HANDLE")
 
 
 # --- police, justice and registration numbers ----------------------------------------------------
@@ -222,7 +230,7 @@ NUMBER_KEYWORDS = (
     r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn|casus|cli[eë]nten|"
     r"pati[eë]nt|pati[eë]nten|leerlingen|studenten|m)[\- ]?(?:nummer|nr\.?)"
     r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie|dossier|"
-    r"incidentmelding|incident|zaak"
+    r"incidentmelding|incident|zaak|rit|ritnummer|inzetnummer"
 )
 #: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
 NUMBER_CONTEXT = re.compile(
@@ -235,6 +243,10 @@ PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
 DIGIT_RUN = re.compile(r"\d[\-/ ]?\d")
 #: a code of letters and numbers as organisations number their files: "KM-25-00871"
 FILE_CODE = re.compile(r"(?<![\w\-/])[A-Z]{2,4}-\d{2,4}-\d{3,7}(?![\w\-/])")
+#: a court's case number: "C/18/224190 / JE RK 25-311" (court, number, then the kind's part)
+COURT_NUMBER = re.compile(
+    r"(?<![\w/])[A-Z]/\d{2}/\d{4,7}(?:\s*/\s*|\s+)(?:[A-Z]{2}\s+){1,3}\d{2}[\-/]\d{2,6}(?![\w/])"
+)
 #: our own case codes (ZT-2026-0042) are meaningless pseudonyms and stay
 CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 
@@ -254,6 +266,8 @@ NUMBER_HINTS = (
     "aangifte",
     "parket",
     "mutatie",
+    "rit",
+    "inzet",
 )
 
 
@@ -263,7 +277,8 @@ def find_registration_number(text: str) -> Iterator[Found]:
     for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
-    for pattern in (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE) if DIGIT_RUN.search(text) else ():
+    patterns = (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE, COURT_NUMBER)
+    for pattern in patterns if DIGIT_RUN.search(text) else ():
         for match in pattern.finditer(text):
             if not CASE_CODE.fullmatch(match.group()):
                 yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
@@ -441,8 +456,9 @@ KEYWORD_FIRST = (
         jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
         voetbalvereniging sportvereniging vereniging zorggroep gezondheidscentrum taxi vv sv
         rkvv svv groep
-        taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli""",
-        "GGZ GGz JJI VV SV",
+        taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli
+        spoedeisende-hulp huisartsenpost festival evenement dancefestival""",
+        "GGZ GGz JJI VV SV SEH HAP",
         "INSTELLING",
     ),
     (
@@ -670,8 +686,13 @@ RELATION_WORDS = (
 )
 #: what may stand inside a person's name: tussenvoegsels ("Kees van der Berg"), not "in" or "op"
 PERSON_GLUE = r"(?:van|de|der|den|ter|ten|te|'t|’t|d'|la|le|el|al|da|di|du|dos|von|bin|ben)"
+#: what someone is to a car, a house or a report: "eigenaar: Bayu Hardjo", "huurder Sem Bakker"
+OWNER_WORDS = (
+    r"eigenaar|eigenaresse|bestuurder|bestuurster|kentekenhouder|houder|huurder|huurster|"
+    r"bewoner|bewoonster|aangever|aangeefster|melder|contactpersoon|bijrijder|passagier"
+)
 PERSON_AFTER_RELATION = re.compile(
-    rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PERSON_GLUE}\s+)*{NAME_WORD}){{0,2}})"
+    rf"\b(?:(?:{RELATION_WORDS})\s+|(?:{OWNER_WORDS})(?:\s*:\s*|\s+))(?P<name>{NAME_WORD}(?:\s+(?:{PERSON_GLUE}\s+)*{NAME_WORD}){{0,2}})"
     r"(?=[\s,.;:!?)'’\"”]|$)"
 )
 NOT_PERSON = STOP_NAMES | words(
