@@ -147,9 +147,10 @@ PLATE_CONTEXT = re.compile(
 
 
 def find_plate(text: str) -> Iterator[Found]:
-    for match in PLATE.finditer(text):
+    # every side code has a hyphen; the context needs its word: skip the patterns without them
+    for match in PLATE.finditer(text) if "-" in text else ():
         yield Found(match.start(), match.end(), "KENTEKEN")
-    for match in PLATE_CONTEXT.finditer(text):
+    for match in PLATE_CONTEXT.finditer(text) if "kenteken" in text.lower() else ():
         plate = match.group("plate")
         compact = re.sub(r"[ \-]", "", plate)
         if (
@@ -266,7 +267,8 @@ NUMBER_HINTS = (
     "aangifte",
     "parket",
     "mutatie",
-    "rit",
+    "rit ",
+    "ritnummer",
     "inzet",
 )
 
@@ -747,13 +749,15 @@ URL = re.compile(
     r"(?<![\w@.\-])(?:(?:https?://|www\.)[^\s<>\"']+|"
     r"[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|info|de|io|tv|me|app|co\.uk)\b(?:/[^\s<>\"']*)?)"
 )
+#: cheap test before URL, which is slow to try at every word: a scheme, "www." or a domain
+URL_HINT = re.compile(r"\.(?:nl|com|be|org|net|eu|info|de|io|tv|me|app|co\.uk)\b|://|www\.")
 LONG_NUMBER = re.compile(r"(?<![\w\-/.,])\d{7,}(?![\w\-/]|[.,]\d)")
 
 
 def find_contact(text: str) -> Iterator[Found]:
-    for match in EMAIL.finditer(text):
+    for match in EMAIL.finditer(text) if "@" in text else ():
         yield Found(match.start(), match.end(), "EMAIL")
-    for match in URL.finditer(text):
+    for match in URL.finditer(text) if URL_HINT.search(text) else ():
         end = match.end()
         while end > match.start() and text[end - 1] in ".,;:!?)":  # sentence punctuation
             end -= 1
