@@ -273,9 +273,28 @@ NUMBER_HINTS = (
 )
 
 
+#: where a keyword may begin: the keyword pattern is tried only there, anchored (trying its
+#: alternatives at every position of the text cost more than all other number patterns)
+WORD_START = re.compile(r"(?<!\w)[^\W\d_]")
+#: the first letters of NUMBER_KEYWORDS (a keyword added with another first letter goes here)
+KEYWORD_INITIALS = frozenset("abcdiklmprsvz")
+
+
+def _number_contexts(text: str) -> Iterator[re.Match[str]]:
+    """``NUMBER_CONTEXT.finditer(text)``, tried at word starts only."""
+    end = 0
+    for word in WORD_START.finditer(text):
+        start = word.start()
+        if start < end or text[start].lower() not in KEYWORD_INITIALS:
+            continue
+        if match := NUMBER_CONTEXT.match(text, start):
+            end = match.end()
+            yield match
+
+
 def find_registration_number(text: str) -> Iterator[Found]:
     lower = text.lower()
-    matches = NUMBER_CONTEXT.finditer(text) if any(h in lower for h in NUMBER_HINTS) else ()
+    matches = _number_contexts(text) if any(h in lower for h in NUMBER_HINTS) else ()
     for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
