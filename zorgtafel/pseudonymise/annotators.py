@@ -147,9 +147,10 @@ PLATE_CONTEXT = re.compile(
 
 
 def find_plate(text: str) -> Iterator[Found]:
-    for match in PLATE.finditer(text):
+    # every side code has a hyphen; the context needs its word: skip the patterns without them
+    for match in PLATE.finditer(text) if "-" in text else ():
         yield Found(match.start(), match.end(), "KENTEKEN")
-    for match in PLATE_CONTEXT.finditer(text):
+    for match in PLATE_CONTEXT.finditer(text) if "kenteken" in text.lower() else ():
         plate = match.group("plate")
         compact = re.sub(r"[ \-]", "", plate)
         if (
@@ -179,10 +180,15 @@ HANDLE_CONTEXT = re.compile(
 HANDLE_UNDERSCORE = re.compile(r"(?<![\w@.\-/])(?=[\w.]*_)[A-Za-z0-9][\w.]{1,29}(?![\w@]|\.\w)")
 #: after a platform or "account", a user name with a dot or digits ("kaylon.b22", "jr.dollarz")
 HANDLE_NEAR = re.compile(
-    rf"\b(?:{PLATFORMS}|account|handle|gebruikersnaam|accountnaam|profielnaam|profiel)\b",
+    rf"\b(?:{PLATFORMS}|account|handle|gebruiker|gebruikersnaam|accountnaam|profielnaam|profiel|"
+    r"nickname|schermnaam)\b",
     re.IGNORECASE,
 )
 HANDLE_SHAPE = re.compile(r"(?<![\w@.\-/])@?[a-z0-9][a-z0-9._]*[a-z0-9_](?![\w@\-/]|\.\w)")
+#: "xXsniperXx", "kingOfTheBlock": case switched twice inside one word is no Dutch word (and no
+#: brand either: "WhatsApp", "TikTok", "iPhone" switch once)
+HANDLE_MIXED = re.compile(r"(?<![\w@.\-/])@?[A-Za-z0-9_.]*[a-z][A-Z][A-Za-z0-9_.]*(?![\w@\-/])")
+LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 SENTENCE_STOP = re.compile(r"[.!?]\s|\n\s*\n")
 
 
@@ -212,6 +218,9 @@ def _handles_near_platforms(text: str) -> Iterator[Found]:
             letters, digits = any(c.isalpha() for c in handle), any(c.isdigit() for c in handle)
             if letters and ("." in handle.strip(".") or "_" in handle or digits):
                 yield Found(match.start(), match.end(), "HANDLE")
+        for match in HANDLE_MIXED.finditer(text, platform.end(), end):
+            if len(LOWER_UPPER.findall(match.group())) >= 2:
+                yield Found(match.start(), match.end(), "HANDLE")
 
 
 # --- police, justice and registration numbers ----------------------------------------------------
@@ -222,7 +231,7 @@ NUMBER_KEYWORDS = (
     r"rechtbank|rol|klant|polis|burgerzaken|sis|ind|relatie|bsn|casus|cli[eë]nten|"
     r"pati[eë]nt|pati[eë]nten|leerlingen|studenten|m)[\- ]?(?:nummer|nr\.?)"
     r"|kenmerk|ref\.|bvh(?:-registratie)?|pv|proces-verbaal|aangifte|parket|mutatie|dossier|"
-    r"incidentmelding|incident|zaak"
+    r"incidentmelding|incident|zaak|rit|ritnummer|inzetnummer"
 )
 #: the number right after the keyword, or after a colon a few words on ("nummer bij de GI: 77")
 NUMBER_CONTEXT = re.compile(
@@ -235,6 +244,10 @@ PARKET_NUMBER = re.compile(r"(?<![\w/])\d{2}[/\-]\d{6}[\-/]\d{2}(?![\w/])")
 DIGIT_RUN = re.compile(r"\d[\-/ ]?\d")
 #: a code of letters and numbers as organisations number their files: "KM-25-00871"
 FILE_CODE = re.compile(r"(?<![\w\-/])[A-Z]{2,4}-\d{2,4}-\d{3,7}(?![\w\-/])")
+#: a court's case number: "C/18/224190 / JE RK 25-311" (court, number, then the kind's part)
+COURT_NUMBER = re.compile(
+    r"(?<![\w/])[A-Z]/\d{2}/\d{4,7}(?:\s*/\s*|\s+)(?:[A-Z]{2}\s+){1,3}\d{2}[\-/]\d{2,6}(?![\w/])"
+)
 #: our own case codes (ZT-2026-0042) are meaningless pseudonyms and stay
 CASE_CODE = re.compile(r"\bZT-\d{4}-\d{3,6}\b")
 
@@ -254,16 +267,39 @@ NUMBER_HINTS = (
     "aangifte",
     "parket",
     "mutatie",
+    "rit ",
+    "ritnummer",
+    "inzet",
 )
+
+
+#: where a keyword may begin: the keyword pattern is tried only there, anchored (trying its
+#: alternatives at every position of the text cost more than all other number patterns)
+WORD_START = re.compile(r"(?<!\w)[^\W\d_]")
+#: the first letters of NUMBER_KEYWORDS (a keyword added with another first letter goes here)
+KEYWORD_INITIALS = frozenset("abcdiklmprsvz")
+
+
+def _number_contexts(text: str) -> Iterator[re.Match[str]]:
+    """``NUMBER_CONTEXT.finditer(text)``, tried at word starts only."""
+    end = 0
+    for word in WORD_START.finditer(text):
+        start = word.start()
+        if start < end or text[start].lower() not in KEYWORD_INITIALS:
+            continue
+        if match := NUMBER_CONTEXT.match(text, start):
+            end = match.end()
+            yield match
 
 
 def find_registration_number(text: str) -> Iterator[Found]:
     lower = text.lower()
-    matches = NUMBER_CONTEXT.finditer(text) if any(h in lower for h in NUMBER_HINTS) else ()
+    matches = _number_contexts(text) if any(h in lower for h in NUMBER_HINTS) else ()
     for match in matches:
         if not CASE_CODE.fullmatch(match.group("number")):
             yield _group(match, "number", "REGISTRATIENUMMER")
-    for pattern in (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE) if DIGIT_RUN.search(text) else ():
+    patterns = (POLICE_NUMBER, PARKET_NUMBER, FILE_CODE, COURT_NUMBER)
+    for pattern in patterns if DIGIT_RUN.search(text) else ():
         for match in pattern.finditer(text):
             if not CASE_CODE.fullmatch(match.group()):
                 yield Found(match.start(), match.end(), "REGISTRATIENUMMER")
@@ -441,8 +477,9 @@ KEYWORD_FIRST = (
         jeugdpsychiatrie kinderpsychiatrie huisartsenpraktijk praktijk ziekenhuis centrum
         voetbalvereniging sportvereniging vereniging zorggroep gezondheidscentrum taxi vv sv
         rkvv svv groep
-        taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli""",
-        "GGZ GGz JJI VV SV",
+        taxibedrijf taxicentrale salon kapsalon nagelstudio massagesalon jongerenpoli poli
+        spoedeisende-hulp huisartsenpost festival evenement dancefestival""",
+        "GGZ GGz JJI VV SV SEH HAP",
         "INSTELLING",
     ),
     (
@@ -670,8 +707,13 @@ RELATION_WORDS = (
 )
 #: what may stand inside a person's name: tussenvoegsels ("Kees van der Berg"), not "in" or "op"
 PERSON_GLUE = r"(?:van|de|der|den|ter|ten|te|'t|’t|d'|la|le|el|al|da|di|du|dos|von|bin|ben)"
+#: what someone is to a car, a house or a report: "eigenaar: Bayu Hardjo", "huurder Sem Bakker"
+OWNER_WORDS = (
+    r"eigenaar|eigenaresse|bestuurder|bestuurster|kentekenhouder|houder|huurder|huurster|"
+    r"bewoner|bewoonster|aangever|aangeefster|melder|contactpersoon|bijrijder|passagier"
+)
 PERSON_AFTER_RELATION = re.compile(
-    rf"\b(?:{RELATION_WORDS})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PERSON_GLUE}\s+)*{NAME_WORD}){{0,2}})"
+    rf"\b(?:(?:{RELATION_WORDS})\s+|(?:{OWNER_WORDS})(?:\s*:\s*|\s+))(?P<name>{NAME_WORD}(?:\s+(?:{PERSON_GLUE}\s+)*{NAME_WORD}){{0,2}})"
     r"(?=[\s,.;:!?)'’\"”]|$)"
 )
 NOT_PERSON = STOP_NAMES | words(
@@ -726,13 +768,15 @@ URL = re.compile(
     r"(?<![\w@.\-])(?:(?:https?://|www\.)[^\s<>\"']+|"
     r"[\w\-]+(?:\.[\w\-]+)*\.(?:nl|com|be|org|net|eu|info|de|io|tv|me|app|co\.uk)\b(?:/[^\s<>\"']*)?)"
 )
+#: cheap test before URL, which is slow to try at every word: a scheme, "www." or a domain
+URL_HINT = re.compile(r"\.(?:nl|com|be|org|net|eu|info|de|io|tv|me|app|co\.uk)\b|://|www\.")
 LONG_NUMBER = re.compile(r"(?<![\w\-/.,])\d{7,}(?![\w\-/]|[.,]\d)")
 
 
 def find_contact(text: str) -> Iterator[Found]:
-    for match in EMAIL.finditer(text):
+    for match in EMAIL.finditer(text) if "@" in text else ():
         yield Found(match.start(), match.end(), "EMAIL")
-    for match in URL.finditer(text):
+    for match in URL.finditer(text) if URL_HINT.search(text) else ():
         end = match.end()
         while end > match.start() and text[end - 1] in ".,;:!?)":  # sentence punctuation
             end -= 1

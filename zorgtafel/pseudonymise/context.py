@@ -17,7 +17,7 @@ from zorgtafel.pseudonymise.lexicon import COUNTRIES, FOREIGN_CITIES, NOT_A_PLAC
 #: "geb. 2009", "geboren in 2008", "geboortejaar: 2010", "(geb. '09)", "geb. april 2011"
 BIRTH_YEAR = re.compile(
     r"\b(?:geb(?:oren)?|geboortejaar|geboortedatum|geb\.\s*jaar|bj)\b\.?\s*:?\s*(?:in\s+)?"
-    rf"(?P<year>(?:(?:{MONTHS})\.?\s+)?(?:19|20)\d\d|['’]\d\d)(?![\w\-/])",
+    rf"(?P<year>(?:(?:{MONTHS})\.?\s+|(?:0?[1-9]|1[0-2])[\-/.])?(?:19|20)\d\d|['’]\d\d)(?![\w\-/])",
     re.IGNORECASE,
 )
 
@@ -101,6 +101,21 @@ def find_city_adjective_place(text: str) -> Iterator[Found]:
     for match in CITY_ADJECTIVE.finditer(text):
         if match.group("name").split()[0] not in NOT_CITY_ADJECTIVES:
             yield Found(match.start("name"), match.end("name"), "LOCATIE")
+
+
+#: "dr. Van Dijk", "mevrouw De Graaf", "dhr. Van der Meer": a title, then a surname that begins
+#: with a capitalised tussenvoegsel (deduce takes "Van" for the start of a sentence's word)
+TITLED_SURNAME = re.compile(
+    r"(?<![\w.])(?:[Mm]evrouw|[Mm]evr\.|[Mm]w\.|[Mm]eneer|[Mm]nr\.|[Dd]hr\.|[Dd]e heer|[Mm]r\.|"
+    r"[Dd]r\.|[Dd]rs\.|[Ii]r\.|[Ff]amilie|[Ff]am\.)\s+(?:(?:[A-Z]\.\s?){1,3}\s?)?"
+    r"(?P<name>(?:Van\s+(?:der|den|de|het)|Van|De|Den|Der|Ter|Ten|Te|In\s+'t|Op\s+de|Van\s+'t)"
+    rf"\s+{NAME_WORD}(?:-{NAME_WORD})?)"
+)
+
+
+def find_titled_surname(text: str) -> Iterator[Found]:
+    for match in TITLED_SURNAME.finditer(text):
+        yield Found(match.start("name"), match.end("name"), "PERSOON")
 
 
 #: "Dr. Lelylaan", "Burg. de Vlugtlaan", "St. Jansstraat": the abbreviation is part of the street
@@ -225,6 +240,7 @@ ANNOTATORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     find_place_in_context,
     find_city_adjective_place,
     find_street_with_title,
+    find_titled_surname,
     find_school_in_context,
     find_chat_speaker,
     find_name_before_nickname,

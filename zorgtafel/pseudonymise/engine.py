@@ -315,18 +315,28 @@ def _widen(text: str, found: list[Found]) -> list[Found]:
 
 
 WORD_BEFORE = re.compile(r"([^\W\d_][\w\-]*)\s+$")
+TITLE_BEFORE = re.compile(
+    r"(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|heer|mr\.?|dr\.?)\s+$", re.IGNORECASE
+)
 
 
 def _misread(text: str, found: Found) -> bool:
     """A find that the word before it explains away: a car model ("Seat Leon"), a course
-    ("opleiding Helpende Zorg")."""
-    if found.kind not in ("PERSOON", "INSTELLING", "SCHOOL"):
+    ("opleiding Helpende Zorg"); a chain's name ("bij de Hema"); a job title alone
+    ("Advocaat van de jeugdige:", deduce reads a surname)."""
+    if found.kind not in ("PERSOON", "INSTELLING", "SCHOOL", "LOCATIE"):
+        return False
+    surface = text[found.start : found.end]
+    if surface in SHOPS:
+        return True
+    if found.kind == "LOCATIE":
         return False
     before = WORD_BEFORE.search(text, max(0, found.start - 30), found.start)
     word = before.group(1) if before else ""
     if found.kind == "PERSOON":
-        surface = text[found.start : found.end]
-        return word in CAR_MAKES or surface.split()[0] in CAR_MAKES or surface in SHOPS
+        if ROLE_NOUN.fullmatch(surface) and not TITLE_BEFORE.search(text, 0, found.start):
+            return True
+        return word in CAR_MAKES or surface.split()[0] in CAR_MAKES
     if found.kind in ("INSTELLING", "SCHOOL"):
         return word.casefold() in COURSE_WORDS
     return False

@@ -21,6 +21,8 @@ KEEP_TERMS: tuple[str, ...] = (
     "Nationale Politie",
     "Openbaar Ministerie",
     "OM",
+    "SEH",
+    "HAP",
     "Raad voor de Kinderbescherming",
     "Jeugdbescherming",
     "jeugdbescherming",
@@ -114,9 +116,8 @@ TITLE = re.compile(
     r"(?:mevrouw|mevr\.?|mw\.?|meneer|mnr\.?|dhr\.?|de heer|heer|mr\.?|dr\.?|drs\.?|ir\.?)\s+",
     re.IGNORECASE,
 )
-PLACE_SUFFIX = re.compile(
-    r"-(?:Noord|Zuid|Oost|West|Centrum|Noordoost|Noordwest|Zuidoost|Zuidwest|Midden)\b"
-)
+#: "Enschede-Zuid", "Rotterdam-Charlois": a place's district joined by a hyphen
+PLACE_SUFFIX = re.compile(r"-[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]{2,})?\b")
 #: what someone is to the case: job titles and relations. A name span never starts with one
 #: ("Zedenrechercheur Lotte van Buuren", "Klasgenoot Demi": the title stays readable). Job
 #: words also as the end of a compound ("jeugdarts", "wijkagent"), relations only whole
