@@ -38,12 +38,16 @@ from zorgtafel.minutes.models import (
     MinutesParagraph,
     MinutesVersion,
 )
+from zorgtafel.oversight.access_requests import AccessRefusal, AccessRequest, AccessRequestCase
 from zorgtafel.oversight.models import AnomalyCursor, LogReview, Signal
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessRefusal",
+    "AccessRequest",
+    "AccessRequestCase",
     "ActionChange",
     "ActionItem",
     "AgendaItem",

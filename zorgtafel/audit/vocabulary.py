@@ -143,6 +143,8 @@ class ObjectType(Code):
     processing_register = "processing_register"
     #: a release of figures (tables counted over cases); its id is ``release-<n>``
     release = "release"
+    #: a data subject's access request (AVG art. 15) (id: its number)
+    access_request = "access_request"
 
 
 words(
@@ -162,6 +164,7 @@ words(
         ObjectType.log_review: _l("beoordeling van het log"),
         ObjectType.processing_register: _l("verwerkingsregister (AVG art. 30)"),
         ObjectType.release: _l("cijferrelease"),
+        ObjectType.access_request: _l("inzageverzoek (AVG art. 15)"),
     },
 )
 
@@ -355,6 +358,8 @@ class Change(Code):
     signal_explained = "signal_explained"
     signal_escalated = "signal_escalated"
     profile_recorded = "profile_recorded"
+    access_extended = "access_extended"
+    access_partly_refused = "access_partly_refused"
 
 
 words(
@@ -406,6 +411,8 @@ words(
         Change.signal_explained: _l("signaal verklaard"),
         Change.signal_escalated: _l("signaal geëscaleerd"),
         Change.profile_recorded: _l("kenmerken voor de cijfers vastgelegd"),
+        Change.access_extended: _l("termijn inzageverzoek verlengd"),
+        Change.access_partly_refused: _l("inzage deels geweigerd door een partner"),
     },
 )
 
