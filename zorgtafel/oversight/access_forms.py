@@ -20,7 +20,7 @@ from zorgtafel.oversight.access_requests import RefusalGround
 class AccessSearchForm(TextForm):
     """Who asks: a BSN, or the first given name, surname and birth date."""
 
-    received_on = DateField(_l("Verzoek ontvangen op"), validators=[DataRequired()])
+    received_on = DateField(_l("Verzoek ontvangen op"), default=today, validators=[DataRequired()])
     bsn = StringField(_l("BSN"), validators=[Optional(), Length(max=20), _elfproef])
     first_name = StringField(_l("Eerste voornaam"), validators=[Optional(), Length(max=100)])
     surname = StringField(_l("Achternaam"), validators=[Optional(), Length(max=200)])
