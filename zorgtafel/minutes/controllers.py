@@ -104,7 +104,9 @@ def _show(  # type: ignore[no-untyped-def]
 
 
 def _action_form(convenant, **kwargs):  # type: ignore[no-untyped-def]
-    return ActionForm([(p.code, p.name) for p in convenant.partners], **kwargs)
+    return ActionForm(
+        [(p.code, p.name) for p in convenant.partners], outcomes.assignable(convenant), **kwargs
+    )
 
 
 def add_decision(item_id: int):  # type: ignore[no-untyped-def]
@@ -133,7 +135,13 @@ def add_action(item_id: int):  # type: ignore[no-untyped-def]
     return _outcome(
         item,
         lambda text: outcomes.add_action(
-            user, item, form.owner.data, form.due_on.data, text, convenant=convenant
+            user,
+            item,
+            form.owner.data,
+            form.due_on.data,
+            text,
+            convenant=convenant,
+            assignee_id=form.assignee_id(),
         ),
         form.description.data or "",
         _("Het actiepunt is toegekend."),

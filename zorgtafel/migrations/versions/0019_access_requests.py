@@ -1,4 +1,5 @@
-"""access requests (AVG art. 15): the cases a request concerns and partners' partial refusals
+"""access requests (AVG art. 15): the cases a request concerns and partners' partial refusals;
+an action's optional named user
 
 Revision ID: 0019_access_requests
 Revises: 0014_password_resets
@@ -93,8 +94,22 @@ def upgrade() -> None:
         ),
     )
 
+    # issue 14 point 4: an action's optional named user of the owner organisation
+    with op.batch_alter_table("action_items") as batch:
+        batch.add_column(sa.Column("assignee_user_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_action_items_assignee_user_id_users"),
+            "users",
+            ["assignee_user_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("action_items") as batch:
+        batch.drop_constraint(op.f("fk_action_items_assignee_user_id_users"), type_="foreignkey")
+        batch.drop_column("assignee_user_id")
     op.drop_table("access_refusals")
     op.drop_table("access_request_cases")
     op.drop_table("access_requests")
