@@ -38,6 +38,7 @@ from zorgtafel.minutes.models import (
     MinutesParagraph,
     MinutesVersion,
 )
+from zorgtafel.oversight.access_requests import AccessRefusal, AccessRequest, AccessRequestCase
 from zorgtafel.oversight.models import AnomalyCursor, LogReview, Signal
 from zorgtafel.privacy.models import CaseKey, MasterKeyRecord
 from zorgtafel.retention.models import ErasureNotice, ErasureProposal, ErasureRecord, Hold
@@ -45,6 +46,9 @@ from zorgtafel.retention.models import ErasureNotice, ErasureProposal, ErasureRe
 metadata = Base.metadata
 
 __all__ = [
+    "AccessRefusal",
+    "AccessRequest",
+    "AccessRequestCase",
     "ActionChange",
     "ActionItem",
     "AgendaItem",

@@ -343,6 +343,26 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         expect=only(()),
     ),
+    # the access request (AVG art. 15): the search is a POST (an empty one is shown again with
+    # its errors); {access_request_id} is a request about one case; an empty refusal and the
+    # extension go back to the report (303); no request 999999: 404 for everyone
+    Route("oversight.access_search", "/fg/inzage", expect=only(("privacy",))),
+    Route("oversight.access_search", "/fg/inzage", "POST", expect=only(("privacy",), 400)),
+    Route("oversight.access_request", "/fg/inzage/{access_request_id}", expect=only(("privacy",))),
+    Route("oversight.access_request", "/fg/inzage/999999", expect=only(())),
+    Route("oversight.access_pdf", "/fg/inzage/{access_request_id}.pdf", expect=only(("privacy",))),
+    Route(
+        "oversight.access_extend",
+        "/fg/inzage/{access_request_id}/verlengen",
+        "POST",
+        expect=only(("privacy",), 303),
+    ),
+    Route(
+        "oversight.access_refuse",
+        "/fg/inzage/{access_request_id}/weigering",
+        "POST",
+        expect=only(("privacy",), 303),
+    ),
     # figures: the policy officer, the chair and the privacy officer; a bad year is refused
     Route("figures.index", "/cijfers", expect=only(("policy", "chair", "privacy"))),
     Route("figures.index", "/cijfers?jaar=2026", expect=only(("policy", "chair", "privacy"))),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -35,6 +37,8 @@ def request_as(client: FlaskClient, factories: Factories, login_as, role: str, r
         objects.update(_meeting_objects(client.application, factories))
     if "{case_code}" in route.path:
         objects["case_code"] = CaseFactory(factories.app).create(coordinator="politie").code
+    if "{access_request_id}" in route.path:
+        objects["access_request_id"] = _access_request(client.application, factories)
     path = route.path.format(**objects)
     if route.method == "GET":
         return client.get(path, buffered=True)
@@ -52,6 +56,20 @@ def _meeting_objects(app, factories: Factories) -> dict[str, int]:  # type: igno
     case = CaseFactory(app).create(coordinator="politie")
     meeting = MeetingFactory(app, factories).create([(case.id, ["politie"])])
     return {"meeting_id": meeting.id, "item_id": meeting.item_ids[0]}
+
+
+def _access_request(app, factories: Factories) -> int:  # type: ignore[no-untyped-def]
+    """An access request about one case, registered by a privacy officer."""
+    from tests.fixtures.app import in_app
+    from zorgtafel.auth.models import User
+    from zorgtafel.cases.models import Case
+    from zorgtafel.oversight import access
+
+    case = CaseFactory(app).create(coordinator="politie")
+    officer = factories.user(Role.privacy, "gemeente")
+    with in_app(app) as session:
+        found = [session.get(Case, case.id)]
+        return access.open_request(session.get(User, officer.id), found, date(2026, 11, 30)).id
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -331,7 +331,7 @@ def test_my_actions_tells_open_from_due_within_7_days_from_overdue(
         late.due_on = today() - timedelta(days=2)
         ids = {a.due_on: a.id for a in session.scalars(select(ActionItem))}
     html = t.client(Role.partner, "politie").get("/notulen/mijn-acties").get_data(as_text=True)
-    lines = re.findall(r'<li data-action="(\d+)" class="([a-z-]+)">', html)
+    lines = re.findall(r'<li[^>]* data-action="(\d+)" class="([a-z-]+)">', html)
     assert lines == [
         (str(ids[today() - timedelta(days=2)]), "overdue"),
         (str(ids[today() + timedelta(days=3)]), "due-soon"),

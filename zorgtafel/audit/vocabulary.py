@@ -180,6 +180,8 @@ class ObjectType(Code):
     erasure_notice = "erasure_notice"
     #: a signed erasure record (id: ``sha256:`` and the first 56 hex of its hash)
     erasure_record = "erasure_record"
+    #: a data subject's access request (AVG art. 15) (id: its number)
+    access_request = "access_request"
 
 
 words(
@@ -203,6 +205,7 @@ words(
         ObjectType.hold: _l("bewaarplicht"),
         ObjectType.erasure_notice: _l("verwijderingsbericht aan partner"),
         ObjectType.erasure_record: _l("verwijderingsbewijs"),
+        ObjectType.access_request: _l("inzageverzoek (AVG art. 15)"),
     },
 )
 
@@ -407,6 +410,8 @@ class Change(Code):
     #: what an erasure covered
     erased_case = "erased.case"
     erased_minutes = "erased.minutes"
+    access_extended = "access_extended"
+    access_partly_refused = "access_partly_refused"
 
 
 words(
@@ -464,6 +469,8 @@ words(
         Change.hold_supervisory_inquiry: _l("bewaarplicht: onderzoek van de toezichthouder"),
         Change.erased_case: _l("casusgegevens verwijderd"),
         Change.erased_minutes: _l("notulen verwijderd"),
+        Change.access_extended: _l("termijn inzageverzoek verlengd"),
+        Change.access_partly_refused: _l("inzage deels geweigerd door een partner"),
     },
 )
 

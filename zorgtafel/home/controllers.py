@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -10,8 +10,11 @@ from werkzeug.wrappers import Response
 from zorgtafel.auth.access import current_user, safe_next
 from zorgtafel.auth.forms import ConfirmForm
 from zorgtafel.auth.models import Role
+from zorgtafel.convenant.operations import NoConvenant, convenant_in_force
 from zorgtafel.core.db import db
 from zorgtafel.core.i18n import LOCALES
+from zorgtafel.core.pipeline import render_page
+from zorgtafel.privacy.gate import today as gate_today
 from zorgtafel.pseudonymise import pseudonymiser_status
 
 
@@ -20,12 +23,28 @@ def index() -> Response | str:
     if user is not None and user.role is Role.policy:
         # the policy officer sees figures only: the start page is theirs
         return redirect(url_for("figures.index"))
-    status = None
+    status = chair = partner = None
+    convenant = None
     if user is not None and user.role is Role.privacy:
         from zorgtafel.oversight.status import workspace_status
 
         status = workspace_status()
-    return render_template("home/index.html", user=user, oversight=status)
+    elif user is not None and user.role in (Role.chair, Role.partner):
+        try:
+            convenant = convenant_in_force()
+        except NoConvenant:  # nothing can be disclosed yet: the cards only
+            convenant = None
+        if convenant is not None:
+            chair = gate_today.chair_today(user, convenant)
+            partner = gate_today.partner_today(user, convenant)
+    return render_page(
+        "home/index.html",
+        user=user,
+        oversight=status,
+        chair=chair,
+        partner=partner,
+        convenant=convenant,
+    )
 
 
 def language() -> Response:

@@ -111,7 +111,9 @@ def _show(  # type: ignore[no-untyped-def]
 
 
 def _action_form(convenant, **kwargs):  # type: ignore[no-untyped-def]
-    return ActionForm([(p.code, p.name) for p in convenant.partners], **kwargs)
+    return ActionForm(
+        [(p.code, p.name) for p in convenant.partners], outcomes.assignable(convenant), **kwargs
+    )
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ def add_action(item_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_("Kies een eigenaar en een datum, en beschrijf de actie."), "error")
         return redirect(url_for("minutes.show", item_id=item.id))
-    owner, due_on = form.owner.data, form.due_on.data
+    owner, due_on, assignee = form.owner.data, form.due_on.data, form.assignee_id()
     outcome = Outcome(
         "action",
         _("Actiepunt bij punt %(position)s", position=item.position),
@@ -174,7 +176,7 @@ def add_action(item_id: int):  # type: ignore[no-untyped-def]
         ),
         "description",
         _("Actie"),
-        (("owner", owner), ("due_on", due_on.isoformat())),
+        (("owner", owner), ("assignee", form.assignee.data or ""), ("due_on", due_on.isoformat())),
         url_for("minutes.show", item_id=item.id),
     )
     return _outcome(
@@ -184,7 +186,9 @@ def add_action(item_id: int):  # type: ignore[no-untyped-def]
         outcome,
         form,
         form.description.data or "",
-        lambda text: outcomes.add_action(user, item, owner, due_on, text, convenant=convenant),
+        lambda text: outcomes.add_action(
+            user, item, owner, due_on, text, convenant=convenant, assignee_id=assignee
+        ),
         _("Het actiepunt is toegekend."),
     )
 

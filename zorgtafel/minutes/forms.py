@@ -85,10 +85,21 @@ class ActionForm(PreviewedForm):
     owner = SelectField(_l("Eigenaar (organisatie)"), validators=[InputRequired()])
     due_on = DateField(_l("Uiterlijk op"), validators=[InputRequired()])
     description = TextAreaField(_l("Actie"), validators=[InputRequired(), Length(max=2000)])
+    #: optionally one user of the owner organisation (the operation checks that it is)
+    assignee = SelectField(_l("Toegewezen aan (optioneel)"), default="")
 
-    def __init__(self, partner_choices: Sequence[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        partner_choices: Sequence[tuple[str, str]],
+        user_choices: Sequence[tuple[str, str]] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
         self.owner.choices = list(partner_choices)
+        self.assignee.choices = [("", _l("niemand in het bijzonder")), *user_choices]
+
+    def assignee_id(self) -> int | None:
+        return int(self.assignee.data) if self.assignee.data else None
 
 
 #: what the chair may set at a review, and what an owner may set on its own action

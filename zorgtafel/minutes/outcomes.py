@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from zorgtafel.audit.operations import Actor, record
 from zorgtafel.audit.vocabulary import AuditAction, Change, Level, ObjectType, Purpose
-from zorgtafel.auth.models import Role, User
+from zorgtafel.auth.models import Organisation, Role, User
 from zorgtafel.cases import operations as case_operations
 from zorgtafel.cases.models import Involvement, InvolvementReason
 from zorgtafel.convenant.document import Convenant
@@ -100,13 +100,16 @@ def add_action(
     description: str,
     *,
     convenant: Convenant,
+    assignee_id: int | None = None,
 ) -> ActionItem:
-    """An action for a partner organisation, due on a date. Owning it gives the organisation
-    need-to-know for the case (``action_owner``) until it is closed, plus the convenant's
-    days after the meeting."""
+    """An action for a partner organisation, due on a date, optionally for one named user of
+    it. Owning it gives the organisation need-to-know for the case (``action_owner``) until
+    it is closed, plus the convenant's days after the meeting."""
     begin_write(db.session)
     if not convenant.has_partner(owner):
         raise MinutesError(_l("Onbekende ketenpartner."))
+    if assignee_id is not None and not _of_owner(assignee_id, owner):
+        raise MinutesError(_l("Die gebruiker hoort niet bij de eigenaar van de actie."))
     if due_on < today():
         raise MinutesError(_l("De termijn ligt in het verleden."))
     _text(description)
@@ -114,6 +117,7 @@ def add_action(
         case_id=item.case_id,
         agenda_item_id=item.id,
         owner_partner_code=owner,
+        assignee_user_id=assignee_id,
         due_on=due_on,
         created_by_user_id=user.id,
     )
@@ -127,6 +131,29 @@ def add_action(
     )
     _record(user, item.case.code, convenant, Change.action_added)
     return action
+
+
+def assignable(convenant: Convenant) -> list[tuple[str, str]]:
+    """The active partner users of the convenant's partners, as (id, "name (organisation)"):
+    the chair's choice of a named user for an action."""
+    codes = {partner.code for partner in convenant.partners}
+    rows = db.session.execute(
+        select(User.id, User.name, Organisation.code, Organisation.name)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.role == Role.partner, User.disabled_at.is_(None))
+        .order_by(Organisation.name, User.name)
+    ).all()
+    return [(str(uid), f"{name} ({org})") for uid, name, code, org in rows if code in codes]
+
+
+def _of_owner(user_id: int, owner: str) -> bool:
+    user = db.session.get(User, user_id)
+    return (
+        user is not None
+        and user.is_active
+        and user.role is Role.partner
+        and user.organisation.code == owner
+    )
 
 
 def change_status(

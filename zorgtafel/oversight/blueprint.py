@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from zorgtafel.auth.access import roles_required
 from zorgtafel.auth.models import Role
 from zorgtafel.core.navigation import entry
-from zorgtafel.oversight import controllers
+from zorgtafel.oversight import access_controllers, controllers
 
 bp = Blueprint("oversight", __name__, url_prefix="/fg")
 privacy = roles_required(Role.privacy)
 CASE = "/verstrekkingen/<code>"
 POST = ["POST"]
+ACCESS = "/inzage/<int:request_id>"
 
 bp.add_url_rule("/auditlog", "log", privacy(controllers.log))
 bp.add_url_rule("/auditlog.csv", "log_csv", privacy(controllers.log_csv))
@@ -34,6 +35,17 @@ bp.add_url_rule(
     "/signalen/controleren", "run_anomalies", privacy(controllers.run_anomalies), methods=POST
 )
 bp.add_url_rule("/signalen/<int:signal_id>", "triage", privacy(controllers.triage), methods=POST)
+bp.add_url_rule(
+    "/inzage", "access_search", privacy(access_controllers.search), methods=["GET", "POST"]
+)
+bp.add_url_rule(ACCESS, "access_request", privacy(access_controllers.show))
+bp.add_url_rule(ACCESS + ".pdf", "access_pdf", privacy(access_controllers.pdf))
+bp.add_url_rule(
+    ACCESS + "/verlengen", "access_extend", privacy(access_controllers.extend), methods=POST
+)
+bp.add_url_rule(
+    ACCESS + "/weigering", "access_refuse", privacy(access_controllers.refuse), methods=POST
+)
 
 MENU = (
     entry(
@@ -58,6 +70,13 @@ MENU = (
         "oversight.reviews",
         _l("Logbeoordeling"),
         _l("De maandelijkse beoordeling van het log, met steekproef en bevindingen."),
+        Role.privacy,
+        bar=(),
+    ),
+    entry(
+        "oversight.access_search",
+        _l("Inzageverzoek"),
+        _l("Een inzageverzoek (AVG art. 15) beantwoorden: zoeken op BSN of naam en geboortedatum."),
         Role.privacy,
         bar=(),
     ),

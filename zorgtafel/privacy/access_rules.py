@@ -95,6 +95,17 @@ def decide_log_reading(reader: User) -> LevelDecision:
     return LevelDecision(Level.process, None, Refusal.not_privacy_officer)
 
 
+def decide_access_request(reader: User) -> LevelDecision:
+    """May ``reader`` compile a data subject's access report (AVG art. 15), the copy of the
+    data held included? Only an active privacy officer, who answers the request; nobody
+    else reads content for that purpose."""
+    if not reader.is_active:
+        return LevelDecision(Level.content, None, Refusal.inactive_user)
+    if reader.role is Role.privacy:
+        return LevelDecision(Level.content, Basis.privacy_officer)
+    return LevelDecision(Level.content, None, Refusal.not_privacy_officer)
+
+
 #: roles that see the figures (counts over cases, suppressed), and on what basis
 FIGURES_ROLES = {
     Role.policy: Basis.policy_officer,

@@ -1,7 +1,7 @@
 """minutes texts: single-use nonces of previewed decision, action and reason saves
 
 Revision ID: 0021_minutes_texts
-Revises: 0016_audit_archive
+Revises: 0019_access_requests
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_minutes_texts"
-down_revision = "0016_audit_archive"
+down_revision = "0019_access_requests"
 branch_labels = None
 depends_on = None
 

@@ -91,6 +91,11 @@ class ActionItem(Base):
         ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
     )
     owner_partner_code: Mapped[str] = mapped_column(String(40))
+    #: optionally one named user of the owner organisation; only that organisation and the
+    #: chair see the name
+    assignee_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[ActionStatus] = mapped_column(
         Enum(ActionStatus, native_enum=False, length=20), default=ActionStatus.open

@@ -72,6 +72,8 @@ class ActionView:
     changes: tuple[ChangeView, ...] = ()
     #: reviewed at the item this view was made for
     reviewed_here: bool = False
+    #: the named user of the owner organisation, for the chair and that organisation only
+    assignee: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -162,9 +164,13 @@ def _outcomes(  # type: ignore[no-untyped-def]
             DecisionView(d.number, d.created_at, open_(d.text, "decisions", d.id, "text"))
             for d in decisions
         ),
-        tuple(_action(a, case.code, open_, item) for a in actions if a.agenda_item_id == item.id),
         tuple(
-            _action(a, case.code, open_, item)
+            _action(a, case.code, open_, item, disclosure.reader)
+            for a in actions
+            if a.agenda_item_id == item.id
+        ),
+        tuple(
+            _action(a, case.code, open_, item, disclosure.reader)
             for a in actions
             if a.agenda_item_id in earlier
             and (a.is_open or _reviewed_at(a, item) or _closed_since(a, since))
@@ -211,7 +217,9 @@ def _opener(disclosure: Disclosure, case_id: int, allowed: bool):  # type: ignor
     return open_
 
 
-def _action(action: ActionItem, code: str, open_, item: AgendaItem | None) -> ActionView:  # type: ignore[no-untyped-def]
+def _action(
+    action: ActionItem, code: str, open_, item: AgendaItem | None, reader: User
+) -> ActionView:  # type: ignore[no-untyped-def]
     return ActionView(
         action.id,
         code,
@@ -222,7 +230,19 @@ def _action(action: ActionItem, code: str, open_, item: AgendaItem | None) -> Ac
         open_(action.description, "action_items", action.id, "description"),
         tuple(_change(change, open_) for change in action.changes),
         item is not None and _reviewed_at(action, item),
+        _assignee(action, reader),
     )
+
+
+def _assignee(action: ActionItem, reader: User) -> str | None:
+    """The named user's name, for the chair and the owner organisation; None for anyone else."""
+    if action.assignee_user_id is None:
+        return None
+    own = reader.role is Role.partner and reader.organisation.code == action.owner_partner_code
+    if reader.role is not Role.chair and not own:
+        return None
+    user = db.session.get(User, action.assignee_user_id)
+    return user.name if user is not None else None
 
 
 def _change(change: ActionChange, open_) -> ChangeView:  # type: ignore[no-untyped-def]
@@ -279,7 +299,8 @@ def my_actions(
         if action.case_id not in allowed:
             continue
         shown = not disclosure.key_destroyed(action.case_id)
-        lines.append(_action(action, code, _opener(disclosure, action.case_id, shown), None))
+        opener = _opener(disclosure, action.case_id, shown)
+        lines.append(_action(action, code, opener, None, reader))
     last_row = rows[-1][0] if rows else None
     key = f"{last_row.due_on.isoformat()}.{last_row.id}" if more and last_row else None
     return Page(tuple(lines), after=key, continued=bool(position))
