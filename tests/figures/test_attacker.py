@@ -13,6 +13,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from zorgtafel.cases.models import Stage
@@ -147,6 +148,7 @@ def test_no_suppressed_cell_of_a_release_can_be_narrowed_below_the_threshold() -
     assert attacked > DATA_SETS
 
 
+@pytest.mark.slow
 def test_no_suppressed_cell_can_be_narrowed_against_an_earlier_release() -> None:
     attacked = sum(_attack(seed, releases=2) for seed in range(3 * DATA_SETS))
     pairs = 3 * DATA_SETS

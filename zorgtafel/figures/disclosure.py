@@ -231,8 +231,11 @@ def _audit(
     releases = [*earlier, (published, relations)]
     model = _Model(releases, parameters)
     last = len(releases) - 1
-    narrow = [key for key in published if published[key] is None and model.width(last, key)
-              < parameters.threshold]  # fmt: skip
+    narrow = [
+        key
+        for key in published
+        if published[key] is None and model.width(last, key, values[key]) < parameters.threshold
+    ]
     for key in sorted(narrow, key=order.__getitem__):
         if _widen(key, values, relations, order, why):
             return True
@@ -292,6 +295,7 @@ class _Model:
             self.index.append({key: size + i for i, key in enumerate(cells)})
             size += len(cells)
         self.size = size
+        self.threshold = parameters.threshold
         half = parameters.rounding // 2
         lower, upper = np.zeros(size), np.full(size, _CEILING)
         rows: list[dict[int, float]] = []
@@ -322,22 +326,26 @@ class _Model:
         high = np.array([0.0] * equalities + [np.inf] * (len(rows) - equalities) or [np.inf])
         return LinearConstraint(matrix, np.zeros(len(high)), high)
 
-    def width(self, release: int, key: str) -> float:
+    def width(self, release: int, key: str, known: int | None = None) -> float:
+        """How wide the attacker's interval of the cell is; with its ``known`` true value
+        (which lies inside), once the upper end alone is far enough from it, that much."""
         if (release, key) not in self.cache:
-            self.cache[release, key] = self._width(self.index[release][key])
+            self.cache[release, key] = self._width(self.index[release][key], known)
         return self.cache[release, key]
 
-    def _width(self, column: int) -> float:
+    def _width(self, column: int, known: int | None) -> float:
         objective = np.zeros(self.size)
         objective[column] = 1.0
         for constraints in (self.full, self.alone):  # counts that shrank: no growth to use
-            ends = []
-            for sign in (1.0, -1.0):
+            ends: list[float] = []
+            for sign in (-1.0, 1.0):
+                if ends and known is not None and ends[0] - known >= self.threshold:
+                    return ends[0] - known
                 result = milp(sign * objective, constraints=constraints, bounds=self.bounds,
                               integrality=np.ones(self.size))  # fmt: skip
                 if result.status != 0:
                     break
                 ends.append(sign * result.fun)
             if len(ends) == 2:
-                return ends[1] - ends[0]
+                return ends[0] - ends[1]
         return 0.0  # no consistent reading at all: treat as given away
