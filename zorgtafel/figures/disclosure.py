@@ -228,6 +228,10 @@ def _audit(
     grow from one release to the next. Where a suppressed cell (of this release, or of an
     earlier one that this release would narrow further) comes out narrower than the threshold,
     one more cell of this release is suppressed; returns whether one was."""
+    if earlier and dict(earlier[-1][0]) == dict(published):
+        # the same as the release before it: the attacker learns nothing he did not know
+        # (its cells were audited when that one was made; counts only grow in between)
+        return False
     releases = [*earlier, (published, relations)]
     model = _Model(releases, parameters)
     last = len(releases) - 1
