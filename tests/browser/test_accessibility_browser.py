@@ -57,8 +57,8 @@ DEMO_NAMES = ("Demo Voorzitter", "Demo Politie", "Demo FG", "Demo Beheerder", "D
 WALKS = (("nl", 1280), ("en", 390))
 #: a bound on one walk, so a page that links to ever new pages fails instead of running on
 MAX_PAGES = 60
-#: files, not pages: PDF and CSV downloads (the figures export at /cijfers/csv)
-SKIPPED_SUFFIXES = (".pdf", ".csv", "/csv")
+#: files, not pages: PDF and CSV downloads (the figures export at /cijfers/csv and /pdf)
+SKIPPED_SUFFIXES = (".pdf", ".csv", "/csv", "/pdf")
 
 
 @dataclass

@@ -1,9 +1,13 @@
 """The figures in a real browser: the chair records a case's profile at intake, the policy
-officer opens the figures and sees small counts suppressed, shown as such."""
+officer opens the figures, sees small counts suppressed, shown as such, and downloads the PDF
+report (its first page drawn as an image with poppler's pdftoppm, where installed, to look
+at)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,5 +72,16 @@ def test_profile_at_intake_and_the_policy_officers_figures(  # type: ignore[no-u
     assert page.locator("img.chart").count() == 7
     page.screenshot(path=shots / "figures-3-policy-page.png", full_page=True)
     assert page.console_errors == []
+    with page.expect_download() as download:
+        page.locator("a#pdf").click()
+    pdf = shots / "figures-4-report.pdf"
+    download.value.save_as(pdf)
+    assert download.value.suggested_filename.startswith("cijfers-")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(shots / "figures-4-report")],
+            check=True,
+        )
     page.goto(f"{base}/casussen")
     assert "404" in page.title() or page.locator("h1").inner_text() != "Casussen"

@@ -374,4 +374,10 @@ ROUTES: tuple[Route, ...] = (
         "/cijfers/csv?jaar=3000",
         expect=only(("policy", "chair", "privacy"), 400),
     ),
+    Route("figures.export_pdf", "/cijfers/pdf", expect=only(("policy", "chair", "privacy"))),
+    Route(
+        "figures.export_pdf",
+        "/cijfers/pdf?jaar=twee",
+        expect=only(("policy", "chair", "privacy"), 400),
+    ),
 )

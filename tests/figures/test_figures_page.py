@@ -3,6 +3,7 @@ through the gate as a logged release, small numbers suppressed, the detection ga
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -186,3 +187,29 @@ def test_the_csv_export_is_a_release_of_its_own_with_suppressed_cells_empty(
         event = session.scalar(select(AuditEvent).where(AuditEvent.object_id == release.code))
         assert event is not None
         assert (event.action, event.purpose) == ("export", "statistics")
+
+
+def test_the_pdf_report_is_a_release_of_its_own_in_dutch_with_its_charts(
+    app: Flask, client: FlaskClient, login_as, counted
+) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    login_as("policy")
+    response = client.get(f"/cijfers/pdf?jaar={YEAR}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.get_data()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    with in_app(app) as session:
+        release = session.scalars(select(Release)).one()
+        assert release.medium == "pdf"
+        assert release.code in text
+        event = session.scalar(select(AuditEvent).where(AuditEvent.object_id == release.code))
+        assert event is not None
+        assert (event.action, event.purpose) == ("export", "statistics")
+    assert "Dit is niet het hele beeld" in text
+    assert "Per woongemeente" in text
+    assert "onderdrukt" in text
+    # the charts are drawn in (pygal's SVG as vector drawing, not left out)
+    assert any("/XObject" in str(page.get("/Resources", {})) for page in reader.pages)

@@ -17,6 +17,7 @@ readers = roles_required(*READERS)
 
 bp.add_url_rule("", "index", readers(controllers.index))
 bp.add_url_rule("/csv", "export_csv", readers(controllers.export_csv))
+bp.add_url_rule("/pdf", "export_pdf", readers(controllers.export_pdf))
 
 MENU = (
     entry(

@@ -9,7 +9,7 @@ from zorgtafel.convenant.operations import convenant_in_force
 from zorgtafel.core.pipeline import render_page
 from zorgtafel.figures import releases
 from zorgtafel.figures.charts import chart
-from zorgtafel.figures.export import to_csv
+from zorgtafel.figures.export import to_csv, to_pdf
 from zorgtafel.figures.forms import YearForm
 
 
@@ -36,4 +36,19 @@ def export_csv() -> Response:
         to_csv(view),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="cijfers-{view.year}.csv"'},
+    )
+
+
+def export_pdf() -> Response:
+    """The year's report as PDF, with the charts: a release of its own."""
+    form = YearForm(request.args)
+    if not form.validate():
+        abort(400)
+    user = current_user()
+    assert user is not None  # noqa: S101 - behind roles_required
+    view = releases.release(user, convenant_in_force(), form.year(), medium="pdf")
+    return Response(
+        to_pdf(view),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="cijfers-{view.year}.pdf"'},
     )

@@ -23,12 +23,18 @@ gives the same pattern.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: the floors: NHS Digital's and the UK research environments' practice
 MIN_THRESHOLD = 10
 MIN_ROUNDING = 5
+#: "no upper bound" for the attacker's programme: far above any count
+_CEILING = 1e9
 
 
 class ParameterError(ValueError):
@@ -75,10 +81,11 @@ def protect(
 ) -> Protected:
     """Suppress and round ``values`` so that no suppressed cell can be worked out from the
     relations or narrowed below the threshold against any of the ``earlier`` releases."""
-    earlier = list(earlier)
+    earlier = _distinct(earlier)
     order = {key: position for position, key in enumerate(values)}
     slack = _slack(values, relations, earlier, parameters)
     why = {key: "primary" for key, value in values.items() if value < parameters.threshold}
+    with_relations = [(release, relations) for release in earlier]
     while True:
         _secondary(values, slack, relations, parameters.threshold, order, why)
         published = {
@@ -86,10 +93,23 @@ def protect(
             for key, value in values.items()
         }
         differenced = _differenced(published, earlier, parameters.threshold)
-        if not differenced:
-            return Protected(published, why)
         for key in differenced:
             why[key] = "differencing"
+        if differenced:
+            continue
+        if not _audit(values, published, relations, parameters, with_relations, order, why):
+            return Protected(published, why)
+
+
+def _distinct(earlier: Iterable[Mapping[str, int | None]]) -> list[Mapping[str, int | None]]:
+    """The earlier releases, a release that published the same as the one before it taken
+    once (the attacker is then held to both being the same counts: never less than he
+    knows)."""
+    distinct: list[Mapping[str, int | None]] = []
+    for release in earlier:
+        if not distinct or dict(distinct[-1]) != dict(release):
+            distinct.append(release)
+    return distinct
 
 
 def _slack(
@@ -192,3 +212,144 @@ def _differenced(
 def _round(value: int, base: int) -> int:
     """To the nearest multiple of ``base``, halves up (counts are never negative)."""
     return base * ((2 * value + base) // (2 * base))
+
+
+def _audit(
+    values: Mapping[str, int],
+    published: Mapping[str, int | None],
+    relations: Sequence[Relation],
+    parameters: Parameters,
+    earlier: Sequence[tuple[Mapping[str, int | None], Sequence[Relation]]],
+    order: dict[str, int],
+    why: dict[str, str],
+) -> bool:
+    """Play the attacker: the tightest integer bounds of every suppressed cell, from this
+    release's published cells and relations, every earlier release's, and that counts only
+    grow from one release to the next. Where a suppressed cell (of this release, or of an
+    earlier one that this release would narrow further) comes out narrower than the threshold,
+    one more cell of this release is suppressed; returns whether one was."""
+    if earlier and dict(earlier[-1][0]) == dict(published):
+        # the same as the release before it: the attacker learns nothing he did not know
+        # (its cells were audited when that one was made; counts only grow in between)
+        return False
+    releases = [*earlier, (published, relations)]
+    model = _Model(releases, parameters)
+    last = len(releases) - 1
+    narrow = [
+        key
+        for key in published
+        if published[key] is None and model.width(last, key, values[key]) < parameters.threshold
+    ]
+    for key in sorted(narrow, key=order.__getitem__):
+        if _widen(key, values, relations, order, why):
+            return True
+    if not earlier:
+        return False
+    before = _Model(list(earlier), parameters)
+    for r, (cells, _relations) in enumerate(earlier):
+        for key in cells:
+            if cells[key] is not None or key not in published:
+                continue
+            width = model.width(r, key)
+            if width >= parameters.threshold or width >= before.width(r, key):
+                continue  # wide enough, or no narrower than the earlier releases made it
+            if published[key] is not None:
+                why[key] = "differencing"  # what it is now bounds what it was
+                return True
+            if _widen(key, values, relations, order, why):
+                return True
+    return False
+
+
+def _widen(
+    key: str,
+    values: Mapping[str, int],
+    relations: Sequence[Relation],
+    order: dict[str, int],
+    why: dict[str, str],
+) -> bool:
+    """Suppress the smallest published cell next to ``key`` (in a relation with it), a total
+    last; False if there is none."""
+    totals = {relation.total for relation in relations}
+    near = {
+        cell
+        for relation in relations
+        if key == relation.total or key in relation.cells
+        for cell in (relation.total, *relation.cells)
+        if cell not in why and cell in values
+    }
+    if not near:
+        return False
+    cell = min(near, key=lambda c: (c in totals, values[c], order[c]))
+    why[cell] = "secondary"
+    return True
+
+
+class _Model:
+    """The attacker's integer programme over the cells of a sequence of releases."""
+
+    def __init__(
+        self,
+        releases: Sequence[tuple[Mapping[str, int | None], Sequence[Relation]]],
+        parameters: Parameters,
+    ) -> None:
+        self.index: list[dict[str, int]] = []
+        size = 0
+        for cells, _relations in releases:
+            self.index.append({key: size + i for i, key in enumerate(cells)})
+            size += len(cells)
+        self.size = size
+        self.threshold = parameters.threshold
+        half = parameters.rounding // 2
+        lower, upper = np.zeros(size), np.full(size, _CEILING)
+        rows: list[dict[int, float]] = []
+        for index, (cells, rels) in zip(self.index, releases, strict=True):
+            for key, value in cells.items():
+                if value is not None:
+                    lower[index[key]] = max(value - half, parameters.threshold)
+                    upper[index[key]] = value + half
+            for relation in rels:
+                if relation.total in index and all(cell in index for cell in relation.cells):
+                    row = {index[relation.total]: 1.0}
+                    for cell in relation.cells:
+                        row[index[cell]] = row.get(index[cell], 0.0) - 1.0
+                    rows.append(row)
+        equalities = len(rows)
+        for before, after in itertools.pairwise(self.index):
+            rows += [{after[key]: 1.0, before[key]: -1.0} for key in before if key in after]
+        self.bounds = Bounds(lower, upper)
+        self.full = self._constraints(rows, equalities)
+        self.alone = self._constraints(rows[:equalities], equalities)
+        self.cache: dict[tuple[int, str], float] = {}
+
+    def _constraints(self, rows: list[dict[int, float]], equalities: int) -> LinearConstraint:
+        matrix = np.zeros((max(len(rows), 1), self.size))
+        for i, row in enumerate(rows):
+            for column, coefficient in row.items():
+                matrix[i, column] = coefficient
+        high = np.array([0.0] * equalities + [np.inf] * (len(rows) - equalities) or [np.inf])
+        return LinearConstraint(matrix, np.zeros(len(high)), high)
+
+    def width(self, release: int, key: str, known: int | None = None) -> float:
+        """How wide the attacker's interval of the cell is; with its ``known`` true value
+        (which lies inside), once the upper end alone is far enough from it, that much."""
+        if (release, key) not in self.cache:
+            self.cache[release, key] = self._width(self.index[release][key], known)
+        return self.cache[release, key]
+
+    def _width(self, column: int, known: int | None) -> float:
+        objective = np.zeros(self.size)
+        objective[column] = 1.0
+        for constraints in (self.full, self.alone):  # counts that shrank: no growth to use
+            ends: list[float] = []
+            for sign in (-1.0, 1.0):
+                if ends and known is not None and ends[0] - known >= self.threshold:
+                    return ends[0] - known
+                result = milp(sign * objective, constraints=constraints, bounds=self.bounds,
+                              integrality=np.ones(self.size))  # fmt: skip
+                if result.status != 0:
+                    break
+                ends.append(sign * result.fun)
+            if len(ends) == 2:
+                return ends[0] - ends[1]
+        return 0.0  # no consistent reading at all: treat as given away
