@@ -1,22 +1,27 @@
-"""The goals on both evaluation corpora: recall ≥ 0.97, kept ≥ 0.95 (misses reported).
+"""The goals on the evaluation corpora: recall ≥ 0.97, kept ≥ 0.95 (misses reported).
 
 The tuning corpus is what the annotators were developed on; the held-out corpus is only
 measured (see its README), so its scores say how the engine does on texts it was not fitted
 to (less so since its misses were seen in the third round, see its README); a floor keeps it
-from getting worse. On the tuning corpus the roles must also be right (a relative is not the
-subject, a detected name no role) and no quote or bracket may be lost; masked (for authors
-who may not receive identity) the goals hold there too.
+from getting worse. The unseen corpus was written by other hands, who never read the engine
+or the other corpora, and measured once (see its README). On the tuning corpus the roles must
+also be right (a relative is not the subject, a detected name no role) and no quote or bracket
+may be lost; masked (for authors who may not receive identity) the goals hold there too.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from zorgtafel.pseudonymise.engine import Pseudonymiser
 from zorgtafel.pseudonymise.evaluation import CORPORA, evaluate, load_corpus, occurrences
 
-CASES = {name: load_corpus(folder) for name, folder in CORPORA.items()}
-MINIMUM = {"tuning": 100, "held-out": 25}
+#: written by other hands, who never read the engine or the other corpora (see its README)
+UNSEEN = Path(__file__).resolve().parent / "corpus-unseen"
+CASES = {name: load_corpus(folder) for name, folder in {**CORPORA, "unseen": UNSEEN}.items()}
+MINIMUM = {"tuning": 100, "held-out": 25, "unseen": 25}
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -34,9 +39,10 @@ def test_corpus_is_large_enough_and_consistent(name: str) -> None:
             assert part in context, f"{case.id}: {part!r} not in {context!r}"
 
 
-def test_the_two_corpora_share_no_text() -> None:
-    tuning = {" ".join(case.text.split()) for case in CASES["tuning"]}
-    assert not tuning & {" ".join(case.text.split()) for case in CASES["held-out"]}
+def test_the_corpora_share_no_text() -> None:
+    texts = {name: {" ".join(case.text.split()) for case in CASES[name]} for name in CASES}
+    assert not texts["tuning"] & texts["held-out"]
+    assert not (texts["tuning"] | texts["held-out"]) & texts["unseen"]
 
 
 def _score(engine: Pseudonymiser, name: str, mask_known: bool = False):  # type: ignore[no-untyped-def]
@@ -73,6 +79,24 @@ def test_the_held_out_corpus_does_not_fall_back(engine: Pseudonymiser) -> None:
     assert score.recall >= 0.975, score.report()
     assert score.kept_rate >= 0.99, score.report()
     assert score.role_rate == 1.0, score.report()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="first and only run (2 December 2026): recall 0.900 (425/472) on the unseen corpus, "
+    "goal 0.97; the kinds it misses are in its README",
+)
+def test_recall_goal_on_the_unseen_corpus(engine: Pseudonymiser) -> None:
+    score = _score(engine, "unseen")
+    assert score.recall >= 0.97, score.report()
+
+
+@pytest.mark.slow
+def test_kept_goal_on_the_unseen_corpus(engine: Pseudonymiser) -> None:
+    """First and only run: kept 0.980 (343/350), roles 0.995, no quote lost."""
+    score = _score(engine, "unseen")
+    assert score.kept_rate >= 0.95, score.report()
 
 
 @pytest.mark.slow
