@@ -75,7 +75,7 @@ def _measure(backend: str, size: int) -> dict[str, object]:
             runs = web.interleaved(
                 port,
                 {
-                    "trivial": (chair, "/"),
+                    "trivial": web.trivial_page(port, data["idle"]),
                     "chair": (chair, "/casussen"),
                     "chair_deep": (chair, deep),
                     "partner": (police, "/casussen"),
@@ -129,6 +129,7 @@ def _seed_here(size: int) -> None:  # pragma: no cover - runs in the child proce
             user = accounts.create_user(f"{key}@bench.test", "Bench", org, role, password)
             user.totp_confirmed_at = utcnow()
             logins[key] = (user.email, password, user.totp_secret.reveal())  # type: ignore[union-attr]
+        logins["idle"] = web.seed_idle_login()
         db.session.flush()
         now = utcnow()
         codes = [f"ZT-{2020 + n % 7}-{n:06d}" for n in range(size)]

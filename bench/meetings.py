@@ -64,7 +64,7 @@ def _measure(backend: str) -> dict[str, object]:
             status, body = web.get(port, agenda, cookie)
             if status != 200 or body.count(b"Besloten agendapunt") != ITEMS // 2:
                 raise RuntimeError(f"agenda page not as seeded: {status}")
-            pages = {"trivial": (cookie, "/"), "agenda": (cookie, agenda)}
+            pages = {"trivial": web.trivial_page(port, data["idle"]), "agenda": (cookie, agenda)}
             runs = list(web.interleaved(port, pages).values())
     return _report(runs, backend)
 
@@ -105,6 +105,7 @@ def _seed_here(items: int) -> None:  # pragma: no cover - runs in the child proc
                 chair, item, minutes=10, kind=item.kind, partner_codes=sorted(seats)
             )
         operations.publish(chair, meeting)
+        idle = web.seed_idle_login()
         db.session.commit()
         secret = user.totp_secret.reveal()  # type: ignore[union-attr]
         print(
@@ -114,6 +115,7 @@ def _seed_here(items: int) -> None:  # pragma: no cover - runs in the child proc
                     "password": password,
                     "totp": secret,
                     "meeting_id": meeting.id,
+                    "idle": idle,
                 }
             )
         )

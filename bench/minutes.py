@@ -59,7 +59,7 @@ def _measure(backend: str) -> dict[str, object]:
             runs = web.interleaved(
                 port,
                 {
-                    "trivial": (cookie, "/"),
+                    "trivial": web.trivial_page(port, data["idle"]),
                     "excerpt": (cookie, excerpt),
                     "my_actions": (cookie, "/notulen/mijn-acties"),
                 },
@@ -148,6 +148,7 @@ def _seed_here(items: int, meetings: int) -> None:  # pragma: no cover - runs in
                         )
                         actions += 1
             meeting_operations.publish(chair, meeting)
+        idle = web.seed_idle_login()
         db.session.commit()
         secret = user.totp_secret.reveal()  # type: ignore[union-attr]
         print(
@@ -158,6 +159,7 @@ def _seed_here(items: int, meetings: int) -> None:  # pragma: no cover - runs in
                     "totp": secret,
                     "meeting_id": first.id,  # type: ignore[union-attr]
                     "actions": actions,
+                    "idle": idle,
                 }
             )
         )

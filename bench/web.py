@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -174,6 +175,38 @@ def _request(
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
+
+
+#: The trivial page is the start page of a partner whose organisation sits at no table and owns
+#: no action: the start page as it was before it listed the day's work (issue 14.7). A busy
+#: user's start page is no baseline: politie's lists its agenda items and open actions through
+#: the gate, so the agenda page once measured 1.02 x "the trivial page".
+IDLE_ORGANISATION = "bench-zonder-werk"
+
+
+def seed_idle_login() -> tuple[str, str, str]:  # pragma: no cover - runs in a seed process
+    """In a seed's app context: the account whose start page is the trivial page, as
+    (email, password, TOTP secret) for ``login``."""
+    from zorgtafel.auth import operations as accounts
+    from zorgtafel.auth.models import Role
+    from zorgtafel.core.clock import utcnow
+
+    accounts.create_organisation(IDLE_ORGANISATION, "Organisatie zonder werk (fictief)")
+    password = secrets.token_urlsafe(16)
+    user = accounts.create_user(
+        "zonder-werk@bench.test", "Bench", IDLE_ORGANISATION, Role.partner, password
+    )
+    user.totp_confirmed_at = utcnow()
+    return user.email, password, user.totp_secret.reveal()  # type: ignore[union-attr]
+
+
+def trivial_page(port: int, idle: tuple[str, str, str]) -> tuple[str, str]:
+    """(cookie, path) of the trivial page for ``interleaved``, checked to list no work."""
+    cookie = login(port, *idle)
+    status, body = get(port, "/", cookie)
+    if status != 200 or b"/casussen/ZT-" in body:
+        raise RuntimeError(f"the trivial page is not trivial: {status}")
+    return cookie, "/"
 
 
 def login(port: int, email: str, password: str, totp_secret: str) -> str:
