@@ -35,8 +35,10 @@ shrink it for trying out. Writes ``bench/results/retention.json``.
 
 Targets: no row at or below the pre-erasure head changed, the chain verifies; the eraser takes
 no table lock stronger than ROW EXCLUSIVE on a table the agenda page reads and no web worker
-waits for a lock; the agenda page's p95 while erasing at most 1.5 times its p95 paused, beside
-the trivial page's own ratio (the CPUs are shared: erasing costs CPU even when it blocks nobody).
+waits for a lock the eraser holds (``pg_blocking_pids``); the agenda page's p95 while erasing
+over its p95 paused at most 1.2 times the trivial page's same ratio: the CPUs are shared, so an
+erasure run slows every page, the trivial one (which reads nothing an erasure writes) too; what
+the agenda page loses beyond that would be the erasure's locks. Both raw ratios are reported.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ CLOSED_SPREAD_DAYS = 4 * 365
 #: one case in this many
 HOLD_EVERY = 50
 POLICE_EVERY = 10
-P95_MAX = 1.5
+P95_MAX = 1.2
 ERASER = "zorgtafel-erasure"
 WEB = "zorgtafel-web"
 #: PostgreSQL's table-level lock modes, weakest first
@@ -111,9 +113,9 @@ def measure() -> dict[str, object]:
         with web.served({**env, "PGAPPNAME": WEB}) as port:
             cookie = web.login(port, data["email"], data["password"], data["totp"])  # type: ignore[arg-type]
             agenda = f"/vergaderingen/{data['meeting_id']}"
-            status, _ = web.get(port, agenda, cookie)
-            if status != 200:
-                raise RuntimeError(f"agenda page: {status}")
+            status, body = web.get(port, agenda, cookie)
+            if status != 200 or body.count(b"Besloten agendapunt") != ITEMS // 2:
+                raise RuntimeError(f"agenda page not as seeded: {status}")
             with _child(env, f"m._erase_here({ERASE}, {str(control)!r})", ERASER) as eraser:
                 ready = json.loads(eraser.stdout.readline())  # type: ignore[union-attr]
                 with _child(env, f"m._locks_here({url!r}, {str(control)!r})", "") as sampler:
@@ -164,6 +166,10 @@ def report(  # type: ignore[no-untyped-def]
     trivial, trivial_busy = runs["trivial"], runs["trivial_erasing"]
     lock_check = check_locks(locks["eraser"], locks["web"])
     p95_ratio = round(busy.p95_ms / quiet.p95_ms, 2) if quiet.p95_ms else None
+    trivial_ratio = round(trivial_busy.p95_ms / trivial.p95_ms, 2) if trivial.p95_ms else None
+    # the agenda page's p95 while erasing, over paused, against the trivial page's (which
+    # reads none of what an erasure writes): what the erasure costs beyond the shared CPUs
+    relative = round(p95_ratio / trivial_ratio, 2) if p95_ratio and trivial_ratio else None
     chain = {
         "head_before": ready["head"],
         "rows_at_or_below_head_before": ready["rows"],
@@ -181,9 +187,9 @@ def report(  # type: ignore[no-untyped-def]
         chain["unchanged"]
         and verify.returncode == 0
         and lock_check["ok"]
-        and locks["web_waits"] == 0
-        and p95_ratio is not None
-        and p95_ratio <= P95_MAX
+        and locks["web_waits_on_the_eraser"] == 0
+        and relative is not None
+        and relative <= P95_MAX
         and busy.errors == 0
     )
     return {
@@ -211,9 +217,8 @@ def report(  # type: ignore[no-untyped-def]
             "erasures_during_load_turns": erased["erase_ms"].get("load", {}).get("count", 0),
             "p95_erasing_over_paused": p95_ratio,
             "throughput_erasing_over_paused": web.ratio(busy, quiet),
-            "trivial_p95_erasing_over_paused": (
-                round(trivial_busy.p95_ms / trivial.p95_ms, 2) if trivial.p95_ms else None
-            ),
+            "trivial_p95_erasing_over_paused": trivial_ratio,
+            "p95_erasing_over_paused_relative_to_trivial": relative,
             "throughput_ratio_to_trivial_paused": web.ratio(quiet, trivial),
             "throughput_ratio_to_trivial_erasing": web.ratio(busy, trivial_busy),
         },
@@ -221,8 +226,8 @@ def report(  # type: ignore[no-untyped-def]
         "targets": {
             "chain_unchanged_and_verifies": True,
             "eraser_lock_on_agenda_tables_at_most": "RowExclusiveLock",
-            "web_lock_waits": 0,
-            "agenda_p95_erasing_over_paused_max": P95_MAX,
+            "web_lock_waits_on_the_eraser": 0,
+            "agenda_p95_erasing_over_paused_relative_to_trivial_max": P95_MAX,
         },
         "met": met,
     }
@@ -592,7 +597,11 @@ def _erase_here(count: int, control: str) -> None:  # pragma: no cover - child p
 # --- locks -----------------------------------------------------------------------------------
 
 _LOCKS = """
-SELECT a.application_name, c.relname, l.mode, l.granted, l.locktype
+SELECT a.application_name, c.relname, l.mode, l.granted, l.locktype,
+  CASE WHEN l.granted THEN NULL ELSE (
+    SELECT string_agg(DISTINCT b.application_name, ',')
+    FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(l.pid))
+  ) END
 FROM pg_locks l
 JOIN pg_stat_activity a ON a.pid = l.pid
 LEFT JOIN pg_class c ON c.oid = l.relation
@@ -616,9 +625,10 @@ def sample_locks(url: str, done: Callable[[], bool], every: float = 0.02) -> dic
                 rows = connection.execute(text(_LOCKS), {"eraser": ERASER, "web": WEB}).all()
                 samples += 1
                 with_eraser += any(row[0] == ERASER and row[1] for row in rows)
-                for app, table, mode, granted, locktype in rows:
+                for app, table, mode, granted, locktype, blockers in rows:
                     if not granted and app == WEB:
-                        waits.append({"table": table, "mode": mode, "locktype": locktype})
+                        waits.append({"table": table, "mode": mode, "locktype": locktype,
+                                      "blocked_by": blockers})  # fmt: skip
                     if table and locktype == "relation" and not table.startswith("pg_"):
                         seen[app].setdefault(table, set()).add(mode)
                 time.sleep(every)
@@ -631,6 +641,7 @@ def sample_locks(url: str, done: Callable[[], bool], every: float = 0.02) -> dic
         "eraser": tables[ERASER],
         "web": tables[WEB],
         "web_waits": len(waits),
+        "web_waits_on_the_eraser": sum(ERASER in (wait["blocked_by"] or "") for wait in waits),
         "web_wait_examples": waits[:10],
     }
 
