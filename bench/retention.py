@@ -37,8 +37,8 @@ Targets: no row at or below the pre-erasure head changed, the chain verifies; th
 no table lock stronger than ROW EXCLUSIVE on a table the agenda page reads and no web worker
 waits for a lock the eraser holds (``pg_blocking_pids``); the agenda page's p95 while erasing
 over its p95 paused at most 1.2 times the trivial page's same ratio: the CPUs are shared, so an
-erasure run slows every page, the trivial one (which reads nothing an erasure writes) too; what
-the agenda page loses beyond that would be the erasure's locks. Both raw ratios are reported.
+erasure run slows every page, the trivial start page too; what the agenda page loses beyond
+that would be the erasure's locks. Both raw ratios are reported.
 """
 
 from __future__ import annotations
@@ -167,8 +167,8 @@ def report(  # type: ignore[no-untyped-def]
     lock_check = check_locks(locks["eraser"], locks["web"])
     p95_ratio = round(busy.p95_ms / quiet.p95_ms, 2) if quiet.p95_ms else None
     trivial_ratio = round(trivial_busy.p95_ms / trivial.p95_ms, 2) if trivial.p95_ms else None
-    # the agenda page's p95 while erasing, over paused, against the trivial page's (which
-    # reads none of what an erasure writes): what the erasure costs beyond the shared CPUs
+    # the agenda page's p95 while erasing, over paused, against the trivial page's: what the
+    # erasure costs beyond the shared CPUs
     relative = round(p95_ratio / trivial_ratio, 2) if p95_ratio and trivial_ratio else None
     chain = {
         "head_before": ready["head"],
