@@ -101,76 +101,40 @@ def _measure(backend: str, size: int) -> dict[str, object]:
 def _seed_here(size: int) -> None:  # pragma: no cover - runs in the child process
     """Organisations, a chair and a politie partner, ``size`` cases; politie involved in one
     case in ten. Bulk inserts: the list reads rows, not keys or contributions."""
-    import secrets
-
-    from sqlalchemy import insert, text
-
-    from zorgtafel import ROOT, create_app
-    from zorgtafel.auth import operations as accounts
+    from bench import seed
     from zorgtafel.auth.models import Role
-    from zorgtafel.cases.models import Case, Involvement, InvolvementReason, Stage
-    from zorgtafel.convenant.operations import load_version
-    from zorgtafel.core.clock import utcnow
-    from zorgtafel.core.db import db
+    from zorgtafel.cases.models import Stage
 
-    stages = list(Stage)
-    coordinators = ("politie", "veilig-thuis", "jeugd-ggz", "wijkteam", None)
-    app = create_app()
-    with app.app_context():
-        for path in sorted((ROOT / "convenants").glob("*.toml")):
-            load_version(path)
-        logins = {}
-        for key, org, role in (
-            ("chair", "gemeente", Role.chair),
-            ("police", "politie", Role.partner),
-        ):
-            accounts.create_organisation(org, f"{org} (fictief)")
-            password = secrets.token_urlsafe(16)
-            user = accounts.create_user(f"{key}@bench.test", "Bench", org, role, password)
-            user.totp_confirmed_at = utcnow()
-            logins[key] = (user.email, password, user.totp_secret.reveal())  # type: ignore[union-attr]
-        logins["idle"] = web.seed_idle_login()
-        db.session.flush()
-        now = utcnow()
+    def body() -> dict[str, object]:
+        seed.convenants()
+        _, chair = seed.login("chair@bench.test", "gemeente", Role.chair)
+        _, police = seed.login("police@bench.test", "politie", Role.partner)
+        stages = list(Stage)
+        coordinators = ("politie", "veilig-thuis", "jeugd-ggz", "wijkteam", None)
         codes = [f"ZT-{2020 + n % 7}-{n:06d}" for n in range(size)]
-        for start in range(0, size, 5000):
-            db.session.execute(
-                insert(Case),
-                [
-                    {
-                        "code": codes[n],
-                        "stage": stages[n % len(stages)],
-                        "coordinator_code": coordinators[n % len(coordinators)],
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(start, min(start + 5000, size))
-                ],
-            )
-        ids = dict(
-            db.session.execute(Case.__table__.select().with_only_columns(Case.code, Case.id)).all()
+        ids = seed.bulk_cases(
+            [
+                {
+                    "code": code,
+                    "stage": stages[n % len(stages)],
+                    "coordinator_code": coordinators[n % len(coordinators)],
+                }
+                for n, code in enumerate(codes)
+            ]
         )
-        involved = [
-            {
-                "case_id": ids[code],
-                "partner_code": "politie",
-                "reason": InvolvementReason.invited,
-                "valid_from": now,
-                "created_at": now,
-            }
-            for n, code in enumerate(codes)
-            if n % POLICE_EVERY == 0
-        ]
-        for start in range(0, len(involved), 5000):
-            db.session.execute(insert(Involvement), involved[start : start + 5000])
-        db.session.commit()
-        # the planner's statistics, as autovacuum (PostgreSQL) or a maintained database
-        # (SQLite) has them: right after a bulk load PostgreSQL thinks politie has 10
-        # involvements, not 10,000, and sorts them all instead of walking the index
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        middle = sorted(codes)[size // 2]
-        print(json.dumps({**logins, "middle": middle}))
+        seed.involve((ids[code] for code in codes[::POLICE_EVERY]), "politie")
+        # without statistics PostgreSQL thinks politie has 10 involvements, not 10,000, and
+        # sorts them all instead of walking the index
+        idle = seed.idle_login()
+        seed.analyze()
+        return {
+            "chair": chair,
+            "police": police,
+            "idle": idle,
+            "middle": sorted(codes)[size // 2],
+        }
+
+    seed.in_child(body)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ trivial page's (ratios: absolute timings vary by machine).
 from __future__ import annotations
 
 import json
-import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from bench import web
@@ -70,55 +68,35 @@ def _measure(backend: str) -> dict[str, object]:
 
 
 def _seed_here(items: int) -> None:  # pragma: no cover - runs in the child process
-    from zorgtafel import ROOT, create_app
+    from bench import seed
+
+    seed.in_child(lambda: seed_agenda(items))
+
+
+def seed_agenda(items: int) -> dict[str, object]:
+    """Convenants, the chair, the 12 organisations, politie's login and the published agenda
+    (in an app context); politie's login and the meeting's id."""
+    from bench import seed
     from zorgtafel.auth import operations as accounts
     from zorgtafel.auth.models import Role
-    from zorgtafel.cases.operations import create_case
-    from zorgtafel.convenant.operations import load_version
-    from zorgtafel.core.clock import utcnow
     from zorgtafel.core.db import db
-    from zorgtafel.meetings import operations
 
-    password = secrets.token_urlsafe(16)  # a throw-away instance: any password will do
-    app = create_app()
-    with app.app_context():
-        for path in sorted((ROOT / "convenants").glob("*.toml")):
-            load_version(path)
-        accounts.create_organisation("gemeente", "Gemeente (fictief)")
-        chair = accounts.create_user(
-            "chair@bench.test", "Voorzitter", "gemeente", Role.chair, "x" * 16
-        )
-        for code in PARTNERS:
-            accounts.create_organisation(code, f"{code} (fictief)")
-        user = accounts.create_user(
-            "politie@bench.test", "Partner", "politie", Role.partner, password
-        )
-        user.totp_confirmed_at = utcnow()
-        meeting = operations.create_meeting(chair, utcnow() + timedelta(days=1), "Zaal (fictief)")
-        for n in range(items):
-            case = create_case(chair, coordinator_code=PARTNERS[n % len(PARTNERS)])
-            item = operations.add_item(chair, meeting, case)
-            others = PARTNERS[1:]
-            seats = {others[(n + k) % len(others)] for k in range(3)}
-            seats |= {"politie"} if n % 2 == 0 else set()
-            operations.update_item(
-                chair, item, minutes=10, kind=item.kind, partner_codes=sorted(seats)
-            )
-        operations.publish(chair, meeting)
-        idle = web.seed_idle_login()
-        db.session.commit()
-        secret = user.totp_secret.reveal()  # type: ignore[union-attr]
-        print(
-            json.dumps(
-                {
-                    "email": user.email,
-                    "password": password,
-                    "totp": secret,
-                    "meeting_id": meeting.id,
-                    "idle": idle,
-                }
-            )
-        )
+    seed.convenants()
+    accounts.create_organisation("gemeente", "Gemeente (fictief)")
+    chair = accounts.create_user("chair@bench.test", "Voorzitter", "gemeente", Role.chair, "x" * 16)
+    for code in PARTNERS[1:]:
+        accounts.create_organisation(code, f"{code} (fictief)")
+    _, (email, password, totp) = seed.login("politie@bench.test", "politie", Role.partner)
+    meeting = seed.agenda(chair, PARTNERS, items, "politie")
+    idle = seed.idle_login()
+    db.session.commit()
+    return {
+        "email": email,
+        "password": password,
+        "totp": totp,
+        "meeting_id": meeting.id,
+        "idle": idle,
+    }
 
 
 def _report(runs: list[web.Run], backend: str) -> dict[str, object]:

@@ -148,7 +148,9 @@ def _seed_here(items: int, meetings: int) -> None:  # pragma: no cover - runs in
                         )
                         actions += 1
             meeting_operations.publish(chair, meeting)
-        idle = web.seed_idle_login()
+        from bench import seed
+
+        idle = seed.idle_login()
         db.session.commit()
         secret = user.totp_secret.reveal()  # type: ignore[union-attr]
         print(

@@ -62,6 +62,7 @@ def table() -> str:
         )
     rows.extend(_list_rows())
     rows.extend(_soak_rows())
+    rows.extend(_retention_rows())
     machine = f"{verify['cpus']} CPUs, {verify['machine']}, Python {verify['python']}"
     return "\n".join([*rows, "", f"Measured on {machine}."])
 
@@ -104,6 +105,29 @@ def _soak_rows() -> list[str]:
         f"route {worst}; worker RSS {rss[1]} → {max(rss[1:])} MB "
         f"({soak['rss_growth_after_first_minute']:+.1%}) | no errors, p95 ≤ 1.2 ×, RSS < +10 % | "
         f"{'yes' if soak['met'] else 'no'} |"
+    ]
+
+
+def _retention_rows() -> list[str]:
+    if not (RESULTS / "retention.json").exists():
+        return []
+    data = load("retention")
+    due, erasure, chain = data["due_list"], data["erasure"], data["audit_chain"]
+    agenda, locks, erasing = data["agenda_page"], data["locks"], data["erasure"]["erase_ms_all"]
+    return [
+        f"| retention, {data['setup']['cases']:,} cases (postgresql) | due list "
+        f"({due['due']:,} due, {due['held']} held) {due['due_list']['median_ms']:,} ms median, "
+        f"p95 {due['due_list']['p95_ms']:,} ms; {erasure['erased']:,} erasures "
+        f"{erasing['median_ms']} ms median, p95 {erasing['p95_ms']} ms; chain below the head "
+        f"{'unchanged' if chain['unchanged'] else 'CHANGED'}, verify "
+        f"exit {chain['audit_verify_exit']}; agenda p95 erasing / paused "
+        f"{agenda['p95_erasing_over_paused']} (trivial page "
+        f"{agenda['trivial_p95_erasing_over_paused']}: "
+        f"{agenda['p95_erasing_over_paused_relative_to_trivial']} ×); eraser's locks on the "
+        f"agenda's tables {'≤ ROW EXCLUSIVE' if locks['check']['ok'] else 'STRONGER'}, web "
+        f"waits on the eraser {locks['web_waits_on_the_eraser']} | chain unchanged, no lock "
+        f"above ROW EXCLUSIVE, no wait on the eraser, p95 ratio ≤ 1.2 × the trivial page's | "
+        f"{'yes' if data['met'] else 'no'} |"
     ]
 
 

@@ -16,14 +16,13 @@ import http.client
 import json
 import os
 import re
-import secrets
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from http.cookies import SimpleCookie
@@ -184,22 +183,6 @@ def _request(
 IDLE_ORGANISATION = "bench-zonder-werk"
 
 
-def seed_idle_login() -> tuple[str, str, str]:  # pragma: no cover - runs in a seed process
-    """In a seed's app context: the account whose start page is the trivial page, as
-    (email, password, TOTP secret) for ``login``."""
-    from zorgtafel.auth import operations as accounts
-    from zorgtafel.auth.models import Role
-    from zorgtafel.core.clock import utcnow
-
-    accounts.create_organisation(IDLE_ORGANISATION, "Organisatie zonder werk (fictief)")
-    password = secrets.token_urlsafe(16)
-    user = accounts.create_user(
-        "zonder-werk@bench.test", "Bench", IDLE_ORGANISATION, Role.partner, password
-    )
-    user.totp_confirmed_at = utcnow()
-    return user.email, password, user.totp_secret.reveal()  # type: ignore[union-attr]
-
-
 def trivial_page(port: int, idle: tuple[str, str, str]) -> tuple[str, str]:
     """(cookie, path) of the trivial page for ``interleaved``, checked to list no work."""
     cookie = login(port, *idle)
@@ -252,10 +235,17 @@ def load(port: int, cookie: str, path: str, label: str | None = None) -> Run:
     return _run(label or path, latencies, errors, elapsed)
 
 
-def interleaved(port: int, pages: dict[str, tuple[str, str]]) -> dict[str, Run]:
+def interleaved(
+    port: int,
+    pages: dict[str, tuple[str, str]],
+    before_slice: Callable[[str], None] | None = None,
+) -> dict[str, Run]:
     """Several pages (label: (cookie, path)) measured in turns of SLICE_SECONDS, SECONDS each
     in all: a machine whose load drifts during the run weighs on each page alike, so their
-    ratios hold where back-to-back runs of SECONDS would compare different moments."""
+    ratios hold where back-to-back runs of SECONDS would compare different moments.
+    ``before_slice(label)`` is called before each turn (the warm-up's too), e.g. to start or
+    pause work in another process for that label's turns."""
+    before = before_slice or (lambda label: None)
     requests = {
         label: (
             f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: {cookie}\r\n"
@@ -263,13 +253,15 @@ def interleaved(port: int, pages: dict[str, tuple[str, str]]) -> dict[str, Run]:
         ).encode("latin-1")
         for label, (cookie, path) in pages.items()
     }
-    for request in requests.values():
+    for label, request in requests.items():
+        before(label)
         asyncio.run(_hammer(port, request, WARMUP_SECONDS / 2))
     latencies: dict[str, list[float]] = {label: [] for label in requests}
     errors = dict.fromkeys(requests, 0)
     elapsed = dict.fromkeys(requests, 0.0)
     for _ in range(max(1, round(SECONDS / SLICE_SECONDS))):
         for label, request in requests.items():
+            before(label)
             took, failed, seconds = asyncio.run(_hammer(port, request, SLICE_SECONDS))
             latencies[label] += took
             errors[label] += failed

@@ -53,12 +53,23 @@ class Terms:
     def __init__(self, stored: list[ConvenantVersion] | None = None) -> None:
         stored = versions() if stored is None else stored
         self._versions = [(version, convenant_of(version)) for version in stored]
+        #: per day (a due list asks for today once per case, and closures share days)
+        self._in_force: dict[date, Convenant | None] = {}
 
     def in_force(self, day: date) -> Convenant | None:
-        candidates = [(v, c) for v, c in self._versions if v.in_force_on(day)]
-        if not candidates:
-            return None
-        return max(candidates, key=lambda pair: pair[0].effective_from)[1]
+        if day not in self._in_force:
+            candidates = [(v, c) for v, c in self._versions if v.in_force_on(day)]
+            chosen = (
+                max(candidates, key=lambda pair: pair[0].effective_from)[1] if candidates else None
+            )
+            self._in_force[day] = chosen
+        return self._in_force[day]
+
+    def shortest_case_years(self) -> int | None:
+        """The shortest case term of any stored version (None if none is stored): a case
+        closed less than that many times 365 days ago cannot be past its term."""
+        years = [c.retention.case_data_years_after_closure for _, c in self._versions]
+        return min(years, default=None)
 
     def case(self, closed_at: datetime | None, now: datetime) -> Term | None:
         """The case clock, or None while the case is not closed (or no version is known)."""

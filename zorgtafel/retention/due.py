@@ -7,7 +7,7 @@ back, because the list is worked out from the holds in force at the moment it is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
@@ -87,15 +87,21 @@ def due_list(reader: User, convenant: Convenant, at: datetime | None = None) -> 
     return DueList(at, entries)
 
 
-def find_due(at: datetime) -> list[DueEntry]:
-    """The entries past their term, without counts (also for the erasure's own check)."""
+def find_due(at: datetime, case_id: int | None = None) -> list[DueEntry]:
+    """The entries past their term, without counts; ``case_id``: only that case's (the
+    erasure's own check, which need not work out the whole list)."""
     terms = Terms()
     shredded = select(CaseKey.case_id).where(CaseKey.destroyed_at.is_not(None))
+    only = () if case_id is None else (Case.id == case_id,)
+    # whole years are at least 365 days each (29 February + n years is 28 February): a case
+    # closed more recently than the shortest term in days is not loaded, it cannot be due
+    shortest = terms.shortest_case_years()
+    recent = () if shortest is None else (Case.closed_at <= at - timedelta(days=365 * shortest),)
     session = db.session
     entries: list[DueEntry] = []
     closed = session.scalars(
         select(Case)
-        .where(Case.stage == Stage.afgesloten, Case.closed_at.is_not(None))
+        .where(Case.stage == Stage.afgesloten, Case.closed_at.is_not(None), *only, *recent)
         .where(Case.id.not_in(shredded))
         .order_by(Case.closed_at, Case.id)
     )
@@ -109,7 +115,7 @@ def find_due(at: datetime) -> list[DueEntry]:
         .join(AgendaItem, AgendaItem.case_id == Case.id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .join(Minutes, Minutes.agenda_item_id == AgendaItem.id)
-        .where(Case.id.not_in(shredded), _has_paragraphs())
+        .where(Case.id.not_in(shredded), _has_paragraphs(), *only)
         .order_by(Meeting.starts_at, AgendaItem.id)
     )
     for case, item_id, starts_at in minuted:

@@ -44,7 +44,7 @@ class RetentionError(Exception):
 
 
 def _due_entry(case: Case, scope: Scope, agenda_item_id: int | None, at: datetime) -> DueEntry:
-    for entry in find_due(at):
+    for entry in find_due(at, case.id):
         same = entry.case.id == case.id and entry.scope is scope
         if same and (scope is Scope.case or entry.agenda_item_id == agenda_item_id):
             return entry
