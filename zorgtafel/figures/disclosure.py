@@ -83,6 +83,9 @@ def protect(
     """Suppress and round ``values`` so that no suppressed cell can be worked out from the
     relations or narrowed below the threshold against any of the ``earlier`` releases."""
     earlier = _distinct(earlier)
+    repeated = _repeat(values, earlier, parameters)
+    if repeated is not None:
+        return repeated
     order = {key: position for position, key in enumerate(values)}
     slack = _slack(values, relations, earlier, parameters)
     why = {key: "primary" for key, value in values.items() if value < parameters.threshold}
@@ -100,6 +103,32 @@ def protect(
             continue
         if not _audit(values, published, relations, parameters, with_relations, order, why):
             return Protected(published, why)
+
+
+def _repeat(
+    values: Mapping[str, int],
+    earlier: Sequence[Mapping[str, int | None]],
+    parameters: Parameters,
+) -> Protected | None:
+    """The release before, again, if the same pattern of suppression gives exactly what it
+    published (the counts did not change where it showed them, and no cell it showed is now
+    under the threshold): publishing the same tells the attacker nothing new (every reading
+    of the earlier release is one of this one, counts only grow), so the audit it passed
+    holds. None otherwise."""
+    if not earlier or set(earlier[-1]) != set(values):
+        return None
+    last = earlier[-1]
+    published = {
+        key: None if last[key] is None else _round(value, parameters.rounding)
+        for key, value in values.items()
+    }
+    if published != dict(last):
+        return None
+    if any(value < parameters.threshold and last[key] is not None for key, value in values.items()):
+        return None
+    return Protected(
+        published, {key: "repeated" for key, value in published.items() if value is None}
+    )
 
 
 def _distinct(earlier: Iterable[Mapping[str, int | None]]) -> list[Mapping[str, int | None]]:
