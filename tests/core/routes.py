@@ -380,4 +380,36 @@ ROUTES: tuple[Route, ...] = (
         "/cijfers/pdf?jaar=twee",
         expect=only(("policy", "chair", "privacy"), 400),
     ),
+    # per municipality (issue 18.6): a code of the region's; any other is refused, not counted
+    Route("figures.index", "/cijfers?gemeente=GM9001", expect=only(("policy", "chair", "privacy"))),
+    Route(
+        "figures.index",
+        "/cijfers?jaar=2026&gemeente=GM9005",
+        expect=only(("policy", "chair", "privacy")),
+    ),
+    Route(
+        "figures.index",
+        "/cijfers?gemeente=GM0000",
+        expect=only(("policy", "chair", "privacy"), 400),
+    ),
+    Route(
+        "figures.export_csv",
+        "/cijfers/csv?jaar=2026&gemeente=GM9002",
+        expect=only(("policy", "chair", "privacy")),
+    ),
+    Route(
+        "figures.export_csv",
+        "/cijfers/csv?gemeente=GM9999",
+        expect=only(("policy", "chair", "privacy"), 400),
+    ),
+    Route(
+        "figures.export_pdf",
+        "/cijfers/pdf?jaar=2026&gemeente=GM9003",
+        expect=only(("policy", "chair", "privacy")),
+    ),
+    Route(
+        "figures.export_pdf",
+        "/cijfers/pdf?gemeente=Voorbeeldstad",
+        expect=only(("policy", "chair", "privacy"), 400),
+    ),
 )

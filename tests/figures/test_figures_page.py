@@ -178,12 +178,12 @@ def test_the_csv_export_is_a_release_of_its_own_with_suppressed_cells_empty(
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0] == "tabel;rij;aantal;onderdrukt;uitgifte"
+    assert lines[0] == "tabel;rij;aantal;onderdrukt;uitgifte;gebied"
     with in_app(app) as session:
         release = session.scalars(select(Release)).one()
         assert release.medium == "csv"
-        assert f"Per woongemeente;Voorbeeldstad;30;nee;{release.code}" in lines
-        assert f"Per woongemeente;Kleindijk;;ja;{release.code}" in lines
+        assert f"Per woongemeente;Voorbeeldstad;30;nee;{release.code};hele regio" in lines
+        assert f"Per woongemeente;Kleindijk;;ja;{release.code};hele regio" in lines
         event = session.scalar(select(AuditEvent).where(AuditEvent.object_id == release.code))
         assert event is not None
         assert (event.action, event.purpose) == ("export", "statistics")

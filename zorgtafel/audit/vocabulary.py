@@ -170,7 +170,8 @@ class ObjectType(Code):
     log_review = "log_review"
     #: the processing register (AVG art. 30) generated from a convenant version
     processing_register = "processing_register"
-    #: a release of figures (tables counted over cases); its id is ``release-<n>``
+    #: a release of figures (tables counted over cases); its id is ``release-<n>`` (the
+    #: region's) or ``release-<n>/<municipality code>`` (one municipality's)
     release = "release"
     #: an erasure proposal (id: ``erasure-<n>``)
     erasure = "erasure"

@@ -152,10 +152,14 @@ MUNICIPALITIES: tuple[tuple[str, str], ...] = (
     ("GM9999", "buiten de regio"),
 )
 MUNICIPALITY_NAMES: dict[str, str] = dict(MUNICIPALITIES)
+#: the code that counts cases living outside the region (no municipality to report to)
+OUTSIDE = "GM9999"
+#: the municipalities a report can be about: the region's own
+REGION_MUNICIPALITIES: tuple[str, ...] = tuple(c for c, _n in MUNICIPALITIES if c != OUTSIDE)
 
 
 def municipality_label(code: str) -> str:
     """The municipality's name (a code outside the list is refused on entry)."""
-    if code == "GM9999":
+    if code == OUTSIDE:
         return str(_l("buiten de regio"))
     return MUNICIPALITY_NAMES[code]

@@ -19,36 +19,50 @@ def index() -> str:
         abort(400)
     user = current_user()
     assert user is not None  # noqa: S101 - behind roles_required
-    view = releases.release(user, convenant_in_force(), form.year())
+    view = releases.release(
+        user, convenant_in_force(), form.year(), municipality=form.municipality()
+    )
     return render_page("figures/index.html", figures=view, form=form, chart=chart)
 
 
+def _filename(view: releases.FiguresView) -> str:
+    """``cijfers-2026`` or ``cijfers-2026-GM9001`` (a code, never a name)."""
+    if view.municipality is None:
+        return f"cijfers-{view.year}"
+    return f"cijfers-{view.year}-{view.municipality}"
+
+
 def export_csv() -> Response:
-    """The year's tables as CSV: a release of its own (the request's commit, events included,
-    comes before the answer leaves)."""
+    """The year's tables (the region's or one municipality's) as CSV: a release of its own
+    (the request's commit, events included, comes before the answer leaves)."""
     form = YearForm(request.args)
     if not form.validate():
         abort(400)
     user = current_user()
     assert user is not None  # noqa: S101 - behind roles_required
-    view = releases.release(user, convenant_in_force(), form.year(), medium="csv")
+    view = releases.release(
+        user, convenant_in_force(), form.year(), medium="csv", municipality=form.municipality()
+    )
     return Response(
         to_csv(view),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="cijfers-{view.year}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{_filename(view)}.csv"'},
     )
 
 
 def export_pdf() -> Response:
-    """The year's report as PDF, with the charts: a release of its own."""
+    """The year's report (the region's or one municipality's) as PDF, with the charts: a
+    release of its own."""
     form = YearForm(request.args)
     if not form.validate():
         abort(400)
     user = current_user()
     assert user is not None  # noqa: S101 - behind roles_required
-    view = releases.release(user, convenant_in_force(), form.year(), medium="pdf")
+    view = releases.release(
+        user, convenant_in_force(), form.year(), medium="pdf", municipality=form.municipality()
+    )
     return Response(
         to_pdf(view),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="cijfers-{view.year}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="{_filename(view)}.pdf"'},
     )

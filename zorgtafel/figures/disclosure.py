@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: the floors: NHS Digital's and the UK research environments' practice
@@ -82,6 +83,9 @@ def protect(
     """Suppress and round ``values`` so that no suppressed cell can be worked out from the
     relations or narrowed below the threshold against any of the ``earlier`` releases."""
     earlier = _distinct(earlier)
+    repeated = _repeat(values, earlier, parameters)
+    if repeated is not None:
+        return repeated
     order = {key: position for position, key in enumerate(values)}
     slack = _slack(values, relations, earlier, parameters)
     why = {key: "primary" for key, value in values.items() if value < parameters.threshold}
@@ -99,6 +103,32 @@ def protect(
             continue
         if not _audit(values, published, relations, parameters, with_relations, order, why):
             return Protected(published, why)
+
+
+def _repeat(
+    values: Mapping[str, int],
+    earlier: Sequence[Mapping[str, int | None]],
+    parameters: Parameters,
+) -> Protected | None:
+    """The release before, again, if the same pattern of suppression gives exactly what it
+    published (the counts did not change where it showed them, and no cell it showed is now
+    under the threshold): publishing the same tells the attacker nothing new (every reading
+    of the earlier release is one of this one, counts only grow), so the audit it passed
+    holds. None otherwise."""
+    if not earlier or set(earlier[-1]) != set(values):
+        return None
+    last = earlier[-1]
+    published = {
+        key: None if last[key] is None else _round(value, parameters.rounding)
+        for key, value in values.items()
+    }
+    if published != dict(last):
+        return None
+    if any(value < parameters.threshold and last[key] is not None for key, value in values.items()):
+        return None
+    return Protected(
+        published, {key: "repeated" for key, value in published.items() if value is None}
+    )
 
 
 def _distinct(earlier: Iterable[Mapping[str, int | None]]) -> list[Mapping[str, int | None]]:
@@ -227,38 +257,58 @@ def _audit(
     release's published cells and relations, every earlier release's, and that counts only
     grow from one release to the next. Where a suppressed cell (of this release, or of an
     earlier one that this release would narrow further) comes out narrower than the threshold,
-    one more cell of this release is suppressed; returns whether one was."""
+    one more cell of this release is suppressed; returns whether one was. One pass suppresses
+    one cell for each narrowed cell whose relations no cell suppressed in this pass touches
+    (cells far apart are repaired in one pass; the next pass audits the result again)."""
     if earlier and dict(earlier[-1][0]) == dict(published):
         # the same as the release before it: the attacker learns nothing he did not know
         # (its cells were audited when that one was made; counts only grow in between)
         return False
+    if all(value is None for value in published.values()):
+        return False  # publishing nothing tells nothing (counts only grow from earlier ones)
     releases = [*earlier, (published, relations)]
     model = _Model(releases, parameters)
     last = len(releases) - 1
+    touched: set[str] = set()
     narrow = [
         key
         for key in published
         if published[key] is None and model.width(last, key, values[key]) < parameters.threshold
     ]
     for key in sorted(narrow, key=order.__getitem__):
-        if _widen(key, values, relations, order, why):
-            return True
-    if not earlier:
-        return False
+        if key not in touched and _widen(key, values, relations, order, why):
+            touched |= _neighbours(key, relations) | _neighbours(_last(why), relations)
+    if touched or not earlier:
+        return bool(touched)
     before = _Model(list(earlier), parameters)
     for r, (cells, _relations) in enumerate(earlier):
         for key in cells:
-            if cells[key] is not None or key not in published:
+            if cells[key] is not None or key not in published or key in touched:
                 continue
             width = model.width(r, key)
             if width >= parameters.threshold or width >= before.width(r, key):
                 continue  # wide enough, or no narrower than the earlier releases made it
             if published[key] is not None:
                 why[key] = "differencing"  # what it is now bounds what it was
-                return True
-            if _widen(key, values, relations, order, why):
-                return True
-    return False
+            elif not _widen(key, values, relations, order, why):
+                continue
+            touched |= _neighbours(key, relations) | _neighbours(_last(why), relations)
+    return bool(touched)
+
+
+def _last(why: dict[str, str]) -> str:
+    """The cell suppressed last (dicts keep their order)."""
+    return next(reversed(why))
+
+
+def _neighbours(key: str, relations: Sequence[Relation]) -> set[str]:
+    """``key`` and every cell in a relation with it."""
+    return {
+        cell
+        for relation in relations
+        if key == relation.total or key in relation.cells
+        for cell in (relation.total, *relation.cells)
+    } | {key}
 
 
 def _widen(
@@ -269,20 +319,27 @@ def _widen(
     why: dict[str, str],
 ) -> bool:
     """Suppress the smallest published cell next to ``key`` (in a relation with it), a total
-    last; False if there is none."""
+    last; where every cell next to it is hidden already, the nearest published cells one
+    relation further out, and so on (the attacker may narrow a cell through hidden ones: a
+    municipality's cell through its hidden neighbours, from the region's cells and an earlier
+    release); False if no published cell is linked to ``key`` at all."""
     totals = {relation.total for relation in relations}
-    near = {
-        cell
-        for relation in relations
-        if key == relation.total or key in relation.cells
-        for cell in (relation.total, *relation.cells)
-        if cell not in why and cell in values
-    }
-    if not near:
-        return False
-    cell = min(near, key=lambda c: (c in totals, values[c], order[c]))
-    why[cell] = "secondary"
-    return True
+    reached = {key}
+    while True:
+        near = {
+            cell
+            for relation in relations
+            if relation.total in reached or not reached.isdisjoint(relation.cells)
+            for cell in (relation.total, *relation.cells)
+        }
+        shown = [cell for cell in near if cell not in why and cell in values]
+        if shown:
+            cell = min(shown, key=lambda c: (c in totals, values[c], order[c]))
+            why[cell] = "secondary"
+            return True
+        if near <= reached:
+            return False
+        reached |= near
 
 
 class _Model:
@@ -323,10 +380,16 @@ class _Model:
         self.cache: dict[tuple[int, str], float] = {}
 
     def _constraints(self, rows: list[dict[int, float]], equalities: int) -> LinearConstraint:
-        matrix = np.zeros((max(len(rows), 1), self.size))
-        for i, row in enumerate(rows):
-            for column, coefficient in row.items():
-                matrix[i, column] = coefficient
+        # sparse: a few cells per row out of every cell of every release, and HiGHS would
+        # otherwise take the dense matrix apart again on every solve
+        entries = [(i, column, c) for i, row in enumerate(rows) for column, c in row.items()]
+        matrix = sparse.csr_array(
+            (
+                [c for _i, _column, c in entries],
+                ([i for i, _column, _c in entries], [column for _i, column, _c in entries]),
+            ),
+            shape=(max(len(rows), 1), self.size),
+        )
         high = np.array([0.0] * equalities + [np.inf] * (len(rows) - equalities) or [np.inf])
         return LinearConstraint(matrix, np.zeros(len(high)), high)
 

@@ -14,11 +14,15 @@ from zorgtafel.figures.releases import FiguresView
 
 
 def to_csv(figures: FiguresView) -> str:
-    """Every table of the release, one row per cell; a suppressed cell has no count."""
+    """Every table of the release, one row per cell; a suppressed cell has no count; the last
+    column says whose figures they are (the municipality's name, or the whole region)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("tabel"), _("rij"), _("aantal"), _("onderdrukt"), _("uitgifte")])
+    writer.writerow(
+        [_("tabel"), _("rij"), _("aantal"), _("onderdrukt"), _("uitgifte"), _("gebied")]
+    )
     suppressed, shown = _("ja"), _("nee")
+    area = figures.municipality_name or _("hele regio")
     for table in figures.tables:
         for label, count in (
             *((r.label, r.count) for r in table.rows),
@@ -26,7 +30,7 @@ def to_csv(figures: FiguresView) -> str:
         ):
             writer.writerow(
                 [table.title, label, "" if count is None else count,
-                 suppressed if count is None else shown, figures.release_code]
+                 suppressed if count is None else shown, figures.release_code, area]
             )  # fmt: skip
     return out.getvalue()
 
@@ -46,7 +50,8 @@ def _inline_fetcher():  # type: ignore[no-untyped-def]
 
 
 def to_pdf(figures: FiguresView) -> bytes:
-    """The release as a Dutch PDF report: the detection gap, every table with its chart."""
+    """The release as a Dutch PDF report: the detection gap, every table with its chart;
+    every page marked with whose figures they are and the release."""
     from weasyprint import HTML
 
     html = render_template("figures/report.html", figures=figures, chart=chart)

@@ -13,6 +13,7 @@ from zorgtafel.audit.vocabulary import Code
 from zorgtafel.core.clock import utcnow
 from zorgtafel.figures.codes import (
     MUNICIPALITIES,
+    REGION_MUNICIPALITIES,
     AgeBand,
     Exploitation,
     Gender,
@@ -79,13 +80,27 @@ class ProfileForm(FlaskForm):
 _CODED = ("age_band", "gender", "exploitation", "signal_source", "comensha_reason")
 
 
+#: the chooser's value for the whole region
+REGION = ""
+
+
 class YearForm(FlaskForm):
-    """Which year the figures are about (a GET form: nothing changes, no CSRF token)."""
+    """Which year the figures are about, and for which municipality (empty: the whole region);
+    a GET form: nothing changes, no CSRF token. A municipality code that is not one of the
+    region's is not a valid choice: refused (400) before anything is counted."""
 
     class Meta:
         csrf = False
 
     jaar = IntegerField(_l("Jaar"), validators=[Optional(), NumberRange(min=FIRST_YEAR)])
+    gemeente = SelectField(_l("Gemeente"), validators=[Optional()], default=REGION)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gemeente.choices = [
+            (REGION, str(_l("hele regio"))),
+            *((code, municipality_label(code)) for code in REGION_MUNICIPALITIES),
+        ]
 
     def validate_jaar(self, field: IntegerField) -> None:
         if field.data and field.data > utcnow().year:
@@ -93,3 +108,7 @@ class YearForm(FlaskForm):
 
     def year(self) -> int:
         return self.jaar.data or utcnow().year
+
+    def municipality(self) -> str | None:
+        """The chosen municipality's code; None: the whole region."""
+        return self.gemeente.data or None

@@ -72,15 +72,25 @@ class Release(Base):
     medium: Mapped[str] = mapped_column(String(10))
     #: the year the tables are about (None: every year)
     year: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: the release's scope: a municipality code of ``figures.codes.MUNICIPALITIES``, or None
+    #: for the whole region
+    municipality: Mapped[str | None] = mapped_column(String(6), default=None)
     threshold: Mapped[int] = mapped_column(Integer)
     rounding: Mapped[int] = mapped_column(Integer)
     #: the published cells: ``{"table/key": value or null (suppressed)}``; counts only
     cells: Mapped[dict[str, int | None]] = mapped_column(JSON)
+    #: the protected whole the release was cut from (the region's tables and every
+    #: municipality's, rounded, None where suppressed): never shown, but what later releases
+    #: are held against, as if all of it had been published; None before migration 0022
+    whole: Mapped[dict[str, int | None] | None] = mapped_column(JSON, default=None)
 
     @property
     def code(self) -> str:
-        """The release's id in the audit log."""
-        return f"release-{self.id}"
+        """The release's id in the audit log, with its scope: ``release-7`` (the region),
+        ``release-8/GM9001`` (one municipality; a code of the region, never content)."""
+        if self.municipality is None:
+            return f"release-{self.id}"
+        return f"release-{self.id}/{self.municipality}"
 
     def __repr__(self) -> str:
-        return f"<Release {self.id} {self.medium}>"
+        return f"<Release {self.id} {self.medium} {self.municipality or 'regio'}>"

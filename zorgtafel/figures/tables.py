@@ -137,3 +137,85 @@ def row_label(spec: TableSpec, code: str) -> str:
 def spec_rows(spec: TableSpec) -> tuple[str, ...]:
     """The codes of a table's rows, in order (``unknown`` last where the field may be empty)."""
     return _codes(spec)
+
+
+# --- the whole: every municipality's tables with the region's -----------------------------
+
+#: the tables a municipality's report shows (the municipality's own cut of every table but
+#: the one per municipality, whose cell is the municipality's total)
+LOCAL_SPECS: tuple[TableSpec, ...] = tuple(spec for spec in SPECS if spec.name != "municipality")
+
+
+def local_key(year: int, municipality: str, table: str, code: str) -> str:
+    """The key of a municipality's cell: ``2026:GM9001:stage:triage``."""
+    return f"{year}:{municipality}:{table}:{code}"
+
+
+def municipality_total_key(year: int, municipality: str) -> str:
+    """A municipality's total: its cell in the region's table per municipality."""
+    return cell_key(year, "municipality", municipality)
+
+
+def _local_total(year: int, municipality: str, spec: TableSpec) -> str:
+    if spec.name == "reason":
+        return local_key(year, municipality, "comensha", ComenshaStatus.not_registered.value)
+    return municipality_total_key(year, municipality)
+
+
+def whole(rows: Sequence[object], year: int) -> Layout:
+    """The region's cells (:func:`layout`) and every municipality's cut of ``year``'s tables
+    (the cases with no municipality recorded as one more, ``unknown``), related both ways: a
+    municipality's table adds up to its total (its cell in the table per municipality), and
+    the municipalities' cells of a row add up to the region's cell of that row. Protected as
+    one, so that no release cut from it (the region's, or one municipality's) can be
+    subtracted from another to narrow a suppressed cell."""
+    region = layout(rows, year)
+    places = _codes(SPECS[0])  # every municipality code, ``unknown`` last
+    cells: Counter[str] = Counter()
+    for row in rows:
+        if row.year != year:  # type: ignore[attr-defined]
+            continue
+        place = SPECS[0].code_of(row)
+        assert place is not None  # noqa: S101 - every case has a cell per municipality
+        for spec in LOCAL_SPECS:
+            code = spec.code_of(row)
+            if code is not None:
+                cells[local_key(year, place, spec.name, code)] += row.cases  # type: ignore[attr-defined]
+    values = dict(region.values)
+    relations = list(region.relations)
+    for place in places:
+        for spec in LOCAL_SPECS:
+            keys = tuple(local_key(year, place, spec.name, code) for code in _codes(spec))
+            values |= {key: cells[key] for key in keys}
+            relations.append(Relation(_local_total(year, place, spec), keys))
+    for spec in LOCAL_SPECS:
+        for code in _codes(spec):
+            relations.append(
+                Relation(
+                    cell_key(year, spec.name, code),
+                    tuple(local_key(year, place, spec.name, code) for place in places),
+                )
+            )
+    return Layout(year, region.years, values, tuple(relations))
+
+
+def region_keys(cells: Layout) -> tuple[str, ...]:
+    """The keys a region's release publishes: the table per year and the region's tables."""
+    local = f"{cells.year}:"
+    return tuple(
+        key
+        for key in cells.values
+        if not key.startswith(local) or key.split(":", 2)[1] in {spec.name for spec in SPECS}
+    )
+
+
+def municipality_keys(year: int, municipality: str) -> tuple[str, ...]:
+    """The keys a municipality's release publishes: its total and its cut of every table."""
+    return (
+        municipality_total_key(year, municipality),
+        *(
+            local_key(year, municipality, spec.name, code)
+            for spec in LOCAL_SPECS
+            for code in _codes(spec)
+        ),
+    )
