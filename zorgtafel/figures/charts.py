@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import re
 import sys
+from typing import TYPE_CHECKING
 
 import pygal
 from flask_babel import gettext as _
 from pygal.style import Style
 
-from zorgtafel.figures.releases import Table
+if TYPE_CHECKING:  # imported for real, scipy's import would meet pygal's hook below
+    from zorgtafel.figures.releases import Table
 
 # pygal appends an old-style import hook for its map plugins to ``sys.meta_path``, which then
 # warns on every import anywhere (ImportWarning); we draw no maps, so it goes
@@ -31,6 +33,8 @@ _STYLE = Style(
     font_family="sans-serif",
     label_font_size=13,
     value_font_size=13,
+    # a style setting in pygal: as a chart option it is ignored and the text fills the chart
+    no_data_font_size=16,
 )
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
@@ -41,8 +45,10 @@ def chart(table: Table) -> str:
         js=[], disable_xml_declaration=True, show_legend=False, style=_STYLE,
         width=640, height=60 + 34 * len(table.rows), print_values=True,
         margin=8, truncate_label=-1, show_y_guides=False,
-        no_data_text=_("alles onderdrukt"), no_data_font_size=16,
+        no_data_text=_("alles onderdrukt"),
     )  # fmt: skip
+    if all(row.count is None for row in table.rows):  # no scale to read: 0 to 1 means nothing
+        bars.config.show_x_labels = bars.config.show_x_guides = False
     suppressed = _("onderdrukt")
     rows = list(reversed(table.rows))
     bars.x_labels = [
