@@ -294,3 +294,31 @@ def test_minutes_run_on_their_own_clock_and_go_alone(
         assert case_key is not None
         assert case_key.wrapped_key is not None  # the case itself stays
     assert _due(app, scenario.privacy.id) == []
+
+
+def test_id_lists_are_cut_below_the_databases_parameter_limits(
+    app: Flask, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More due cases than one statement may bind (PostgreSQL 65,535 parameters, SQLite 32,766
+    by default): the counts go in chunks, with the same result as in one go."""
+    from zorgtafel.core import db as core_db
+    from zorgtafel.core.db import chunks
+    from zorgtafel.privacy.gate.retention import count_case_rows
+
+    assert list(chunks(range(5), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(chunks([], 2)) == []
+    ids = [scenario.case_id, *range(10**6, 10**6 + 70_000)]
+    with in_app(app):
+        counts = count_case_rows(ids)
+    assert len(counts) == 70_001
+    assert counts[scenario.case_id][Kind.contributions] == 1
+    assert not any(any(c.values()) for case_id, c in counts.items() if case_id != scenario.case_id)
+    with in_app(app) as session:
+        operations.set_hold(
+            session.get(User, scenario.privacy.id), session.get(Case, scenario.case_id),
+            HoldKind.complaint, "klacht 2026-8", utcnow() + timedelta(days=30),
+        )  # fmt: skip
+    whole = _due(app, scenario.privacy.id)
+    monkeypatch.setattr(core_db, "IN_CHUNK", 1)
+    assert _due(app, scenario.privacy.id) == whole
+    assert [held for _, _, held, _ in whole] == [True]

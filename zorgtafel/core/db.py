@@ -6,6 +6,7 @@ operations only ``add`` and ``flush``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -81,3 +82,21 @@ class _AppDatabase:
 
 
 db = Database()
+
+
+#: ids bound into one ``IN (...)``: PostgreSQL's protocol allows 65,535 parameters a statement,
+#: SQLite 32,766 by default (this machine's build 250,000); a region's due list can be longer
+IN_CHUNK = 10_000
+
+
+def chunks(ids: Iterable[int], size: int | None = None) -> Iterator[list[int]]:
+    """``ids`` in lists short enough for one ``IN (...)`` each."""
+    size = size or IN_CHUNK
+    batch: list[int] = []
+    for value in ids:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

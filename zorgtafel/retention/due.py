@@ -15,7 +15,7 @@ from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case, Stage
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import utcnow
-from zorgtafel.core.db import db
+from zorgtafel.core.db import chunks, db
 from zorgtafel.meetings.models import AgendaItem, Meeting
 from zorgtafel.minutes.models import Minutes, MinutesParagraph, MinutesVersion
 from zorgtafel.privacy.gate import retention as gate
@@ -143,20 +143,20 @@ def _attach(entries: list[DueEntry], at: datetime) -> None:
     if not case_ids:
         return
     holds: dict[int, list[Hold]] = {}
-    for hold in db.session.scalars(
-        select(Hold).where(Hold.case_id.in_(case_ids), Hold.ends_at > at).order_by(Hold.id)
-    ):
-        if hold.active_at(at):
-            holds.setdefault(hold.case_id, []).append(hold)
-    proposals = {
-        (p.case_id, p.agenda_item_id): p
+    proposals: dict[tuple[int, int | None], ErasureProposal] = {}
+    for ids in chunks(sorted(case_ids)):
+        for hold in db.session.scalars(
+            select(Hold).where(Hold.case_id.in_(ids), Hold.ends_at > at).order_by(Hold.id)
+        ):
+            if hold.active_at(at):
+                holds.setdefault(hold.case_id, []).append(hold)
         for p in db.session.scalars(
             select(ErasureProposal).where(
-                ErasureProposal.case_id.in_(case_ids),
+                ErasureProposal.case_id.in_(ids),
                 ErasureProposal.status == ProposalStatus.proposed,
             )
-        )
-    }
+        ):
+            proposals[(p.case_id, p.agenda_item_id)] = p
     for entry in entries:
         entry.holds = holds.get(entry.case.id, [])
         entry.proposal = proposals.get((entry.case.id, entry.agenda_item_id))

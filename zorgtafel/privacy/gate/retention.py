@@ -20,7 +20,7 @@ from zorgtafel.audit.vocabulary import AuditAction, Level, ObjectType, Outcome, 
 from zorgtafel.auth.models import User
 from zorgtafel.cases.models import Case, Contribution
 from zorgtafel.convenant.document import Convenant
-from zorgtafel.core.db import db
+from zorgtafel.core.db import chunks, db
 from zorgtafel.meetings.models import AgendaItem
 from zorgtafel.minutes.models import ActionItem, Decision, Minutes, MinutesParagraph, MinutesVersion
 from zorgtafel.privacy.gate.kernel import CaseRef, Disclosure
@@ -75,6 +75,12 @@ def minutes_counts(
 def count_case_rows(case_ids: list[int]) -> dict[int, dict[Kind, int]]:
     """The dry run's counts (also the erasure's own, just before it erases)."""
     counts = {case_id: dict.fromkeys(Kind, 0) for case_id in case_ids}
+    for ids in chunks(case_ids):
+        _count_case_rows(ids, counts)
+    return counts
+
+
+def _count_case_rows(case_ids: list[int], counts: dict[int, dict[Kind, int]]) -> None:
     session = db.session
     for case_id, identity, bsn, name in session.execute(
         select(Case.id, Case.identity.is_not(None), Case.bsn_lookup, Case.name_lookup).where(
@@ -99,19 +105,19 @@ def count_case_rows(case_ids: list[int]) -> dict[int, dict[Kind, int]]:
                 counts[row[1]][kind] = row[0]
             else:
                 counts[row[0]][kind] = row[1]
-    return counts
 
 
 def count_item_paragraphs(item_ids: list[int]) -> dict[int, int]:
     counts = dict.fromkeys(item_ids, 0)
-    query = (
-        _paragraphs()
-        .add_columns(Minutes.agenda_item_id)
-        .where(Minutes.agenda_item_id.in_(item_ids))
-        .group_by(Minutes.agenda_item_id)
-    )
-    for number, item_id in db.session.execute(query):
-        counts[item_id] = number
+    for ids in chunks(item_ids):
+        query = (
+            _paragraphs()
+            .add_columns(Minutes.agenda_item_id)
+            .where(Minutes.agenda_item_id.in_(ids))
+            .group_by(Minutes.agenda_item_id)
+        )
+        for number, item_id in db.session.execute(query):
+            counts[item_id] = number
     return counts
 
 
