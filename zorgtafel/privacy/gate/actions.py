@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
@@ -295,7 +295,7 @@ def my_actions(
         query = query.where(
             or_(ActionItem.due_on > due, and_(ActionItem.due_on == due, ActionItem.id > last))
         )
-    rows = db.session.execute(query).all()
+    rows = db.session.connection().execute(query).all()
     more, rows = len(rows) > size, rows[:size]
     changes = changes_of([row.id for row in rows])
     involved = disclosure.involvement({row.case_id for row in rows})
@@ -311,13 +311,14 @@ def my_actions(
     disclosure.load_keys(allowed)
     names = assignee_names(reader, rows)
     lines = []
-    for row in rows:
-        if row.case_id not in allowed:
-            continue
-        shown = not disclosure.key_destroyed(row.case_id)
-        opener = _opener(disclosure, row.case_id, shown)
-        found = changes.get(row.id, ())
-        lines.append(action_view(row, row.code, found, opener, None, reader, names))
+    with disclosure.opening():
+        for row in rows:
+            if row.case_id not in allowed:
+                continue
+            shown = not disclosure.key_destroyed(row.case_id)
+            opener = _opener(disclosure, row.case_id, shown)
+            found = changes.get(row.id, ())
+            lines.append(action_view(row, row.code, found, opener, None, reader, names))
     last_row = rows[-1] if rows else None
     key = f"{last_row.due_on.isoformat()}.{last_row.id}" if more and last_row else None
     return Page(tuple(lines), after=key, continued=bool(position))
@@ -337,25 +338,31 @@ ACTION_COLUMNS = (
 )
 
 
+#: what a page shows of an action's change, read as a plain row
+CHANGE_COLUMNS = (
+    ActionChange.id,
+    ActionChange.action_id,
+    ActionChange.from_status,
+    ActionChange.to_status,
+    ActionChange.review_item_id,
+    ActionChange.reason,
+    ActionChange.changed_at,
+)
+_CHANGES = (
+    select(*CHANGE_COLUMNS)
+    .where(ActionChange.action_id.in_(bindparam("action_ids", expanding=True)))
+    .order_by(ActionChange.id)
+)
+
+
 def changes_of(action_ids: Collection[int]) -> dict[int, list[Any]]:
     """The actions' changes as plain rows, in order, per action (one statement; none for no
     actions)."""
     if not action_ids:
         return {}
     found: dict[int, list[Any]] = {}
-    for change in db.session.execute(
-        select(
-            ActionChange.id,
-            ActionChange.action_id,
-            ActionChange.from_status,
-            ActionChange.to_status,
-            ActionChange.review_item_id,
-            ActionChange.reason,
-            ActionChange.changed_at,
-        )
-        .where(ActionChange.action_id.in_(list(action_ids)))
-        .order_by(ActionChange.id)
-    ):
+    connection = db.session.connection()
+    for change in connection.execute(_CHANGES, {"action_ids": list(action_ids)}):
         found.setdefault(change.action_id, []).append(change)
     return found
 
@@ -422,6 +429,7 @@ _SHARE_FIELDS = ("open", "overdue", "done", "not_possible", "not_done", "lapsed"
 
 __all__ = [
     "ACTION_COLUMNS",
+    "CHANGE_COLUMNS",
     "ActionView",
     "DecisionView",
     "OrganisationShare",

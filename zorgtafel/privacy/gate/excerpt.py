@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
@@ -25,6 +25,7 @@ from zorgtafel.core.db import db
 from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus, TableSeat
 from zorgtafel.minutes.models import (
     OUTCOME_CATEGORY,
+    ActionChange,
     ActionItem,
     ActionStatus,
     Decision,
@@ -122,33 +123,116 @@ def excerpt(
         decided.append(_Decided(item, case, decision, read, texts))
     disclosure.record()
     names = _assignee_names(reader, rows)
-    return tuple(
-        ExcerptItem(
-            d.item.position,
-            d.item.id,
-            minutes_surface.opened(disclosure, d.minutes),
-            _outcomes(disclosure, d, rows, names),
+    with disclosure.opening():
+        return tuple(
+            ExcerptItem(
+                d.item.position,
+                d.item.id,
+                minutes_surface.opened(disclosure, d.minutes),
+                _outcomes(disclosure, d, rows, names),
+            )
+            for d in decided
         )
-        for d in decided
+
+
+def _rows(statement: Any, **parameters: Any) -> Any:
+    """A plain-row read on the session's connection (in its transaction): column rows need
+    none of the ORM's loading."""
+    return db.session.connection().execute(statement, parameters)
+
+
+def _ids(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+# The page's statements, built once: each reads one table for every item of the page.
+_ITEMS = (
+    select(AgendaItem.id, AgendaItem.position, AgendaItem.case_id, Case.code)
+    .join(Case, Case.id == AgendaItem.case_id)
+    .where(AgendaItem.meeting_id == bindparam("meeting_id"))
+    .order_by(AgendaItem.position)
+)
+#: a partner's: the items its organisation sat at the table for
+_SEATED_ITEMS = _ITEMS.where(
+    AgendaItem.id.in_(
+        select(TableSeat.agenda_item_id).where(TableSeat.partner_code == bindparam("partner"))
     )
+)
+_CONSENTS = select(
+    Consent.case_id,
+    Consent.partner_code,
+    Consent.category_code,
+    Consent.recorded_at,
+    Consent.withdrawn_at,
+).where(Consent.case_id.in_(_ids("case_ids")))
+_MINUTES = select(
+    Minutes.id,
+    Minutes.agenda_item_id,
+    Minutes.status,
+    Minutes.version,
+    Minutes.finalised_at,
+    Minutes.content_hash,
+).where(Minutes.agenda_item_id.in_(_ids("item_ids")))
+_VERSIONS = (
+    select(
+        MinutesVersion.id,
+        MinutesVersion.minutes_id,
+        MinutesVersion.number,
+        MinutesVersion.saved_at,
+        MinutesVersion.content_hash,
+        MinutesVersion.is_addendum,
+    )
+    .where(MinutesVersion.minutes_id.in_(_ids("minutes_ids")))
+    .order_by(MinutesVersion.minutes_id, MinutesVersion.number)
+)
+_PARAGRAPHS = (
+    select(
+        MinutesParagraph.id,
+        MinutesParagraph.version_id,
+        MinutesParagraph.part,
+        MinutesParagraph.category_code,
+        MinutesParagraph.text,
+    )
+    .where(MinutesParagraph.version_id.in_(_ids("version_ids")))
+    .order_by(MinutesParagraph.version_id, MinutesParagraph.position, MinutesParagraph.id)
+)
+_DECISIONS = (
+    select(
+        Decision.id, Decision.agenda_item_id, Decision.number, Decision.text, Decision.created_at
+    )
+    .where(Decision.agenda_item_id.in_(_ids("item_ids")))
+    .order_by(Decision.agenda_item_id, Decision.number)
+)
+_ACTIONS = (
+    select(*actions_surface.ACTION_COLUMNS)
+    .where(ActionItem.case_id.in_(_ids("case_ids")))
+    .order_by(ActionItem.id)
+)
+_CHANGES = (
+    select(*actions_surface.CHANGE_COLUMNS)
+    .join(ActionItem, ActionItem.id == ActionChange.action_id)
+    .where(ActionItem.case_id.in_(_ids("case_ids")))
+    .order_by(ActionChange.id)
+)
+#: the cases' items of published meetings before this one
+_EARLIER = (
+    select(AgendaItem.id, AgendaItem.case_id, Meeting.starts_at)
+    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+    .where(
+        AgendaItem.case_id.in_(_ids("case_ids")),
+        Meeting.starts_at < bindparam("before"),
+        Meeting.status != MeetingStatus.draft,
+    )
+)
 
 
 def _items(reader: User, meeting_id: int) -> Sequence[Row[Any]]:
     """The meeting's items the reader may have, in order, with their cases' pseudonyms."""
-    query = (
-        select(AgendaItem.id, AgendaItem.position, AgendaItem.case_id, Case.code)
-        .join(Case, Case.id == AgendaItem.case_id)
-        .where(AgendaItem.meeting_id == meeting_id)
-        .order_by(AgendaItem.position)
-    )
-    if reader.role is Role.partner:  # the items its organisation sat at the table for
-        seated = select(TableSeat.agenda_item_id).where(
-            TableSeat.partner_code == reader.organisation.code
-        )
-        query = query.where(AgendaItem.id.in_(seated))
-    elif reader.role is not Role.chair:
-        return ()
-    return db.session.execute(query).all()
+    if reader.role is Role.partner:
+        return _rows(_SEATED_ITEMS, meeting_id=meeting_id, partner=reader.organisation.code).all()
+    if reader.role is Role.chair:
+        return _rows(_ITEMS, meeting_id=meeting_id).all()
+    return ()
 
 
 def _read(items: Sequence[Row[Any]], starts_at: datetime) -> _PageRows:
@@ -156,19 +240,10 @@ def _read(items: Sequence[Row[Any]], starts_at: datetime) -> _PageRows:
     item_ids = [item.id for item in items]
     case_ids = sorted({item.case_id for item in items})
     rows = _PageRows()
-    for consent in db.session.execute(
-        select(Consent.case_id, Consent.partner_code, Consent.category_code)
-        .add_columns(Consent.recorded_at, Consent.withdrawn_at)
-        .where(Consent.case_id.in_(case_ids))
-    ):
+    for consent in _rows(_CONSENTS, case_ids=case_ids):
         rows.consents.setdefault(consent.case_id, []).append(consent)
     _read_minutes(rows, item_ids)
-    for decision in db.session.execute(
-        select(Decision.id, Decision.agenda_item_id, Decision.number, Decision.text)
-        .add_columns(Decision.created_at)
-        .where(Decision.agenda_item_id.in_(item_ids))
-        .order_by(Decision.agenda_item_id, Decision.number)
-    ):
+    for decision in _rows(_DECISIONS, item_ids=item_ids):
         rows.decisions.setdefault(decision.agenda_item_id, []).append(decision)
     _read_actions(rows, case_ids)
     rows.earlier = _earlier_items_of(case_ids, starts_at)
@@ -178,22 +253,12 @@ def _read(items: Sequence[Row[Any]], starts_at: datetime) -> _PageRows:
 def _read_minutes(rows: _PageRows, item_ids: list[int]) -> None:
     """The items' minutes and versions, and the paragraphs of the versions a reader is shown
     (the newest draft or vastgestelde version, and the rectificaties)."""
-    for minutes in db.session.execute(
-        select(Minutes.id, Minutes.agenda_item_id, Minutes.status, Minutes.version)
-        .add_columns(Minutes.finalised_at, Minutes.content_hash)
-        .where(Minutes.agenda_item_id.in_(item_ids))
-    ):
+    for minutes in _rows(_MINUTES, item_ids=item_ids):
         rows.minutes[minutes.agenda_item_id] = minutes
     if not rows.minutes:
         return
-    for version in db.session.execute(
-        select(MinutesVersion.id, MinutesVersion.minutes_id, MinutesVersion.number)
-        .add_columns(
-            MinutesVersion.saved_at, MinutesVersion.content_hash, MinutesVersion.is_addendum
-        )
-        .where(MinutesVersion.minutes_id.in_([m.id for m in rows.minutes.values()]))
-        .order_by(MinutesVersion.minutes_id, MinutesVersion.number)
-    ):
+    minutes_ids = [m.id for m in rows.minutes.values()]
+    for version in _rows(_VERSIONS, minutes_ids=minutes_ids):
         rows.versions.setdefault(version.minutes_id, []).append(version)
     shown = [
         version.id
@@ -202,46 +267,30 @@ def _read_minutes(rows: _PageRows, item_ids: list[int]) -> None:
     ]
     if not shown:
         return
-    for paragraph in db.session.execute(
-        select(MinutesParagraph.id, MinutesParagraph.version_id, MinutesParagraph.part)
-        .add_columns(MinutesParagraph.category_code, MinutesParagraph.text)
-        .where(MinutesParagraph.version_id.in_(shown))
-        .order_by(MinutesParagraph.version_id, MinutesParagraph.position, MinutesParagraph.id)
-    ):
+    for paragraph in _rows(_PARAGRAPHS, version_ids=shown):
         rows.paragraphs.setdefault(paragraph.version_id, []).append(paragraph)
 
 
 def _read_actions(rows: _PageRows, case_ids: list[int]) -> None:
     """The cases' actions (an item shows its own and the case's earlier ones to review) and
     their changes."""
-    for action in db.session.execute(
-        select(*actions_surface.ACTION_COLUMNS)
-        .where(ActionItem.case_id.in_(case_ids))
-        .order_by(ActionItem.id)
-    ):
+    for action in _rows(_ACTIONS, case_ids=case_ids):
         rows.actions.setdefault(action.case_id, []).append(action)
-    ids = [action.id for actions in rows.actions.values() for action in actions]
-    rows.changes = {
-        action_id: tuple(found) for action_id, found in actions_surface.changes_of(ids).items()
-    }
+    if not rows.actions:
+        return
+    changes: dict[int, list[Row[Any]]] = {}
+    for change in _rows(_CHANGES, case_ids=case_ids):
+        changes.setdefault(change.action_id, []).append(change)
+    rows.changes = {action_id: tuple(found) for action_id, found in changes.items()}
 
 
 def _earlier_items_of(
-    case_ids: Collection[int], before: datetime
+    case_ids: list[int], before: datetime
 ) -> dict[int, tuple[set[int], Row[Any] | None]]:
     """Per case, its agenda items of published meetings before ``before`` and the latest of
     those (actions closed since it are reviewed again)."""
-    rows = db.session.execute(
-        select(AgendaItem.id, AgendaItem.case_id, Meeting.starts_at)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(
-            AgendaItem.case_id.in_(list(case_ids)),
-            Meeting.starts_at < before,
-            Meeting.status != MeetingStatus.draft,
-        )
-    ).all()
     by_case: dict[int, list[Row[Any]]] = {}
-    for row in rows:
+    for row in _rows(_EARLIER, case_ids=case_ids, before=before):
         by_case.setdefault(row.case_id, []).append(row)
     return {
         case_id: ({row.id for row in found}, max(found, key=lambda row: row.starts_at))
