@@ -10,6 +10,7 @@ from zorgtafel.cases.models import Stage
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core import navigation
 from zorgtafel.core.clock import local_time
+from zorgtafel.minutes.models import ActionStatus
 
 
 def partner_name(convenant: Convenant, code: str | None) -> str:
@@ -32,11 +33,18 @@ def stage_labels() -> dict[Stage, str]:
     return {stage: stage.label for stage in Stage}
 
 
+def action_status_labels() -> dict[str, str]:
+    """Every action status's label in the request's language, by value (for a page of many
+    lines)."""
+    return {status.value: status.label for status in ActionStatus}
+
+
 GLOBALS = {
     "partner_name": partner_name,
     "category_label": category_label,
     "partner_names": partner_names,
     "stage_labels": stage_labels,
+    "action_status_labels": action_status_labels,
     "stage_label": stage_label,
     "reason_label": reason_label,
     "reporter_label": reporter_label,

@@ -51,6 +51,7 @@ from zorgtafel.minutes.pseudonymising import (
 )
 from zorgtafel.privacy.gate import DisclosureRefused
 from zorgtafel.privacy.gate import actions as gate_actions
+from zorgtafel.privacy.gate import excerpt as gate_excerpt
 from zorgtafel.privacy.gate import minutes as gate_minutes
 from zorgtafel.templating import partner_name
 
@@ -551,7 +552,7 @@ def excerpt(meeting_id: int) -> str:
     them (every item's reads are events)."""
     user, meeting = _user(), _meeting(meeting_id)
     convenant = meeting.convenant
-    items = gate_actions.excerpt(user, meeting, convenant)
+    items = gate_excerpt.excerpt(user, meeting, convenant)
     return render_page(
         "minutes/excerpt.html",
         meeting=meeting,
@@ -566,7 +567,7 @@ def excerpt_pdf(meeting_id: int) -> Response:
     page; export events per item and one for the file."""
     user, meeting = _user(), _meeting(meeting_id)
     convenant = meeting.convenant
-    items = gate_actions.excerpt(user, meeting, convenant, action=AuditAction.export)
+    items = gate_excerpt.excerpt(user, meeting, convenant, action=AuditAction.export)
     operations.record_excerpt_export(user, meeting, convenant)
     marking = " · ".join(
         (_("Vertrouwelijk"), user.organisation.name, user.name, local_time(utcnow()))

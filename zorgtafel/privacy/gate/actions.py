@@ -8,12 +8,12 @@ to organisations that may receive it; below that, the lines without their texts.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from zorgtafel.audit.vocabulary import AuditAction, Level, Purpose
 from zorgtafel.auth.models import Role, User
@@ -21,17 +21,14 @@ from zorgtafel.cases.models import Case
 from zorgtafel.convenant.document import Convenant
 from zorgtafel.core.clock import today
 from zorgtafel.core.db import db
-from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus, TableSeat
+from zorgtafel.meetings.models import AgendaItem, Meeting, MeetingStatus
 from zorgtafel.minutes.models import (
     OUTCOME_CATEGORY,
     ActionChange,
     ActionItem,
     ActionStatus,
     Decision,
-    Minutes,
-    MinutesVersion,
 )
-from zorgtafel.privacy.gate import minutes as minutes_surface
 from zorgtafel.privacy.gate.kernel import Disclosure, DisclosureRefused
 from zorgtafel.privacy.gate.views import Page
 from zorgtafel.privacy.sealed import DisclosedText
@@ -158,19 +155,21 @@ def _outcomes(  # type: ignore[no-untyped-def]
     disclosure: Disclosure, item, case, decision, decisions, actions, texts, earlier, since
 ) -> OutcomesView:
     open_ = _opener(disclosure, case.id, texts)
+    reader = disclosure.reader
+    names = assignee_names(reader, actions)
+
+    def line(a: ActionItem) -> ActionView:
+        return action_view(a, case.code, a.changes, open_, item.id, reader, names)
+
     return OutcomesView(
         decision.level,
         tuple(
             DecisionView(d.number, d.created_at, open_(d.text, "decisions", d.id, "text"))
             for d in decisions
         ),
+        tuple(line(a) for a in actions if a.agenda_item_id == item.id),
         tuple(
-            _action(a, case.code, open_, item, disclosure.reader)
-            for a in actions
-            if a.agenda_item_id == item.id
-        ),
-        tuple(
-            _action(a, case.code, open_, item, disclosure.reader)
+            line(a)
             for a in actions
             if a.agenda_item_id in earlier
             and (a.is_open or _reviewed_at(a, item) or _closed_since(a, since))
@@ -217,9 +216,19 @@ def _opener(disclosure: Disclosure, case_id: int, allowed: bool):  # type: ignor
     return open_
 
 
-def _action(
-    action: ActionItem, code: str, open_, item: AgendaItem | None, reader: User
-) -> ActionView:  # type: ignore[no-untyped-def]
+def action_view(  # type: ignore[no-untyped-def]
+    action: Any,
+    code: str,
+    changes: Iterable[Any],
+    open_,
+    item_id: int | None,
+    reader: User,
+    names: dict[int, str],
+) -> ActionView:
+    """The view of one action, from its ORM object or its row and its changes' (in order);
+    ``item_id`` the item it is shown at (None: no item), ``names`` from
+    :func:`assignee_names`."""
+    changes = tuple(changes)
     return ActionView(
         action.id,
         code,
@@ -228,21 +237,27 @@ def _action(
         action.status,
         action.agenda_item_id,
         open_(action.description, "action_items", action.id, "description"),
-        tuple(_change(change, open_) for change in action.changes),
-        item is not None and _reviewed_at(action, item),
-        _assignee(action, reader),
+        tuple(_change(change, open_) for change in changes),
+        item_id is not None and any(change.review_item_id == item_id for change in changes),
+        names.get(action.assignee_user_id) if _sees_assignee(action, reader) else None,
     )
 
 
-def _assignee(action: ActionItem, reader: User) -> str | None:
-    """The named user's name, for the chair and the owner organisation; None for anyone else."""
+def _sees_assignee(action: Any, reader: User) -> bool:
+    """The named user's name is for the chair and the owner organisation only."""
     if action.assignee_user_id is None:
-        return None
+        return False
     own = reader.role is Role.partner and reader.organisation.code == action.owner_partner_code
-    if reader.role is not Role.chair and not own:
-        return None
-    user = db.session.get(User, action.assignee_user_id)
-    return user.name if user is not None else None
+    return reader.role is Role.chair or own
+
+
+def assignee_names(reader: User, actions: Iterable[Any]) -> dict[int, str]:
+    """The names of the actions' named users that the reader may see, by user id (one
+    statement; none when no such action names one)."""
+    wanted = {a.assignee_user_id for a in actions if _sees_assignee(a, reader)}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())
 
 
 def _change(change: ActionChange, open_) -> ChangeView:  # type: ignore[no-untyped-def]
@@ -265,7 +280,7 @@ def my_actions(
         return Page(())
     disclosure = Disclosure(reader, Purpose.case_work, convenant, action=AuditAction.search)
     query = (
-        select(ActionItem, Case.code)
+        select(*ACTION_COLUMNS, Case.code)
         .join(Case, Case.id == ActionItem.case_id)
         .where(
             ActionItem.owner_partner_code == reader.organisation.code,
@@ -273,7 +288,6 @@ def my_actions(
         )
         .order_by(ActionItem.due_on, ActionItem.id)
         .limit(size + 1)
-        .options(selectinload(ActionItem.changes))
     )
     position = AFTER.match(after or "")
     if position:
@@ -281,29 +295,76 @@ def my_actions(
         query = query.where(
             or_(ActionItem.due_on > due, and_(ActionItem.due_on == due, ActionItem.id > last))
         )
-    rows = db.session.execute(query).all()
+    rows = db.session.connection().execute(query).all()
     more, rows = len(rows) > size, rows[:size]
-    involved = disclosure.involvement({action.case_id for action, _code in rows})
+    changes = changes_of([row.id for row in rows])
+    involved = disclosure.involvement({row.case_id for row in rows})
     # consents are not read here: a category that needs one is refused on this page
     receive = disclosure.receivable(())[OUTCOME_CATEGORY]
     allowed: set[int] = set()
-    for case_id, code in dict((a.case_id, c) for a, c in rows).items():
+    for case_id, code in dict((row.case_id, row.code) for row in rows).items():
         decision = disclosure.decide(Level.content, involved.get(case_id))
         disclosure.note_category(_Ref(case_id, code), decision, receive)
         if decision.allowed and receive.allowed:
             allowed.add(case_id)
     disclosure.record()
     disclosure.load_keys(allowed)
+    names = assignee_names(reader, rows)
     lines = []
-    for action, code in rows:
-        if action.case_id not in allowed:
-            continue
-        shown = not disclosure.key_destroyed(action.case_id)
-        opener = _opener(disclosure, action.case_id, shown)
-        lines.append(_action(action, code, opener, None, reader))
-    last_row = rows[-1][0] if rows else None
+    with disclosure.opening():
+        for row in rows:
+            if row.case_id not in allowed:
+                continue
+            shown = not disclosure.key_destroyed(row.case_id)
+            opener = _opener(disclosure, row.case_id, shown)
+            found = changes.get(row.id, ())
+            lines.append(action_view(row, row.code, found, opener, None, reader, names))
+    last_row = rows[-1] if rows else None
     key = f"{last_row.due_on.isoformat()}.{last_row.id}" if more and last_row else None
     return Page(tuple(lines), after=key, continued=bool(position))
+
+
+#: what a page shows of an action, read as a plain row
+ACTION_COLUMNS = (
+    ActionItem.id,
+    ActionItem.case_id,
+    ActionItem.agenda_item_id,
+    ActionItem.owner_partner_code,
+    ActionItem.assignee_user_id,
+    ActionItem.due_on,
+    ActionItem.status,
+    ActionItem.description,
+    ActionItem.closed_at,
+)
+
+
+#: what a page shows of an action's change, read as a plain row
+CHANGE_COLUMNS = (
+    ActionChange.id,
+    ActionChange.action_id,
+    ActionChange.from_status,
+    ActionChange.to_status,
+    ActionChange.review_item_id,
+    ActionChange.reason,
+    ActionChange.changed_at,
+)
+_CHANGES = (
+    select(*CHANGE_COLUMNS)
+    .where(ActionChange.action_id.in_(bindparam("action_ids", expanding=True)))
+    .order_by(ActionChange.id)
+)
+
+
+def changes_of(action_ids: Collection[int]) -> dict[int, list[Any]]:
+    """The actions' changes as plain rows, in order, per action (one statement; none for no
+    actions)."""
+    if not action_ids:
+        return {}
+    found: dict[int, list[Any]] = {}
+    connection = db.session.connection()
+    for change in connection.execute(_CHANGES, {"action_ids": list(action_ids)}):
+        found.setdefault(change.action_id, []).append(change)
+    return found
 
 
 def own_action(reader: User, action_id: int) -> ActionItem:
@@ -366,132 +427,17 @@ def action_overview(reader: User) -> tuple[OrganisationShare, ...]:
 _SHARE_FIELDS = ("open", "overdue", "done", "not_possible", "not_done", "lapsed")
 
 
-@dataclass(frozen=True)
-class ExcerptItem:
-    position: int
-    item_id: int
-    minutes: minutes_surface.MinutesView
-    outcomes: OutcomesView
-
-
-def excerpt(
-    reader: User,
-    meeting: Meeting,
-    convenant: Convenant,
-    *,
-    action: AuditAction = AuditAction.read,
-) -> tuple[ExcerptItem, ...]:
-    """A meeting's minutes, decisions and actions as one reader may have them: a partner the
-    items its organisation sat at the table for, in the categories it may receive; the chair
-    every item at the level the rules allow. Each item's reads are events (``action``: read
-    for the page, export for the PDF)."""
-    if reader.role is Role.partner:  # the items its organisation sat at the table for
-        seated = select(TableSeat.agenda_item_id).where(
-            TableSeat.partner_code == reader.organisation.code
-        )
-        query = select(AgendaItem).where(AgendaItem.id.in_(seated))
-    elif reader.role is Role.chair:
-        query = select(AgendaItem)
-    else:
-        return ()
-    items = list(
-        db.session.scalars(
-            query.where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position)
-            .options(selectinload(AgendaItem.case).selectinload(Case.consents))
-        )
-    )
-    if not items:
-        return ()
-    # the page's rows in a fixed number of queries, whatever the number of items
-    item_ids = [item.id for item in items]
-    case_ids = {item.case_id for item in items}
-    minutes_of = {
-        m.agenda_item_id: m
-        for m in db.session.scalars(
-            select(Minutes)
-            .where(Minutes.agenda_item_id.in_(item_ids))
-            .options(selectinload(Minutes.versions).selectinload(MinutesVersion.paragraphs))
-        )
-    }
-    decisions_of: dict[int, list[Decision]] = {}
-    for d in db.session.scalars(
-        select(Decision)
-        .where(Decision.agenda_item_id.in_(item_ids))
-        .order_by(Decision.agenda_item_id, Decision.number)
-    ):
-        decisions_of.setdefault(d.agenda_item_id, []).append(d)
-    actions_of: dict[int, list[ActionItem]] = {}
-    for a in db.session.scalars(
-        select(ActionItem)
-        .where(ActionItem.case_id.in_(case_ids))
-        .order_by(ActionItem.id)
-        .options(selectinload(ActionItem.changes))
-    ):
-        actions_of.setdefault(a.case_id, []).append(a)
-    earlier_of = _earlier_items_of(case_ids, meeting.starts_at)
-
-    disclosure = Disclosure(reader, Purpose.case_conference, convenant, action=action)
-    involved = disclosure.involvement(case_ids) if disclosure.organisation else {}
-    disclosure.load_keys(case_ids)
-    levels = (Level.content, Level.process)
-    decided = []
-    for item in items:
-        case = item.case
-        decision = disclosure.highest_of(levels, involved.get(case.id))
-        if not decision.allowed:
-            disclosure.note(case, decision)
-            disclosure.refuse()
-        minutes = minutes_of.get(item.id)
-        read = minutes_surface.decide(
-            disclosure, case, decision, minutes, minutes_surface.version_of(minutes)
-        )
-        decisions, actions = decisions_of.get(item.id, []), actions_of.get(case.id, [])
-        texts = _decide_outcomes(disclosure, case, decision, decisions, actions)
-        decided.append((item, case, decision, read, decisions, actions, texts))
-    disclosure.record()
-    return tuple(
-        ExcerptItem(
-            item.position,
-            item.id,
-            minutes_surface.opened(disclosure, read),
-            _outcomes(
-                disclosure, item, case, decision, decisions, actions, texts,
-                *earlier_of.get(case.id, (set(), None)),
-            ),
-        )
-        for item, case, decision, read, decisions, actions, texts in decided
-    )  # fmt: skip
-
-
-def _earlier_items_of(case_ids: Collection[int], before: datetime):  # type: ignore[no-untyped-def]
-    """:func:`_earlier_items` for many cases at once (items of meetings before ``before``)."""
-    rows = db.session.execute(
-        select(AgendaItem.id, AgendaItem.case_id, Meeting.starts_at)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(
-            AgendaItem.case_id.in_(list(case_ids)),
-            Meeting.starts_at < before,
-            Meeting.status != MeetingStatus.draft,
-        )
-    ).all()
-    by_case: dict[int, list] = {}  # type: ignore[type-arg]
-    for row in rows:
-        by_case.setdefault(row.case_id, []).append(row)
-    return {
-        case_id: ({row.id for row in found}, max(found, key=lambda row: row.starts_at))
-        for case_id, found in by_case.items()
-    }
-
-
 __all__ = [
+    "ACTION_COLUMNS",
+    "CHANGE_COLUMNS",
     "ActionView",
     "DecisionView",
-    "ExcerptItem",
     "OrganisationShare",
     "OutcomesView",
     "action_overview",
-    "excerpt",
+    "action_view",
+    "assignee_names",
+    "changes_of",
     "item_outcomes",
     "my_actions",
 ]

@@ -9,7 +9,8 @@ and only what a decision granted. This module and the vault are the only code th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from typing import NoReturn, Protocol
@@ -98,6 +99,9 @@ class Disclosure:
         #: case keys looked up by :meth:`load_keys`, not yet unwrapped
         self._wrapped: dict[int, vault.CaseKey | None] = {}
         self._decide_level = cache(self._uncached_level)
+        self._decide_highest = cache(self._uncached_highest)
+        #: inside :meth:`opening`: the vault's gate context is already entered
+        self._opening = False
         self._receivable: dict[frozenset[tuple[str, str]], dict[str, CategoryDecision]] = {}
 
     # --- need-to-know and levels ------------------------------------------------------------
@@ -164,7 +168,12 @@ class Disclosure:
         """:meth:`highest` for a case whose involvement the caller looked up for a batch of
         cases with :meth:`involvement` (a page of many items: one lookup, not one per item)."""
         involved = involvement if self.organisation else None
-        return decide_highest(self.reader, tuple(levels), self.convenant, involved)
+        return self._decide_highest(tuple(levels), involved)
+
+    def _uncached_highest(
+        self, levels: tuple[Level, ...], involvement: InvolvementReason | None
+    ) -> LevelDecision:
+        return decide_highest(self.reader, levels, self.convenant, involvement)
 
     def _needs(self, level: Level) -> bool:
         return self.organisation is not None and needs_involvement(self.reader, level)
@@ -339,9 +348,23 @@ class Disclosure:
         key = self._key(case_id)
         if key is None:
             raise vault.KeyDestroyed("casus heeft geen datasleutel")
-        with vault.gate_context(self.purpose.value):
+        if self._opening:
             plain = vault.open_sealed(key, sealed, table=table, row_id=row_id, column=column)
+        else:
+            with vault.gate_context(self.purpose.value):
+                plain = vault.open_sealed(key, sealed, table=table, row_id=row_id, column=column)
         return DisclosedText(plain)
+
+    @contextmanager
+    def opening(self) -> Iterator[None]:
+        """Open many values in one gate context (a page of forty items); :meth:`open` checks
+        each as ever."""
+        with vault.gate_context(self.purpose.value):
+            self._opening = True
+            try:
+                yield
+            finally:
+                self._opening = False
 
     def load_keys(self, case_ids: Collection[int]) -> None:
         """Look up the data keys of many cases in one query (a page opening values of many
