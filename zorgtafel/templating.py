@@ -3,6 +3,8 @@ local time. Domains define the helpers; only :func:`init_app` hands them to Jinj
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask
 
 from zorgtafel.cases.forms import involvement_label, reason_label, reporter_label, stage_label
@@ -23,9 +25,23 @@ def category_label(convenant: Convenant, code: str) -> str:
     return convenant.category(code).label if convenant.has_category(code) else code
 
 
+class _Names(dict[str, str]):
+    """Names by code; a code the version lacks stands for itself (a lookup without a call:
+    in a template, ``names[code]`` costs less than ``names.get(code, code)``)."""
+
+    def __missing__(self, code: str) -> str:
+        return code
+
+
 def partner_names(convenant: Convenant) -> dict[str, str]:
-    """Every partner's name in this convenant version, by code (for a page of many lines)."""
-    return {partner.code: partner.name for partner in convenant.partners}
+    """Every partner's name in this convenant version, by code (for a page of many lines); a
+    code the version lacks maps to itself."""
+    return _Names({partner.code: partner.name for partner in convenant.partners})
+
+
+def day(moment: datetime) -> str:
+    """``dd-mm-yyyy`` as the moment holds it (a filter: fifty lines call it)."""
+    return moment.strftime("%d-%m-%Y")
 
 
 def stage_labels() -> dict[Stage, str]:
@@ -52,7 +68,7 @@ GLOBALS = {
     "nav_items": navigation.nav_items,
     "role_label": navigation.role_label,
 }
-FILTERS = {"local_time": local_time}
+FILTERS = {"local_time": local_time, "day": day}
 
 
 def init_app(app: Flask) -> None:

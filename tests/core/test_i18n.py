@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.fixtures.auth import csrf_token
@@ -35,3 +36,26 @@ def test_every_dutch_text_has_an_english_translation() -> None:
         catalog = read_po(handle)
     untranslated = [message.id for message in catalog if message.id and not message.string]
     assert untranslated == []
+
+
+def test_wtforms_messages_follow_each_request_language(app: Flask) -> None:
+    """WTForms' own messages (its catalogue read once per process) in the request's language,
+    request after request."""
+    from flask import request
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    class Number(FlaskForm):
+        class Meta:
+            csrf = False
+
+        number = IntegerField()
+
+    seen = []
+    for language in ("nl", "en", "nl", "en"):
+        with app.test_request_context("/?number=b", headers={"Accept-Language": language}):
+            app.preprocess_request()
+            form = Number(request.args)
+            assert not form.validate()
+            seen.append(form.number.errors[0])
+    assert seen == ["Ongeldig getal.", "Not a valid integer value."] * 2

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 LOCALES = ("nl", "en")
 
@@ -60,8 +62,36 @@ def template_gettext(context: Context, message: str, **variables: Any) -> str:
     return text % variables
 
 
+@cache
+def _wtforms_catalogue(locale: str) -> Translations:
+    """WTForms' own messages in ``locale``, read once per process (Flask-WTF reads the file
+    again for every request that builds a form)."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WtformsMessages:
+    """What Flask-WTF looks for on the request: WTForms' messages in the request's language,
+    from the process's catalogue (the locale asked for only when a message is)."""
+
+    __slots__ = ()
+
+    def ugettext(self, message: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(message)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WtformsMessages()
+
+
+def _wtforms_messages() -> None:
+    request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_select_locale, default_translation_directories="translations")
+    app.before_request(_wtforms_messages)
     app.jinja_env.globals["LOCALES"] = LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
