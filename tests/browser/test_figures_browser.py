@@ -83,5 +83,15 @@ def test_profile_at_intake_and_the_policy_officers_figures(  # type: ignore[no-u
             ["pdftoppm", "-png", "-r", "60", str(pdf), str(shots / "figures-4-report")],
             check=True,
         )
+    # one municipality: chosen on the page, a release of its own cut from the protected whole
+    page.locator("select#gemeente").select_option("GM9001")
+    page.get_by_role("button", name="Tonen").click()
+    page.wait_for_url(f"{base}/cijfers?*gemeente=GM9001*")
+    assert page.locator("select#gemeente").input_value() == "GM9001"
+    assert "/GM9001" in page.locator("#beveiliging").inner_text()
+    assert "gemeente=GM9001" in (page.locator("a#pdf").get_attribute("href") or "")
+    assert page.locator("img.chart").count() >= 1
+    page.screenshot(path=shots / "figures-5-municipality-page.png", full_page=True)
+    assert page.console_errors == []
     page.goto(f"{base}/casussen")
     assert "404" in page.title() or page.locator("h1").inner_text() != "Casussen"
